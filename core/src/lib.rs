@@ -1,0 +1,41 @@
+//! # mapioffline
+//!
+//! A deterministic, sans-IO simulator of Outlook's MAPI **Offline State API**
+//! (`HrOpenOfflineObj`, `IMAPIOffline`, `IMAPIOfflineMgr`, `IMAPIOfflineNotify`,
+//! `HrCreateOfflineObj`). Every rule comes from the contract digest
+//! (`shared/spec/offline-state-api.md`), whose clause IDs live in [`clauses`].
+//!
+//! ```
+//! use mapioffline::{consts::*, Out, ProfileSpec, Sim, SinkSpec};
+//!
+//! let mut sim = Sim::default();
+//! sim.add_profile(ProfileSpec::new("Outlook")).unwrap();
+//! let sink = sim.create_sink(SinkSpec::new("logger")).unwrap();
+//! let mgr = sim.open("Outlook").unwrap();
+//! sim.get_capabilities(mgr, Out::Valid);
+//! let token = sim.advise_sink(mgr, sink, 7).unwrap();
+//! assert_eq!(
+//!     sim.set_current_state(mgr, MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK,
+//!                           MAPIOFFLINE_STATE_OFFLINE, 0),
+//!     HResult::S_OK
+//! );
+//! // START, STATECHANGE and DONE arrived during the blocking call.
+//! assert_eq!(sim.trace().notifications().count(), 3);
+//! sim.unadvise(mgr, 0, token);
+//! sim.release(mgr);
+//! ```
+
+pub mod clauses;
+pub mod consts;
+pub mod sim;
+pub mod trace;
+mod typed;
+pub mod util;
+
+pub use clauses::{Clause, ClauseKind, Rule, Set4Reading, CLAUSES, RULES};
+pub use consts::{Arch, Guid, HResult};
+pub use sim::{Action, Config, ProfileSpec, Reaction, Ret, Sim, SimError, SinkSpec};
+pub use trace::{
+    AdviseInfo, AggregateInfo, Call, Caller, CreateInfo, Event, EventKind, NotifyInfo, Out,
+    OutValue, Ptr, Tick, Trace,
+};
