@@ -7,12 +7,18 @@ use mapioffline::{Out, ProfileSpec, Sim, SinkSpec};
 fn main() {
     let json = std::env::args().any(|a| a == "--json");
     let mut sim = Sim::default();
-    sim.add_profile(ProfileSpec::new("Outlook")).expect("fresh world");
-    let sink = sim.create_sink(SinkSpec::new("CMyOfflineNotify")).expect("fresh world");
+    sim.add_profile(ProfileSpec::new("Outlook"))
+        .expect("fresh world");
+    let sink = sim
+        .create_sink(SinkSpec::new("CMyOfflineNotify"))
+        .expect("fresh world");
 
     // Init Monitor: open, QueryInterface(IID_IMAPIOffline), GetCapabilities, Advise.
     let mgr = sim.open("Outlook").expect("profile exists");
-    let offline = sim.query_interface(mgr, Some(IID_IMAPIOFFLINE), Out::Valid).out.expect("supported");
+    let offline = sim
+        .query_interface(mgr, Some(IID_IMAPIOFFLINE), Out::Valid)
+        .out
+        .expect("supported");
     let caps = sim.get_capabilities(offline, Out::Valid).out.unwrap_or(0);
     let mut token = None;
     if caps & (MAPIOFFLINE_CAPABILITY_OFFLINE | MAPIOFFLINE_CAPABILITY_ONLINE) != 0 {
@@ -35,7 +41,10 @@ fn main() {
     sim.shutdown().expect("still running");
 
     if json {
-        println!("{}", serde_json::to_string_pretty(sim.trace()).expect("serialisable"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(sim.trace()).expect("serialisable")
+        );
     } else {
         print!("{}", sim.trace().to_text());
     }

@@ -174,7 +174,8 @@ impl Serialize for Clause {
 impl<'de> Deserialize<'de> for Clause {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Clause, D::Error> {
         let s = String::deserialize(d)?;
-        Clause::from_id(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown clause ID {s}")))
+        Clause::from_id(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown clause ID {s}")))
     }
 }
 

@@ -22,6 +22,11 @@ pub const MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_START: u32 = 1;
 pub const MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE: u32 = 2;
 pub const MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_DONE: u32 = 3;
 
+/// OPEN-1: the DLL that exports `HrOpenOfflineObj`, and the decorated name to pass to
+/// `GetProcAddress` (stdcall: five 4-byte arguments on 32-bit, hence `@20`).
+pub const HR_OPEN_OFFLINE_OBJ_DLL: &str = "msmapi32.dll";
+pub const HR_OPEN_OFFLINE_OBJ_EXPORT: &str = "HrOpenOfflineObj@20";
+
 /// `sizeof(MAPIOFFLINE_NOTIFY)`: 24 bytes on both 32- and 64-bit Windows.
 pub const SIZEOF_MAPIOFFLINE_NOTIFY: u32 = 24;
 
@@ -83,10 +88,7 @@ impl HResult {
     }
     /// The reference's name for this code, if it is one the API documents.
     pub fn name(self) -> Option<&'static str> {
-        HRESULTS
-            .iter()
-            .find(|h| h.value == self)
-            .map(|h| h.name)
+        HRESULTS.iter().find(|h| h.value == self).map(|h| h.name)
     }
 }
 
@@ -113,15 +115,51 @@ pub struct HResultInfo {
 }
 
 pub static HRESULTS: &[HResultInfo] = &[
-    HResultInfo { name: "S_OK", value: HResult::S_OK, meaning: "success" },
-    HResultInfo { name: "E_PENDING", value: HResult::E_PENDING, meaning: "a state change is in progress; try again after STATECHANGE_DONE" },
-    HResultInfo { name: "E_INVALIDARG", value: HResult::E_INVALIDARG, meaning: "an argument is invalid" },
-    HResultInfo { name: "E_NOINTERFACE", value: HResult::E_NOINTERFACE, meaning: "the requested interface is not supported" },
-    HResultInfo { name: "E_NOTIMPL", value: HResult::E_NOTIMPL, meaning: "the method is not implemented (placeholder slot)" },
-    HResultInfo { name: "MAPI_E_NOT_FOUND", value: HResult::MAPI_E_NOT_FOUND, meaning: "the offline object could not be opened" },
-    HResultInfo { name: "MAPI_E_OFFLINE", value: HResult::MAPI_E_OFFLINE, meaning: "the connection is offline" },
-    HResultInfo { name: "MAPI_E_RECONNECTED", value: HResult::MAPI_E_RECONNECTED, meaning: "the RPC token is out of date; retry" },
-    HResultInfo { name: "MAPI_E_END_OF_SESSION", value: HResult::MAPI_E_END_OF_SESSION, meaning: "the connection was dropped" },
+    HResultInfo {
+        name: "S_OK",
+        value: HResult::S_OK,
+        meaning: "success",
+    },
+    HResultInfo {
+        name: "E_PENDING",
+        value: HResult::E_PENDING,
+        meaning: "a state change is in progress; try again after STATECHANGE_DONE",
+    },
+    HResultInfo {
+        name: "E_INVALIDARG",
+        value: HResult::E_INVALIDARG,
+        meaning: "an argument is invalid",
+    },
+    HResultInfo {
+        name: "E_NOINTERFACE",
+        value: HResult::E_NOINTERFACE,
+        meaning: "the requested interface is not supported",
+    },
+    HResultInfo {
+        name: "E_NOTIMPL",
+        value: HResult::E_NOTIMPL,
+        meaning: "the method is not implemented (placeholder slot)",
+    },
+    HResultInfo {
+        name: "MAPI_E_NOT_FOUND",
+        value: HResult::MAPI_E_NOT_FOUND,
+        meaning: "the offline object could not be opened",
+    },
+    HResultInfo {
+        name: "MAPI_E_OFFLINE",
+        value: HResult::MAPI_E_OFFLINE,
+        meaning: "the connection is offline",
+    },
+    HResultInfo {
+        name: "MAPI_E_RECONNECTED",
+        value: HResult::MAPI_E_RECONNECTED,
+        meaning: "the RPC token is out of date; retry",
+    },
+    HResultInfo {
+        name: "MAPI_E_END_OF_SESSION",
+        value: HResult::MAPI_E_END_OF_SESSION,
+        meaning: "the connection was dropped",
+    },
 ];
 
 /// The group a named constant belongs to; used to print a value by the right name
@@ -147,21 +185,81 @@ pub struct ConstInfo {
 }
 
 pub static CONSTANTS: &[ConstInfo] = &[
-    ConstInfo { name: "MAPIOFFLINE_ADVISE_DEFAULT", value: MAPIOFFLINE_ADVISE_DEFAULT, group: ConstGroup::AdviseFlags },
-    ConstInfo { name: "MAPIOFFLINE_UNADVISE_DEFAULT", value: MAPIOFFLINE_UNADVISE_DEFAULT, group: ConstGroup::UnadviseFlags },
-    ConstInfo { name: "MAPIOFFLINE_ADVISE_TYPE_STATECHANGE", value: MAPIOFFLINE_ADVISE_TYPE_STATECHANGE, group: ConstGroup::AdviseType },
-    ConstInfo { name: "MAPIOFFLINE_CALLBACK_TYPE_NOTIFY", value: MAPIOFFLINE_CALLBACK_TYPE_NOTIFY, group: ConstGroup::CallbackType },
-    ConstInfo { name: "MAPIOFFLINE_CAPABILITY_OFFLINE", value: MAPIOFFLINE_CAPABILITY_OFFLINE, group: ConstGroup::Capability },
-    ConstInfo { name: "MAPIOFFLINE_CAPABILITY_ONLINE", value: MAPIOFFLINE_CAPABILITY_ONLINE, group: ConstGroup::Capability },
-    ConstInfo { name: "MAPIOFFLINE_FLAG_BLOCK", value: MAPIOFFLINE_FLAG_BLOCK, group: ConstGroup::SetFlags },
-    ConstInfo { name: "MAPIOFFLINE_FLAG_DEFAULT", value: MAPIOFFLINE_FLAG_DEFAULT, group: ConstGroup::SetFlags },
-    ConstInfo { name: "MAPIOFFLINE_STATE_ALL", value: MAPIOFFLINE_STATE_ALL, group: ConstGroup::StateMask },
-    ConstInfo { name: "MAPIOFFLINE_STATE_OFFLINE_MASK", value: MAPIOFFLINE_STATE_OFFLINE_MASK, group: ConstGroup::StateMask },
-    ConstInfo { name: "MAPIOFFLINE_STATE_OFFLINE", value: MAPIOFFLINE_STATE_OFFLINE, group: ConstGroup::State },
-    ConstInfo { name: "MAPIOFFLINE_STATE_ONLINE", value: MAPIOFFLINE_STATE_ONLINE, group: ConstGroup::State },
-    ConstInfo { name: "MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_START", value: MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_START, group: ConstGroup::NotifyType },
-    ConstInfo { name: "MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE", value: MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE, group: ConstGroup::NotifyType },
-    ConstInfo { name: "MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_DONE", value: MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_DONE, group: ConstGroup::NotifyType },
+    ConstInfo {
+        name: "MAPIOFFLINE_ADVISE_DEFAULT",
+        value: MAPIOFFLINE_ADVISE_DEFAULT,
+        group: ConstGroup::AdviseFlags,
+    },
+    ConstInfo {
+        name: "MAPIOFFLINE_UNADVISE_DEFAULT",
+        value: MAPIOFFLINE_UNADVISE_DEFAULT,
+        group: ConstGroup::UnadviseFlags,
+    },
+    ConstInfo {
+        name: "MAPIOFFLINE_ADVISE_TYPE_STATECHANGE",
+        value: MAPIOFFLINE_ADVISE_TYPE_STATECHANGE,
+        group: ConstGroup::AdviseType,
+    },
+    ConstInfo {
+        name: "MAPIOFFLINE_CALLBACK_TYPE_NOTIFY",
+        value: MAPIOFFLINE_CALLBACK_TYPE_NOTIFY,
+        group: ConstGroup::CallbackType,
+    },
+    ConstInfo {
+        name: "MAPIOFFLINE_CAPABILITY_OFFLINE",
+        value: MAPIOFFLINE_CAPABILITY_OFFLINE,
+        group: ConstGroup::Capability,
+    },
+    ConstInfo {
+        name: "MAPIOFFLINE_CAPABILITY_ONLINE",
+        value: MAPIOFFLINE_CAPABILITY_ONLINE,
+        group: ConstGroup::Capability,
+    },
+    ConstInfo {
+        name: "MAPIOFFLINE_FLAG_BLOCK",
+        value: MAPIOFFLINE_FLAG_BLOCK,
+        group: ConstGroup::SetFlags,
+    },
+    ConstInfo {
+        name: "MAPIOFFLINE_FLAG_DEFAULT",
+        value: MAPIOFFLINE_FLAG_DEFAULT,
+        group: ConstGroup::SetFlags,
+    },
+    ConstInfo {
+        name: "MAPIOFFLINE_STATE_ALL",
+        value: MAPIOFFLINE_STATE_ALL,
+        group: ConstGroup::StateMask,
+    },
+    ConstInfo {
+        name: "MAPIOFFLINE_STATE_OFFLINE_MASK",
+        value: MAPIOFFLINE_STATE_OFFLINE_MASK,
+        group: ConstGroup::StateMask,
+    },
+    ConstInfo {
+        name: "MAPIOFFLINE_STATE_OFFLINE",
+        value: MAPIOFFLINE_STATE_OFFLINE,
+        group: ConstGroup::State,
+    },
+    ConstInfo {
+        name: "MAPIOFFLINE_STATE_ONLINE",
+        value: MAPIOFFLINE_STATE_ONLINE,
+        group: ConstGroup::State,
+    },
+    ConstInfo {
+        name: "MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_START",
+        value: MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_START,
+        group: ConstGroup::NotifyType,
+    },
+    ConstInfo {
+        name: "MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE",
+        value: MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE,
+        group: ConstGroup::NotifyType,
+    },
+    ConstInfo {
+        name: "MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_DONE",
+        value: MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_DONE,
+        group: ConstGroup::NotifyType,
+    },
 ];
 
 /// Looks up a constant or HRESULT by its exact name.
@@ -232,7 +330,12 @@ pub struct Guid {
 
 impl Guid {
     pub const fn new(data1: u32, data2: u16, data3: u16, data4: [u8; 8]) -> Guid {
-        Guid { data1, data2, data3, data4 }
+        Guid {
+            data1,
+            data2,
+            data3,
+            data4,
+        }
     }
 
     /// Parses `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}` (braces optional) or a known name.
@@ -241,13 +344,17 @@ impl Guid {
             return Some(g.guid);
         }
         let t = text.trim();
-        let t = t.strip_prefix('{').and_then(|t| t.strip_suffix('}')).unwrap_or(t);
+        let t = t
+            .strip_prefix('{')
+            .and_then(|t| t.strip_suffix('}'))
+            .unwrap_or(t);
         let parts: Vec<&str> = t.split('-').collect();
         let lens = [8, 4, 4, 4, 12];
         if parts.len() != 5
-            || parts.iter().zip(lens).any(|(p, l)| {
-                p.len() != l || !p.bytes().all(|b| b.is_ascii_hexdigit())
-            })
+            || parts
+                .iter()
+                .zip(lens)
+                .any(|(p, l)| p.len() != l || !p.bytes().all(|b| b.is_ascii_hexdigit()))
         {
             return None;
         }
@@ -302,16 +409,28 @@ impl<'de> Deserialize<'de> for Guid {
     }
 }
 
-pub const GUID_GLOBAL_STATE: Guid =
-    Guid::new(0xFBEF_FD93, 0xB11F, 0x4094, [0x84, 0x2B, 0x96, 0xDC, 0xD3, 0x1E, 0x63, 0xD1]);
+pub const GUID_GLOBAL_STATE: Guid = Guid::new(
+    0xFBEF_FD93,
+    0xB11F,
+    0x4094,
+    [0x84, 0x2B, 0x96, 0xDC, 0xD3, 0x1E, 0x63, 0xD1],
+);
 pub const IID_IUNKNOWN: Guid =
     Guid::new(0x0000_0000, 0x0000, 0x0000, [0xC0, 0, 0, 0, 0, 0, 0, 0x46]);
 pub const IID_IMAPIOFFLINE: Guid =
     Guid::new(0x0006_72B5, 0x0000, 0x0000, [0xC0, 0, 0, 0, 0, 0, 0, 0x46]);
-pub const IID_IMAPIOFFLINEMGR: Guid =
-    Guid::new(0x4217_5607, 0xFF3E, 0x4790, [0xBC, 0x18, 0x66, 0xC8, 0x64, 0x3E, 0x64, 0x24]);
-pub const IID_IMAPIOFFLINENOTIFY: Guid =
-    Guid::new(0x0317_BDE5, 0xFC29, 0x44CD, [0x8D, 0xCD, 0x36, 0x12, 0x5A, 0x3B, 0xE9, 0xEC]);
+pub const IID_IMAPIOFFLINEMGR: Guid = Guid::new(
+    0x4217_5607,
+    0xFF3E,
+    0x4790,
+    [0xBC, 0x18, 0x66, 0xC8, 0x64, 0x3E, 0x64, 0x24],
+);
+pub const IID_IMAPIOFFLINENOTIFY: Guid = Guid::new(
+    0x0317_BDE5,
+    0xFC29,
+    0x44CD,
+    [0x8D, 0xCD, 0x36, 0x12, 0x5A, 0x3B, 0xE9, 0xEC],
+);
 
 pub struct GuidInfo {
     pub name: &'static str,
@@ -319,11 +438,26 @@ pub struct GuidInfo {
 }
 
 pub static KNOWN_GUIDS: &[GuidInfo] = &[
-    GuidInfo { name: "GUID_GlobalState", guid: GUID_GLOBAL_STATE },
-    GuidInfo { name: "IID_IUnknown", guid: IID_IUNKNOWN },
-    GuidInfo { name: "IID_IMAPIOffline", guid: IID_IMAPIOFFLINE },
-    GuidInfo { name: "IID_IMAPIOfflineMgr", guid: IID_IMAPIOFFLINEMGR },
-    GuidInfo { name: "IID_IMAPIOfflineNotify", guid: IID_IMAPIOFFLINENOTIFY },
+    GuidInfo {
+        name: "GUID_GlobalState",
+        guid: GUID_GLOBAL_STATE,
+    },
+    GuidInfo {
+        name: "IID_IUnknown",
+        guid: IID_IUNKNOWN,
+    },
+    GuidInfo {
+        name: "IID_IMAPIOffline",
+        guid: IID_IMAPIOFFLINE,
+    },
+    GuidInfo {
+        name: "IID_IMAPIOfflineMgr",
+        guid: IID_IMAPIOFFLINEMGR,
+    },
+    GuidInfo {
+        name: "IID_IMAPIOfflineNotify",
+        guid: IID_IMAPIOFFLINENOTIFY,
+    },
 ];
 
 #[cfg(test)]
@@ -336,8 +470,14 @@ mod tests {
             GUID_GLOBAL_STATE.to_string(),
             "{FBEFFD93-B11F-4094-842B-96DCD31E63D1}"
         );
-        assert_eq!(IID_IMAPIOFFLINE.to_string(), "{000672B5-0000-0000-C000-000000000046}");
-        assert_eq!(IID_IMAPIOFFLINEMGR.to_string(), "{42175607-FF3E-4790-BC18-66C8643E6424}");
+        assert_eq!(
+            IID_IMAPIOFFLINE.to_string(),
+            "{000672B5-0000-0000-C000-000000000046}"
+        );
+        assert_eq!(
+            IID_IMAPIOFFLINEMGR.to_string(),
+            "{42175607-FF3E-4790-BC18-66C8643E6424}"
+        );
         assert_eq!(
             IID_IMAPIOFFLINENOTIFY.to_string(),
             "{0317BDE5-FC29-44CD-8DCD-36125A3BE9EC}"
@@ -362,7 +502,10 @@ mod tests {
         assert_eq!(value_of("E_PENDING"), Some(0x8000_000A));
         assert_eq!(value_of("MAPI_E_NOT_FOUND"), Some(0x8004_010F));
         assert_eq!(value_of("NOPE"), None);
-        assert_eq!(show(ConstGroup::CallbackType, 0), "MAPIOFFLINE_CALLBACK_TYPE_NOTIFY");
+        assert_eq!(
+            show(ConstGroup::CallbackType, 0),
+            "MAPIOFFLINE_CALLBACK_TYPE_NOTIFY"
+        );
         assert_eq!(show(ConstGroup::SetFlags, 0), "MAPIOFFLINE_FLAG_DEFAULT");
         assert_eq!(show(ConstGroup::SetFlags, 7), "0x00000007");
         assert_eq!(show_state(0x102), "MAPIOFFLINE_STATE_ONLINE|0x100");

@@ -39,3 +39,8 @@ pub use trace::{
     AdviseInfo, AggregateInfo, Call, Caller, CreateInfo, Event, EventKind, NotifyInfo, Out,
     OutValue, Ptr, Tick, Trace,
 };
+
+// The README's Rust example is compiled and run as a doc test, so it cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

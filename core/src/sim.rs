@@ -78,7 +78,10 @@ impl ProfileSpec {
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
     /// `Unadvise(0, token)`; `token: None` means the registration being notified.
-    Unadvise { mgr: Ptr, token: Option<u32> },
+    Unadvise {
+        mgr: Ptr,
+        token: Option<u32>,
+    },
     SetCurrentState {
         this: Ptr,
         flags: u32,
@@ -91,8 +94,12 @@ pub enum Action {
         sink: Ptr,
         client_token: u32,
     },
-    Release { this: Ptr },
-    GetCurrentState { this: Ptr },
+    Release {
+        this: Ptr,
+    },
+    GetCurrentState {
+        this: Ptr,
+    },
 }
 
 /// An [`Action`] with the notifications that trigger it.
@@ -109,17 +116,30 @@ impl fmt::Display for Reaction {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.action {
             Action::Unadvise { mgr, token: None } => write!(f, "{mgr}->Unadvise(own token)")?,
-            Action::Unadvise { mgr, token: Some(t) } => write!(f, "{mgr}->Unadvise({t})")?,
-            Action::SetCurrentState { this, flags, mask, state } => write!(
+            Action::Unadvise {
+                mgr,
+                token: Some(t),
+            } => write!(f, "{mgr}->Unadvise({t})")?,
+            Action::SetCurrentState {
+                this,
+                flags,
+                mask,
+                state,
+            } => write!(
                 f,
                 "{this}->SetCurrentState({}, {}, {}, NULL)",
                 show(ConstGroup::SetFlags, *flags),
                 show(ConstGroup::StateMask, *mask),
                 show(ConstGroup::State, *state)
             )?,
-            Action::Advise { mgr, sink, client_token } => {
-                write!(f, "{mgr}->Advise(sink {sink}, ulClientToken={client_token})")?
-            }
+            Action::Advise {
+                mgr,
+                sink,
+                client_token,
+            } => write!(
+                f,
+                "{mgr}->Advise(sink {sink}, ulClientToken={client_token})"
+            )?,
             Action::Release { this } => write!(f, "{this}->Release()")?,
             Action::GetCurrentState { this } => write!(f, "{this}->GetCurrentState()")?,
         }
@@ -177,12 +197,17 @@ pub enum SimError {
     /// The Outlook process has shut down; the world takes no more events.
     Ended,
     DuplicateProfile(String),
-    UnknownProfile { name: String, suggestion: Option<String> },
+    UnknownProfile {
+        name: String,
+        suggestion: Option<String>,
+    },
     InvalidState(u32),
     NotAnOfflineObject(Ptr),
     TooManyObjects,
     /// `run_until_idle` gave up.
-    NotIdle { steps: u64 },
+    NotIdle {
+        steps: u64,
+    },
 }
 
 impl fmt::Display for SimError {
@@ -361,7 +386,11 @@ impl Sim {
             queue: BTreeSet::new(),
             next_token: 1,
             next_transition: 1,
-            trace: Trace { schema: SCHEMA_VERSION, config: config.clone(), events: Vec::new() },
+            trace: Trace {
+                schema: SCHEMA_VERSION,
+                config: config.clone(),
+                events: Vec::new(),
+            },
             config,
         }
     }
@@ -379,7 +408,11 @@ impl Sim {
     }
     /// Hands over the trace recorded so far and starts an empty one.
     pub fn take_trace(&mut self) -> Trace {
-        let fresh = Trace { schema: SCHEMA_VERSION, config: self.config.clone(), events: Vec::new() };
+        let fresh = Trace {
+            schema: SCHEMA_VERSION,
+            config: self.config.clone(),
+            events: Vec::new(),
+        };
         std::mem::replace(&mut self.trace, fresh)
     }
     pub fn is_ended(&self) -> bool {
@@ -462,7 +495,11 @@ impl Sim {
 
     #[inline]
     fn push(&mut self, kind: EventKind) {
-        self.trace.events.push(Event { tick: self.now, depth: self.depth, kind });
+        self.trace.events.push(Event {
+            tick: self.now,
+            depth: self.depth,
+            kind,
+        });
     }
 
     fn diag(
@@ -575,7 +612,11 @@ impl Sim {
                 (Self::client_ptr(i), old)
             }
         };
-        self.push(EventKind::RefCount { object: p, old, new });
+        self.push(EventKind::RefCount {
+            object: p,
+            old,
+            new,
+        });
         if let Target::Client(i) = t {
             if new == 0 {
                 self.clients[i].alive = false;
@@ -609,7 +650,11 @@ impl Sim {
         }
         let obj = self.objects.len();
         let connected = self.network_up && spec.server_up;
-        let state = if connected { spec.state } else { MAPIOFFLINE_STATE_OFFLINE };
+        let state = if connected {
+            spec.state
+        } else {
+            MAPIOFFLINE_STATE_OFFLINE
+        };
         self.objects.push(OfflineObj {
             profile: self.profiles.len(),
             parent: None,
@@ -669,7 +714,12 @@ impl Sim {
             interfaces: spec.interfaces.clone(),
             reactions: spec.reactions.clone(),
         })));
-        self.clients.push(ClientObj { fired: vec![false; spec.reactions.len()], spec, refs: 1, alive: true });
+        self.clients.push(ClientObj {
+            fired: vec![false; spec.reactions.len()],
+            spec,
+            refs: 1,
+            alive: true,
+        });
         Ok(ptr)
     }
 
@@ -687,27 +737,42 @@ impl Sim {
         let by = Caller::Client;
         self.enter(
             by,
-            Call::HrOpenOfflineObj {
+            Call::HrOpenOfflineObj(Box::new(OpenArgs {
                 ul_reserved,
-                pwsz_profile_name_in: pwsz_profile_name_in.map(Into::into),
+                pwsz_profile_name_in: pwsz_profile_name_in.map(str::to_string),
                 p_guid,
                 p_reserved,
                 pp_offline_obj,
-            },
+            })),
         );
         let mut failed = false;
         if self.ended {
             failed = true;
-            self.error("open.outlook_ended", Some(Clause::Open8), None, "Outlook has shut down: there is no Outlook process to be inside of".into());
+            self.error(
+                "open.outlook_ended",
+                Some(Clause::Open8),
+                None,
+                "Outlook has shut down: there is no Outlook process to be inside of".into(),
+            );
         }
         if ul_reserved != 0 {
             failed = true;
-            self.error("open.reserved_nonzero", Some(Clause::Open2), None, format!("ulReserved is {ul_reserved}; it must be 0"));
+            self.error(
+                "open.reserved_nonzero",
+                Some(Clause::Open2),
+                None,
+                format!("ulReserved is {ul_reserved}; it must be 0"),
+            );
         }
         match p_guid {
             None => {
                 failed = true;
-                self.error("open.guid_null", Some(Clause::Open4), None, "pGUID is NULL; it must point to GUID_GlobalState".into());
+                self.error(
+                    "open.guid_null",
+                    Some(Clause::Open4),
+                    None,
+                    "pGUID is NULL; it must point to GUID_GlobalState".into(),
+                );
             }
             Some(g) if g != GUID_GLOBAL_STATE => {
                 failed = true;
@@ -717,17 +782,32 @@ impl Sim {
         }
         if let Some(g) = p_reserved {
             failed = true;
-            self.error("open.preserved_nonnull", Some(Clause::Open5), None, format!("pReserved points to {g:?}; it must be NULL"));
+            self.error(
+                "open.preserved_nonnull",
+                Some(Clause::Open5),
+                None,
+                format!("pReserved points to {g:?}; it must be NULL"),
+            );
         }
         if pp_offline_obj.is_null() {
             failed = true;
-            self.error("open.out_null", Some(Clause::Open11), None, "ppOfflineObj is NULL: there is nowhere to write the object".into());
+            self.error(
+                "open.out_null",
+                Some(Clause::Open11),
+                None,
+                "ppOfflineObj is NULL: there is nowhere to write the object".into(),
+            );
         }
         let mut found = None;
         match pwsz_profile_name_in {
             None => {
                 failed = true;
-                self.error("open.profile_null", Some(Clause::Open3), None, "pwszProfileNameIn is NULL; it must name a profile".into());
+                self.error(
+                    "open.profile_null",
+                    Some(Clause::Open3),
+                    None,
+                    "pwszProfileNameIn is NULL; it must name a profile".into(),
+                );
             }
             Some(name) => match self.profiles.iter().position(|p| p.name == name) {
                 None => {
@@ -736,7 +816,12 @@ impl Sim {
                         Some(s) => format!(" (did you mean L\"{s}\"?)"),
                         None => String::new(),
                     };
-                    self.error("open.profile_unknown", Some(Clause::Open3), None, format!("no profile is named L\"{name}\"{hint}"));
+                    self.error(
+                        "open.profile_unknown",
+                        Some(Clause::Open3),
+                        None,
+                        format!("no profile is named L\"{name}\"{hint}"),
+                    );
                 }
                 Some(pi) => {
                     if !self.profiles[pi].caller_inside_outlook {
@@ -749,19 +834,35 @@ impl Sim {
         }
         if failed {
             self.note("open.not_found", Clause::Open11, "HrOpenOfflineObj returns MAPI_E_NOT_FOUND, the only documented failure (OPEN-7), for every broken precondition".into());
-            self.leave(by, Func::HrOpenOfflineObj, Some(HResult::MAPI_E_NOT_FOUND), None);
-            return Ret { hr: HResult::MAPI_E_NOT_FOUND, out: None };
+            self.leave(
+                by,
+                Func::HrOpenOfflineObj,
+                Some(HResult::MAPI_E_NOT_FOUND),
+                None,
+            );
+            return Ret {
+                hr: HResult::MAPI_E_NOT_FOUND,
+                out: None,
+            };
         }
         let obj = self.profiles[found.expect("checked above")].global;
         if self.objects[obj].opened {
             self.note("open.same_object", Clause::Open10, "the profile was opened before: this is the same global object, with one more reference for the caller to release".into());
         }
         self.objects[obj].opened = true;
-        let refs = self.objects[obj].refs + 1;
+        let refs = self.objects[obj].refs.saturating_add(1);
         self.set_refs(Target::Offline(obj), refs);
         let p = Self::offline_ptr(obj);
-        self.leave(by, Func::HrOpenOfflineObj, Some(HResult::S_OK), Some(OutValue::Ptr(p)));
-        Ret { hr: HResult::S_OK, out: Some(p) }
+        self.leave(
+            by,
+            Func::HrOpenOfflineObj,
+            Some(HResult::S_OK),
+            Some(OutValue::Ptr(p)),
+        );
+        Ret {
+            hr: HResult::S_OK,
+            out: Some(p),
+        }
     }
 
     // ---------------------------------------------------------------- IUnknown
@@ -772,13 +873,26 @@ impl Sim {
     }
 
     fn qi(&mut self, by: Caller, this: Ptr, riid: Option<Guid>, ppv_object: Out) -> Ret<Ptr> {
-        self.enter(by, Call::QueryInterface { this, riid, ppv_object });
+        self.enter(
+            by,
+            Call::QueryInterface {
+                this,
+                riid,
+                ppv_object,
+            },
+        );
         let (hr, out) = self.qi_inner(by, this, riid, ppv_object);
         self.leave(by, Func::QueryInterface, Some(hr), out.map(OutValue::Ptr));
         Ret { hr, out }
     }
 
-    fn qi_inner(&mut self, by: Caller, this: Ptr, riid: Option<Guid>, ppv: Out) -> (HResult, Option<Ptr>) {
+    fn qi_inner(
+        &mut self,
+        by: Caller,
+        this: Ptr,
+        riid: Option<Guid>,
+        ppv: Out,
+    ) -> (HResult, Option<Ptr>) {
         let target = match self.decode(this) {
             Some(t) => t,
             None => {
@@ -792,11 +906,21 @@ impl Sim {
             }
         }
         if ppv.is_null() {
-            self.error("qi.out_null", Some(Clause::Mgr3), None, "ppvObject is NULL; the simulator returns E_INVALIDARG".into());
+            self.error(
+                "qi.out_null",
+                Some(Clause::Mgr3),
+                None,
+                "ppvObject is NULL; the simulator returns E_INVALIDARG".into(),
+            );
             return (HResult::E_INVALIDARG, None);
         }
         let Some(iid) = riid else {
-            self.error("qi.riid_null", Some(Clause::Mgr3), None, "riid is NULL; the simulator returns E_INVALIDARG and writes NULL".into());
+            self.error(
+                "qi.riid_null",
+                Some(Clause::Mgr3),
+                None,
+                "riid is NULL; the simulator returns E_INVALIDARG and writes NULL".into(),
+            );
             return (HResult::E_INVALIDARG, Some(Ptr::NULL));
         };
         let supported = match target {
@@ -811,7 +935,7 @@ impl Sim {
             }
         };
         if supported {
-            let n = self.refs_of(target) + 1;
+            let n = self.refs_of(target).saturating_add(1);
             self.set_refs(target, n);
             if let (Target::Offline(_), true) = (target, iid == IID_IMAPIOFFLINE) {
                 self.note("qi.imapioffline", Clause::Off1, "IMAPIOffline obtained from the manager by QueryInterface; it shares the manager's object and reference count".into());
@@ -821,7 +945,12 @@ impl Sim {
         if let Target::Offline(i) = target {
             if let Some(outer) = self.objects[i].outer {
                 self.note("qi.aggregated", Clause::Cre5, format!("{iid:?} is not an offline-object interface; the object is aggregated, so QueryInterface passes through to the outer object"));
-                let r = self.qi(Caller::Outlook, Self::client_ptr(outer), Some(iid), Out::Valid);
+                let r = self.qi(
+                    Caller::Outlook,
+                    Self::client_ptr(outer),
+                    Some(iid),
+                    Out::Valid,
+                );
                 return (r.hr, r.out);
             }
             self.note("qi.no_interface", Clause::Mgr3, format!("an offline object answers only IID_IUnknown, IID_IMAPIOffline and IID_IMAPIOfflineMgr, not {iid:?}: E_NOINTERFACE and *ppvObject = NULL"));
@@ -838,7 +967,7 @@ impl Sim {
                 if let Target::Offline(_) = t {
                     self.offline_this(this, Func::AddRef, by);
                 }
-                let n = self.refs_of(t) + 1;
+                let n = self.refs_of(t).saturating_add(1);
                 self.set_refs(t, n);
                 n
             }
@@ -882,15 +1011,38 @@ impl Sim {
 
     /// `this->SetCurrentState(ulFlags, ulMask, ulState, pReserved)`; `pReserved` is an
     /// address, 0 for NULL.
-    pub fn set_current_state(&mut self, this: Ptr, ul_flags: u32, ul_mask: u32, ul_state: u32, p_reserved: u64) -> HResult {
+    pub fn set_current_state(
+        &mut self,
+        this: Ptr,
+        ul_flags: u32,
+        ul_mask: u32,
+        ul_state: u32,
+        p_reserved: u64,
+    ) -> HResult {
         let by = Caller::Client;
-        self.enter(by, Call::SetCurrentState { this, ul_flags, ul_mask, ul_state, p_reserved });
+        self.enter(
+            by,
+            Call::SetCurrentState {
+                this,
+                ul_flags,
+                ul_mask,
+                ul_state,
+                p_reserved,
+            },
+        );
         let hr = self.set_inner(this, ul_flags, ul_mask, ul_state, p_reserved);
         self.leave(by, Func::SetCurrentState, Some(hr), None);
         hr
     }
 
-    fn set_inner(&mut self, this: Ptr, ul_flags: u32, ul_mask: u32, ul_state: u32, p_reserved: u64) -> HResult {
+    fn set_inner(
+        &mut self,
+        this: Ptr,
+        ul_flags: u32,
+        ul_mask: u32,
+        ul_state: u32,
+        p_reserved: u64,
+    ) -> HResult {
         let Some(i) = self.offline_this(this, Func::SetCurrentState, Caller::Client) else {
             return HResult::E_INVALIDARG;
         };
@@ -901,7 +1053,15 @@ impl Sim {
         }
         if ul_mask != MAPIOFFLINE_STATE_OFFLINE_MASK {
             bad = true;
-            self.error("set.mask", Some(Clause::Set5), Some(Rule::R2), format!("ulMask {} is not MAPIOFFLINE_STATE_OFFLINE_MASK, the only supported mask", show(ConstGroup::StateMask, ul_mask)));
+            self.error(
+                "set.mask",
+                Some(Clause::Set5),
+                Some(Rule::R2),
+                format!(
+                    "ulMask {} is not MAPIOFFLINE_STATE_OFFLINE_MASK, the only supported mask",
+                    show(ConstGroup::StateMask, ul_mask)
+                ),
+            );
         }
         if !state_ok(ul_state) {
             bad = true;
@@ -909,7 +1069,14 @@ impl Sim {
         }
         if p_reserved != 0 {
             bad = true;
-            self.error("set.reserved", Some(Clause::Set7), Some(Rule::R2), format!("pReserved is 0x{p_reserved:X}; it is for Outlook's internal use: pass NULL"));
+            self.error(
+                "set.reserved",
+                Some(Clause::Set7),
+                Some(Rule::R2),
+                format!(
+                    "pReserved is 0x{p_reserved:X}; it is for Outlook's internal use: pass NULL"
+                ),
+            );
         }
         if bad {
             self.note("set.invalidarg", Clause::Set9, "E_INVALIDARG: an undocumented result, the simulator's answer to undocumented arguments".into());
@@ -945,7 +1112,14 @@ impl Sim {
                 };
                 self.note("set.intent_remembered", Clause::Set11, format!("MAPIOFFLINE_STATE_ONLINE requested but {why}: S_OK, the request is remembered and the object goes ONLINE, with notifications, when that changes"));
             } else {
-                self.note("set.no_change", Clause::Set10, format!("the object is already {}: S_OK, no notifications", show_state(target)));
+                self.note(
+                    "set.no_change",
+                    Clause::Set10,
+                    format!(
+                        "the object is already {}: S_OK, no notifications",
+                        show_state(target)
+                    ),
+                );
             }
             return HResult::S_OK;
         }
@@ -957,24 +1131,41 @@ impl Sim {
     /// `this->GetCapabilities(pulCapabilities)`.
     pub fn get_capabilities(&mut self, this: Ptr, pul_capabilities: Out) -> Ret<u32> {
         let by = Caller::Client;
-        self.enter(by, Call::GetCapabilities { this, pul_capabilities });
+        self.enter(
+            by,
+            Call::GetCapabilities {
+                this,
+                pul_capabilities,
+            },
+        );
         let (hr, out) = match self.offline_this(this, Func::GetCapabilities, by) {
             None => (HResult::E_INVALIDARG, None),
             Some(_) if pul_capabilities.is_null() => {
-                self.error("caps.out_null", Some(Clause::Cap5), None, "pulCapabilities is NULL: E_INVALIDARG".into());
+                self.error(
+                    "caps.out_null",
+                    Some(Clause::Cap5),
+                    None,
+                    "pulCapabilities is NULL: E_INVALIDARG".into(),
+                );
                 (HResult::E_INVALIDARG, None)
             }
             Some(i) => {
                 self.objects[i].caps_queried = true;
                 let caps = self.objects[i].caps;
-                let extra = caps & !(MAPIOFFLINE_CAPABILITY_OFFLINE | MAPIOFFLINE_CAPABILITY_ONLINE);
+                let extra =
+                    caps & !(MAPIOFFLINE_CAPABILITY_OFFLINE | MAPIOFFLINE_CAPABILITY_ONLINE);
                 if extra != 0 {
                     self.note("caps.extra_bits", Clause::Cap3, format!("the capabilities include bits 0x{extra:X} besides ONLINE/OFFLINE; test only MAPIOFFLINE_CAPABILITY_OFFLINE and MAPIOFFLINE_CAPABILITY_ONLINE"));
                 }
                 (HResult::S_OK, Some(caps))
             }
         };
-        self.leave(by, Func::GetCapabilities, Some(hr), out.map(OutValue::Ulong));
+        self.leave(
+            by,
+            Func::GetCapabilities,
+            Some(hr),
+            out.map(OutValue::Ulong),
+        );
         Ret { hr, out }
     }
 
@@ -985,7 +1176,12 @@ impl Sim {
         let (hr, out) = match self.offline_this(this, Func::GetCurrentState, by) {
             None => (HResult::E_INVALIDARG, None),
             Some(_) if pul_state.is_null() => {
-                self.error("state.out_null", Some(Clause::Cur4), None, "pulState is NULL: E_INVALIDARG".into());
+                self.error(
+                    "state.out_null",
+                    Some(Clause::Cur4),
+                    None,
+                    "pulState is NULL: E_INVALIDARG".into(),
+                );
                 (HResult::E_INVALIDARG, None)
             }
             Some(i) => {
@@ -1001,7 +1197,12 @@ impl Sim {
                 (HResult::S_OK, Some(value))
             }
         };
-        self.leave(by, Func::GetCurrentState, Some(hr), out.map(OutValue::Ulong));
+        self.leave(
+            by,
+            Func::GetCurrentState,
+            Some(hr),
+            out.map(OutValue::Ulong),
+        );
         Ret { hr, out }
     }
 
@@ -1034,31 +1235,68 @@ impl Sim {
     // ---------------------------------------------------------------- IMAPIOfflineMgr
 
     /// `this->Advise(ulFlags, pAdviseInfo, pulAdviseToken)`.
-    pub fn advise(&mut self, this: Ptr, ul_flags: u32, p_advise_info: Option<&AdviseInfo>, pul_advise_token: Out) -> Ret<u32> {
+    pub fn advise(
+        &mut self,
+        this: Ptr,
+        ul_flags: u32,
+        p_advise_info: Option<&AdviseInfo>,
+        pul_advise_token: Out,
+    ) -> Ret<u32> {
         let by = Caller::Client;
-        self.enter(by, Call::Advise { this, ul_flags, p_advise_info: p_advise_info.copied(), pul_advise_token });
+        self.enter(
+            by,
+            Call::Advise {
+                this,
+                ul_flags,
+                p_advise_info: p_advise_info.copied().map(Box::new),
+                pul_advise_token,
+            },
+        );
         let (hr, out) = self.advise_inner(this, ul_flags, p_advise_info, pul_advise_token);
         self.leave(by, Func::Advise, Some(hr), out.map(OutValue::Ulong));
         Ret { hr, out }
     }
 
-    fn advise_inner(&mut self, this: Ptr, ul_flags: u32, info: Option<&AdviseInfo>, out: Out) -> (HResult, Option<u32>) {
+    fn advise_inner(
+        &mut self,
+        this: Ptr,
+        ul_flags: u32,
+        info: Option<&AdviseInfo>,
+        out: Out,
+    ) -> (HResult, Option<u32>) {
         let Some(i) = self.offline_this(this, Func::Advise, Caller::Client) else {
             return (HResult::E_INVALIDARG, None);
         };
         let mut bad = false;
         if ul_flags != MAPIOFFLINE_ADVISE_DEFAULT {
             bad = true;
-            self.error("advise.flags", Some(Clause::Adv2), Some(Rule::R2), format!("ulFlags 0x{ul_flags:08X}: only MAPIOFFLINE_ADVISE_DEFAULT (0) is supported"));
+            self.error(
+                "advise.flags",
+                Some(Clause::Adv2),
+                Some(Rule::R2),
+                format!(
+                    "ulFlags 0x{ul_flags:08X}: only MAPIOFFLINE_ADVISE_DEFAULT (0) is supported"
+                ),
+            );
         }
         if out.is_null() {
             bad = true;
-            self.error("advise.out_null", Some(Clause::Adv9), None, "pulAdviseToken is NULL: there is nowhere to write the advise token".into());
+            self.error(
+                "advise.out_null",
+                Some(Clause::Adv9),
+                None,
+                "pulAdviseToken is NULL: there is nowhere to write the advise token".into(),
+            );
         }
         match info {
             None => {
                 bad = true;
-                self.error("advise.info_null", Some(Clause::Adv9), None, "pAdviseInfo is NULL".into());
+                self.error(
+                    "advise.info_null",
+                    Some(Clause::Adv9),
+                    None,
+                    "pAdviseInfo is NULL".into(),
+                );
             }
             Some(a) => {
                 let size = self.config.arch.sizeof_adviseinfo();
@@ -1068,7 +1306,15 @@ impl Sim {
                 }
                 if a.callback_type != MAPIOFFLINE_CALLBACK_TYPE_NOTIFY {
                     bad = true;
-                    self.error("advise.callback_type", Some(Clause::Adv6), Some(Rule::R2), format!("CallbackType {}: only MAPIOFFLINE_CALLBACK_TYPE_NOTIFY is supported", a.callback_type));
+                    self.error(
+                        "advise.callback_type",
+                        Some(Clause::Adv6),
+                        Some(Rule::R2),
+                        format!(
+                            "CallbackType {}: only MAPIOFFLINE_CALLBACK_TYPE_NOTIFY is supported",
+                            a.callback_type
+                        ),
+                    );
                 }
                 if a.ul_advise_types != MAPIOFFLINE_ADVISE_TYPE_STATECHANGE {
                     bad = true;
@@ -1076,24 +1322,56 @@ impl Sim {
                 }
                 if a.ul_state_mask != MAPIOFFLINE_STATE_ALL {
                     bad = true;
-                    self.error("advise.state_mask", Some(Clause::Adv8), Some(Rule::R2), format!("ulStateMask {}: only MAPIOFFLINE_STATE_ALL (0x003F037F) is supported", show(ConstGroup::StateMask, a.ul_state_mask)));
+                    self.error(
+                        "advise.state_mask",
+                        Some(Clause::Adv8),
+                        Some(Rule::R2),
+                        format!(
+                            "ulStateMask {}: only MAPIOFFLINE_STATE_ALL (0x003F037F) is supported",
+                            show(ConstGroup::StateMask, a.ul_state_mask)
+                        ),
+                    );
                 }
             }
         }
+        if self.next_token == u32::MAX {
+            bad = true;
+            self.error(
+                "advise.tokens_exhausted",
+                Some(Clause::Adv10),
+                None,
+                "every advise token has been handed out once; tokens are never reused within a run"
+                    .into(),
+            );
+        }
         if bad {
-            self.note("advise.invalidarg", Clause::Adv9, "Advise returns E_INVALIDARG for an invalid parameter (ADV-3)".into());
+            self.note(
+                "advise.invalidarg",
+                Clause::Adv9,
+                "Advise returns E_INVALIDARG for an invalid parameter (ADV-3)".into(),
+            );
             return (HResult::E_INVALIDARG, None);
         }
         let a = *info.expect("checked above");
         if a.p_callback.is_null() {
-            self.error("advise.callback_null", Some(Clause::Adv9), None, "pCallback is NULL: E_NOINTERFACE (ADV-3)".into());
+            self.error(
+                "advise.callback_null",
+                Some(Clause::Adv9),
+                None,
+                "pCallback is NULL: E_NOINTERFACE (ADV-3)".into(),
+            );
             return (HResult::E_NOINTERFACE, None);
         }
         if self.decode(a.p_callback).is_none() {
             self.error("advise.callback_invalid", Some(Clause::Adv9), None, format!("pCallback {} is not a live object: E_NOINTERFACE (a real client would crash here)", a.p_callback));
             return (HResult::E_NOINTERFACE, None);
         }
-        let r = self.qi(Caller::Outlook, a.p_callback, Some(IID_IMAPIOFFLINENOTIFY), Out::Valid);
+        let r = self.qi(
+            Caller::Outlook,
+            a.p_callback,
+            Some(IID_IMAPIOFFLINENOTIFY),
+            Out::Valid,
+        );
         let sink = match (r.hr, r.out.and_then(|p| self.decode(p))) {
             (hr, Some(Target::Client(s))) if hr == HResult::S_OK => s,
             _ => {
@@ -1109,7 +1387,13 @@ impl Sim {
         }
         let token = self.next_token;
         self.next_token += 1;
-        self.objects[i].regs.insert(token, Reg { client_token: a.ul_client_token, sink });
+        self.objects[i].regs.insert(
+            token,
+            Reg {
+                client_token: a.ul_client_token,
+                sink,
+            },
+        );
         if let Some(b) = self.objects[i].busy {
             self.note("advise.during_transition", Clause::Adv11, format!("registered while transition #{} is in progress: this registration receives only later changes", b.transition));
         }
@@ -1119,7 +1403,14 @@ impl Sim {
     /// `this->Unadvise(ulFlags, ulAdviseToken)`.
     pub fn unadvise(&mut self, this: Ptr, ul_flags: u32, ul_advise_token: u32) -> HResult {
         let by = Caller::Client;
-        self.enter(by, Call::Unadvise { this, ul_flags, ul_advise_token });
+        self.enter(
+            by,
+            Call::Unadvise {
+                this,
+                ul_flags,
+                ul_advise_token,
+            },
+        );
         let hr = match self.offline_this(this, Func::Unadvise, by) {
             None => HResult::E_INVALIDARG,
             Some(i) => {
@@ -1131,13 +1422,23 @@ impl Sim {
                         if let Some(b) = self.objects[i].busy {
                             self.note("unadvise.during_transition", Clause::Unadv4, format!("removed while transition #{} is in progress: no further phase of it reaches this sink", b.transition));
                         }
-                        self.note("unadvise.release", Clause::Unadv3, "the manager releases its reference on the sink".into());
+                        self.note(
+                            "unadvise.release",
+                            Clause::Unadv3,
+                            "the manager releases its reference on the sink".into(),
+                        );
                         self.release_by(Caller::Outlook, Self::client_ptr(reg.sink));
                     }
                     None => {
-                        let elsewhere = self.objects.iter().position(|o| o.regs.contains_key(&ul_advise_token));
+                        let elsewhere = self
+                            .objects
+                            .iter()
+                            .position(|o| o.regs.contains_key(&ul_advise_token));
                         let more = match elsewhere {
-                            Some(j) => format!(" (it belongs to {}, a different object)", Self::offline_ptr(j)),
+                            Some(j) => format!(
+                                " (it belongs to {}, a different object)",
+                                Self::offline_ptr(j)
+                            ),
                             None => String::new(),
                         };
                         self.error("unadvise.unknown_token", Some(Clause::Unadv2), Some(Rule::R3), format!("advise token {ul_advise_token} is not registered on this object{more}; Unadvise still returns S_OK"));
@@ -1153,64 +1454,137 @@ impl Sim {
     // ---------------------------------------------------------------- HrCreateOfflineObj
 
     /// `HrCreateOfflineObj(ulFlags, pCreateInfo, ppOffline)`.
-    pub fn hr_create_offline_obj(&mut self, ul_flags: u32, p_create_info: Option<&CreateInfo>, pp_offline: Out) -> Ret<Ptr> {
+    pub fn hr_create_offline_obj(
+        &mut self,
+        ul_flags: u32,
+        p_create_info: Option<&CreateInfo>,
+        pp_offline: Out,
+    ) -> Ret<Ptr> {
         let by = Caller::Client;
-        self.enter(by, Call::HrCreateOfflineObj { ul_flags, p_create_info: p_create_info.cloned().map(Box::new), pp_offline });
+        self.enter(
+            by,
+            Call::HrCreateOfflineObj {
+                ul_flags,
+                p_create_info: p_create_info.cloned().map(Box::new),
+                pp_offline,
+            },
+        );
         let (hr, out) = self.create_inner(ul_flags, p_create_info, pp_offline);
-        self.leave(by, Func::HrCreateOfflineObj, Some(hr), out.map(OutValue::Ptr));
+        self.leave(
+            by,
+            Func::HrCreateOfflineObj,
+            Some(hr),
+            out.map(OutValue::Ptr),
+        );
         Ret { hr, out }
     }
 
-    fn create_inner(&mut self, ul_flags: u32, info: Option<&CreateInfo>, out: Out) -> (HResult, Option<Ptr>) {
+    fn create_inner(
+        &mut self,
+        ul_flags: u32,
+        info: Option<&CreateInfo>,
+        out: Out,
+    ) -> (HResult, Option<Ptr>) {
         let mut bad = Vec::new();
         if self.ended {
-            bad.push(("create.outlook_ended", Clause::Cre6, "Outlook has shut down".to_string()));
+            bad.push((
+                "create.outlook_ended",
+                Clause::Cre6,
+                "Outlook has shut down".to_string(),
+            ));
         }
         if ul_flags != 0 {
-            bad.push(("create.flags", Clause::Cre1, format!("ulFlags is 0x{ul_flags:X}; it must be 0")));
+            bad.push((
+                "create.flags",
+                Clause::Cre1,
+                format!("ulFlags is 0x{ul_flags:X}; it must be 0"),
+            ));
         }
         if out.is_null() {
-            bad.push(("create.out_null", Clause::Cre6, "ppOffline is NULL".to_string()));
+            bad.push((
+                "create.out_null",
+                Clause::Cre6,
+                "ppOffline is NULL".to_string(),
+            ));
         }
         let mut profile = None;
         let mut parent = None;
         let mut outer = None;
         match info {
-            None => bad.push(("create.info_null", Clause::Cre6, "pCreateInfo is NULL".to_string())),
+            None => bad.push((
+                "create.info_null",
+                Clause::Cre6,
+                "pCreateInfo is NULL".to_string(),
+            )),
             Some(ci) => {
                 let size = self.config.arch.sizeof_createinfo();
                 if ci.ul_size != size {
                     bad.push(("create.size", Clause::Cre6, format!("ulSize is {}; sizeof(MAPIOFFLINE_CREATEINFO) is {size} for this {:?} client", ci.ul_size, self.config.arch)));
                 }
                 if ci.ul_create_flags != 0 {
-                    bad.push(("create.create_flags", Clause::Cre1, format!("ulCreateFlags is 0x{:X}; it must be 0", ci.ul_create_flags)));
+                    bad.push((
+                        "create.create_flags",
+                        Clause::Cre1,
+                        format!("ulCreateFlags is 0x{:X}; it must be 0", ci.ul_create_flags),
+                    ));
                 }
                 if ci.p_connect_info != 0 {
-                    bad.push(("create.connect_info", Clause::Cre1, "pConnectInfo must be NULL".to_string()));
+                    bad.push((
+                        "create.connect_info",
+                        Clause::Cre1,
+                        "pConnectInfo must be NULL".to_string(),
+                    ));
                 }
                 match &ci.pwsz_profile_name {
-                    None => bad.push(("create.profile_null", Clause::Cre6, "pwszProfileName is NULL".to_string())),
+                    None => bad.push((
+                        "create.profile_null",
+                        Clause::Cre6,
+                        "pwszProfileName is NULL".to_string(),
+                    )),
                     Some(n) => match self.profiles.iter().position(|p| &p.name == n) {
                         Some(pi) => profile = Some(pi),
-                        None => bad.push(("create.profile_unknown", Clause::Cre6, format!("no profile is named L\"{n}\""))),
+                        None => bad.push((
+                            "create.profile_unknown",
+                            Clause::Cre6,
+                            format!("no profile is named L\"{n}\""),
+                        )),
                     },
                 }
                 if ci.p_guid.is_none() {
-                    bad.push(("create.guid_null", Clause::Cre2, "pGUID is NULL; it must identify the type of offline object".to_string()));
+                    bad.push((
+                        "create.guid_null",
+                        Clause::Cre2,
+                        "pGUID is NULL; it must identify the type of offline object".to_string(),
+                    ));
                 }
                 if !ci.p_parent.is_null() {
                     match self.decode(ci.p_parent) {
                         Some(Target::Offline(p)) => {
                             if profile.is_some_and(|pi| self.objects[p].profile != pi) {
-                                bad.push(("create.parent_profile", Clause::Cre3, format!("pParent {} belongs to another profile", ci.p_parent)));
+                                bad.push((
+                                    "create.parent_profile",
+                                    Clause::Cre3,
+                                    format!("pParent {} belongs to another profile", ci.p_parent),
+                                ));
                             }
                             parent = Some(p);
                         }
-                        _ => bad.push(("create.parent_invalid", Clause::Cre3, format!("pParent {} is not an offline object", ci.p_parent))),
+                        _ => bad.push((
+                            "create.parent_invalid",
+                            Clause::Cre3,
+                            format!("pParent {} is not an offline object", ci.p_parent),
+                        )),
                     }
                 }
                 if !ci.p_mapi_support.is_null() && self.decode(ci.p_mapi_support).is_none() {
-                    bad.push(("create.support_invalid", Clause::Cre5, format!("pMAPISupport {} is not a live object (NULL is allowed)", ci.p_mapi_support)));
+                    bad.push((
+                        "create.support_invalid",
+                        Clause::Cre5,
+                        format!(
+                            "pMAPISupport {} is not a live object (NULL is allowed)",
+                            ci.p_mapi_support
+                        ),
+                    ));
                 }
                 if let Some(ag) = &ci.p_aggregate_info {
                     let size = self.config.arch.sizeof_aggregateinfo();
@@ -1218,11 +1592,22 @@ impl Sim {
                         bad.push(("create.aggregate_size", Clause::Cre5, format!("pAggregateInfo->ulSize is {}; sizeof(MAPIOFFLINE_AGGREGATEINFO) is {size}", ag.ul_size)));
                     }
                     if !ag.p_ref_track_root.is_null() {
-                        bad.push(("create.ref_track_root", Clause::Cre5, "pAggregateInfo->pRefTrackRoot must be NULL".to_string()));
+                        bad.push((
+                            "create.ref_track_root",
+                            Clause::Cre5,
+                            "pAggregateInfo->pRefTrackRoot must be NULL".to_string(),
+                        ));
                     }
                     match self.decode(ag.p_outer_obj) {
                         Some(Target::Client(c)) => outer = Some(c),
-                        _ => bad.push(("create.outer_invalid", Clause::Cre5, format!("pAggregateInfo->pOuterObj {} is not a live client object", ag.p_outer_obj))),
+                        _ => bad.push((
+                            "create.outer_invalid",
+                            Clause::Cre5,
+                            format!(
+                                "pAggregateInfo->pOuterObj {} is not a live client object",
+                                ag.p_outer_obj
+                            ),
+                        )),
                     }
                 }
             }
@@ -1235,14 +1620,21 @@ impl Sim {
             return (HResult::E_INVALIDARG, None);
         }
         if self.objects.len() >= MAX_OBJECTS {
-            self.error("create.too_many", Some(Clause::Cre6), None, "the simulator holds at most 65536 offline objects".into());
+            self.error(
+                "create.too_many",
+                Some(Clause::Cre6),
+                None,
+                "the simulator holds at most 65536 offline objects".into(),
+            );
             return (HResult::E_INVALIDARG, None);
         }
         let ci = info.expect("checked above");
         let pi = profile.expect("checked above");
         let i = self.objects.len();
         let state = match parent {
-            Some(p) if self.objects[p].state == MAPIOFFLINE_STATE_OFFLINE => MAPIOFFLINE_STATE_OFFLINE,
+            Some(p) if self.objects[p].state == MAPIOFFLINE_STATE_OFFLINE => {
+                MAPIOFFLINE_STATE_OFFLINE
+            }
             _ => MAPIOFFLINE_STATE_ONLINE,
         };
         self.objects.push(OfflineObj {
@@ -1278,7 +1670,11 @@ impl Sim {
         if parent.is_some() {
             self.note("create.parent", Clause::Cre7, "the new object inherits its parent's changes: it is OFFLINE whenever the parent is".into());
         }
-        self.note("create.result", Clause::Cre6, "the reference lists the return value as \"None\"; the simulator returns S_OK".into());
+        self.note(
+            "create.result",
+            Clause::Cre6,
+            "the reference lists the return value as \"None\"; the simulator returns S_OK".into(),
+        );
         (HResult::S_OK, Some(ptr))
     }
 
@@ -1309,23 +1705,39 @@ impl Sim {
             if child.busy.is_some() {
                 continue; // reconciled when its own change completes
             }
-            let target = if new_state == MAPIOFFLINE_STATE_OFFLINE { MAPIOFFLINE_STATE_OFFLINE } else { child.desired };
+            let target = if new_state == MAPIOFFLINE_STATE_OFFLINE {
+                MAPIOFFLINE_STATE_OFFLINE
+            } else {
+                child.desired
+            };
             if target != child.state {
-                out.push(Affected { obj: c, old: child.state, new: target });
+                out.push(Affected {
+                    obj: c,
+                    old: child.state,
+                    new: target,
+                });
                 self.collect_children(c, target, out);
             }
         }
     }
 
     fn start_transition(&mut self, root: usize, new: u32, blocking: bool, cause: Cause) {
-        let mut affected = vec![Affected { obj: root, old: self.objects[root].state, new }];
+        let mut affected = vec![Affected {
+            obj: root,
+            old: self.objects[root].state,
+            new,
+        }];
         if !self.objects[root].children.is_empty() {
             self.collect_children(root, new, &mut affected);
         }
         let id = self.next_transition;
-        self.next_transition += 1;
+        // Numbers only label transitions in the trace; they wrap after 2^32 of them.
+        self.next_transition = self.next_transition.wrapping_add(1);
         for a in &affected {
-            self.objects[a.obj].busy = Some(Busy { transition: id, blocking });
+            self.objects[a.obj].busy = Some(Busy {
+                transition: id,
+                blocking,
+            });
         }
         self.push(EventKind::TransitionStarted {
             transition: id,
@@ -1341,29 +1753,46 @@ impl Sim {
         }
         for a in &affected {
             if self.objects[a.obj].caps & capability_for(a.new) == 0 {
-                let cap = if a.new == MAPIOFFLINE_STATE_OFFLINE { "MAPIOFFLINE_CAPABILITY_OFFLINE" } else { "MAPIOFFLINE_CAPABILITY_ONLINE" };
+                let cap = if a.new == MAPIOFFLINE_STATE_OFFLINE {
+                    "MAPIOFFLINE_CAPABILITY_OFFLINE"
+                } else {
+                    "MAPIOFFLINE_CAPABILITY_ONLINE"
+                };
                 self.note("transition.silent", Clause::Cap4, format!("{} lacks {cap}: the change happens but notifies nobody; clients must poll GetCurrentState", Self::offline_ptr(a.obj)));
             }
         }
-        let t = Transition { id, root, affected, token_bound: self.next_token, next_phase: 1 };
+        let t = Transition {
+            id,
+            root,
+            affected,
+            token_bound: self.next_token,
+            next_phase: 1,
+        };
         if blocking {
             for phase in 1..=3 {
                 self.run_phase(&t, phase);
             }
             self.complete(t);
         } else {
-            let due = self.now + self.config.phase_spacing;
+            let due = self.now.saturating_add(self.config.phase_spacing);
             self.queue.insert((due, id));
             self.transitions.insert(id, t);
         }
     }
 
     fn run_phase(&mut self, t: &Transition, phase: u32) {
-        self.push(EventKind::Phase { transition: t.id, phase });
+        self.push(EventKind::Phase {
+            transition: t.id,
+            phase,
+        });
         if phase == MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE {
             for a in &t.affected {
                 self.objects[a.obj].state = a.new;
-                self.push(EventKind::StateChanged { object: Self::offline_ptr(a.obj), old: a.old, new: a.new });
+                self.push(EventKind::StateChanged {
+                    object: Self::offline_ptr(a.obj),
+                    old: a.old,
+                    new: a.new,
+                });
             }
         }
         for a in &t.affected {
@@ -1424,9 +1853,22 @@ impl Sim {
         }
     }
 
-    fn notify_one(&mut self, obj: usize, token: u32, sink: usize, info: NotifyInfo, transition: Option<u32>) {
+    fn notify_one(
+        &mut self,
+        obj: usize,
+        token: u32,
+        sink: usize,
+        info: NotifyInfo,
+        transition: Option<u32>,
+    ) {
         let sink_ptr = Self::client_ptr(sink);
-        self.push(EventKind::Notify { object: Self::offline_ptr(obj), token, sink: sink_ptr, info, transition });
+        self.push(EventKind::Notify {
+            object: Self::offline_ptr(obj),
+            token,
+            sink: sink_ptr,
+            info,
+            transition,
+        });
         let c = &self.clients[sink];
         if c.spec.reactions.is_empty() && info.is_supported() {
             return;
@@ -1469,12 +1911,25 @@ impl Sim {
     fn perform(&mut self, action: Action, own_token: u32) {
         match action {
             Action::Unadvise { mgr, token } => {
-                self.unadvise(mgr, MAPIOFFLINE_UNADVISE_DEFAULT, token.unwrap_or(own_token));
+                self.unadvise(
+                    mgr,
+                    MAPIOFFLINE_UNADVISE_DEFAULT,
+                    token.unwrap_or(own_token),
+                );
             }
-            Action::SetCurrentState { this, flags, mask, state } => {
+            Action::SetCurrentState {
+                this,
+                flags,
+                mask,
+                state,
+            } => {
                 self.set_current_state(this, flags, mask, state, 0);
             }
-            Action::Advise { mgr, sink, client_token } => {
+            Action::Advise {
+                mgr,
+                sink,
+                client_token,
+            } => {
                 let info = self.advise_info(client_token, sink);
                 self.advise(mgr, MAPIOFFLINE_ADVISE_DEFAULT, Some(&info), Out::Valid);
             }
@@ -1500,7 +1955,13 @@ impl Sim {
     }
 
     /// A correct `MAPIOFFLINE_CREATEINFO` for a child of `parent` (NULL for none).
-    pub fn create_info(&self, profile: &str, capabilities: u32, type_guid: Guid, parent: Ptr) -> CreateInfo {
+    pub fn create_info(
+        &self,
+        profile: &str,
+        capabilities: u32,
+        type_guid: Guid,
+        parent: Ptr,
+    ) -> CreateInfo {
         CreateInfo {
             ul_size: self.config.arch.sizeof_createinfo(),
             ul_create_flags: 0,
@@ -1518,14 +1979,17 @@ impl Sim {
     // ---------------------------------------------------------------- time
 
     fn run_due(&mut self, id: u32) {
-        let Some(mut t) = self.transitions.remove(&id) else { return };
+        let Some(mut t) = self.transitions.remove(&id) else {
+            return;
+        };
         let phase = t.next_phase;
         self.run_phase(&t, phase);
         if phase == MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_DONE {
             self.complete(t);
         } else {
             t.next_phase += 1;
-            self.queue.insert((self.now + self.config.phase_spacing, id));
+            self.queue
+                .insert((self.now.saturating_add(self.config.phase_spacing), id));
             self.transitions.insert(id, t);
         }
     }
@@ -1584,7 +2048,10 @@ impl Sim {
                     self.note("env.back_online", Clause::Set11, format!("connectivity is back and \"{}\" was asked to work online: it goes ONLINE", self.profiles[pi].name));
                 }
                 self.start_transition(g, target, false, cause);
-            } else if target == MAPIOFFLINE_STATE_OFFLINE && self.objects[g].desired == MAPIOFFLINE_STATE_OFFLINE && self.connected(pi) {
+            } else if target == MAPIOFFLINE_STATE_OFFLINE
+                && self.objects[g].desired == MAPIOFFLINE_STATE_OFFLINE
+                && self.connected(pi)
+            {
                 self.note("env.stays_offline", Clause::Gen5, format!("\"{}\" was set to work offline: it stays OFFLINE although connectivity is back", self.profiles[pi].name));
             } else {
                 self.reconcile(g);
@@ -1593,10 +2060,14 @@ impl Sim {
     }
 
     fn profile_index(&self, name: &str) -> Result<usize, SimError> {
-        self.profiles.iter().position(|p| p.name == name).ok_or_else(|| SimError::UnknownProfile {
-            name: name.to_string(),
-            suggestion: nearest(name, self.profiles.iter().map(|p| p.name.as_str())).map(str::to_string),
-        })
+        self.profiles
+            .iter()
+            .position(|p| p.name == name)
+            .ok_or_else(|| SimError::UnknownProfile {
+                name: name.to_string(),
+                suggestion: nearest(name, self.profiles.iter().map(|p| p.name.as_str()))
+                    .map(str::to_string),
+            })
     }
 
     /// The machine loses its network: every online profile goes offline (GEN-5).
@@ -1605,7 +2076,11 @@ impl Sim {
             return Err(SimError::Ended);
         }
         self.network_up = false;
-        self.environment(EnvEvent::NetworkDown, Cause::NetworkDown, (0..self.profiles.len()).collect());
+        self.environment(
+            EnvEvent::NetworkDown,
+            Cause::NetworkDown,
+            (0..self.profiles.len()).collect(),
+        );
         Ok(())
     }
 
@@ -1615,7 +2090,11 @@ impl Sim {
             return Err(SimError::Ended);
         }
         self.network_up = true;
-        self.environment(EnvEvent::NetworkUp, Cause::NetworkUp, (0..self.profiles.len()).collect());
+        self.environment(
+            EnvEvent::NetworkUp,
+            Cause::NetworkUp,
+            (0..self.profiles.len()).collect(),
+        );
         Ok(())
     }
 
@@ -1626,7 +2105,13 @@ impl Sim {
         }
         let pi = self.profile_index(profile)?;
         self.profiles[pi].server_up = false;
-        self.environment(EnvEvent::ServerDown { profile: profile.to_string() }, Cause::ServerDown, vec![pi]);
+        self.environment(
+            EnvEvent::ServerDown {
+                profile: profile.to_string(),
+            },
+            Cause::ServerDown,
+            vec![pi],
+        );
         Ok(())
     }
 
@@ -1637,21 +2122,49 @@ impl Sim {
         }
         let pi = self.profile_index(profile)?;
         self.profiles[pi].server_up = true;
-        self.environment(EnvEvent::ServerUp { profile: profile.to_string() }, Cause::ServerUp, vec![pi]);
+        self.environment(
+            EnvEvent::ServerUp {
+                profile: profile.to_string(),
+            },
+            Cause::ServerUp,
+            vec![pi],
+        );
         Ok(())
     }
 
     /// NTF-6 fault injection: delivers a notification with any type, mask and states to
     /// every registration of `object`, now.
-    pub fn inject_notify(&mut self, object: Ptr, notify_type: u32, ul_mask: u32, ul_state_old: u32, ul_state_new: u32) -> Result<(), SimError> {
+    pub fn inject_notify(
+        &mut self,
+        object: Ptr,
+        notify_type: u32,
+        ul_mask: u32,
+        ul_state_old: u32,
+        ul_state_new: u32,
+    ) -> Result<(), SimError> {
         if self.ended {
             return Err(SimError::Ended);
         }
         let Some(Target::Offline(i)) = self.decode(object) else {
             return Err(SimError::NotAnOfflineObject(object));
         };
-        self.push(EventKind::Env { env: EnvEvent::InjectNotify { object, notify_type, ul_mask, ul_state_old, ul_state_new } });
-        let info = NotifyInfo { ul_size: SIZEOF_MAPIOFFLINE_NOTIFY, notify_type, ul_client_token: 0, ul_mask, ul_state_old, ul_state_new };
+        self.push(EventKind::Env {
+            env: EnvEvent::InjectNotify {
+                object,
+                notify_type,
+                ul_mask,
+                ul_state_old,
+                ul_state_new,
+            },
+        });
+        let info = NotifyInfo {
+            ul_size: SIZEOF_MAPIOFFLINE_NOTIFY,
+            notify_type,
+            ul_client_token: 0,
+            ul_mask,
+            ul_state_old,
+            ul_state_new,
+        };
         if !info.is_supported() {
             self.note("inject.unsupported", Clause::Ntf6, "a notification outside the supported values (NTF-2, NTF-4): clients must ignore it".into());
         }
@@ -1666,7 +2179,9 @@ impl Sim {
         }
         let bits = bits & !MAPIOFFLINE_STATE_OFFLINE_MASK;
         self.extra_state_bits = bits;
-        self.push(EventKind::Env { env: EnvEvent::SetExtraStateBits { bits } });
+        self.push(EventKind::Env {
+            env: EnvEvent::SetExtraStateBits { bits },
+        });
         Ok(())
     }
 
@@ -1681,7 +2196,9 @@ impl Sim {
         let documented = MAPIOFFLINE_CAPABILITY_OFFLINE | MAPIOFFLINE_CAPABILITY_ONLINE;
         let bits = bits & !documented;
         self.objects[i].caps = (self.objects[i].caps & documented) | bits;
-        self.push(EventKind::Env { env: EnvEvent::SetExtraCapabilityBits { object, bits } });
+        self.push(EventKind::Env {
+            env: EnvEvent::SetExtraCapabilityBits { object, bits },
+        });
         Ok(())
     }
 
@@ -1695,10 +2212,17 @@ impl Sim {
         let mut references = Vec::new();
         for (i, o) in self.objects.iter().enumerate() {
             for (token, r) in &o.regs {
-                registrations.push(LeakedRegistration { object: Self::offline_ptr(i), token: *token, sink: Self::client_ptr(r.sink) });
+                registrations.push(LeakedRegistration {
+                    object: Self::offline_ptr(i),
+                    token: *token,
+                    sink: Self::client_ptr(r.sink),
+                });
             }
             if o.refs > 0 {
-                references.push(LeakedReference { object: Self::offline_ptr(i), count: o.refs });
+                references.push(LeakedReference {
+                    object: Self::offline_ptr(i),
+                    count: o.refs,
+                });
             }
         }
         let report = ShutdownReport {
@@ -1708,10 +2232,26 @@ impl Sim {
         };
         self.push(EventKind::Shutdown(Box::new(report.clone())));
         for l in &report.registrations {
-            self.error("shutdown.registration", Some(Clause::Gen3), Some(Rule::R3), format!("advise token {} on {} was never removed: call Unadvise before shutdown", l.token, l.object));
+            self.error(
+                "shutdown.registration",
+                Some(Clause::Gen3),
+                Some(Rule::R3),
+                format!(
+                    "advise token {} on {} was never removed: call Unadvise before shutdown",
+                    l.token, l.object
+                ),
+            );
         }
         for l in &report.references {
-            self.error("shutdown.reference", Some(Clause::Open10), Some(Rule::R4), format!("{} reference(s) on {} were never released", l.count, l.object));
+            self.error(
+                "shutdown.reference",
+                Some(Clause::Open10),
+                Some(Rule::R4),
+                format!(
+                    "{} reference(s) on {} were never released",
+                    l.count, l.object
+                ),
+            );
         }
         self.transitions.clear();
         self.queue.clear();

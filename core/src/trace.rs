@@ -145,22 +145,26 @@ impl Out {
     }
 }
 
+/// The arguments of `HrOpenOfflineObj` (boxed: the call is rare and its arguments large).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenArgs {
+    #[serde(rename = "ulReserved")]
+    pub ul_reserved: u32,
+    #[serde(rename = "pwszProfileNameIn")]
+    pub pwsz_profile_name_in: Option<String>,
+    #[serde(rename = "pGUID")]
+    pub p_guid: Option<Guid>,
+    #[serde(rename = "pReserved")]
+    pub p_reserved: Option<Guid>,
+    #[serde(rename = "ppOfflineObj")]
+    pub pp_offline_obj: Out,
+}
+
 /// A call with its raw arguments, named as in the reference.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "fn")]
 pub enum Call {
-    HrOpenOfflineObj {
-        #[serde(rename = "ulReserved")]
-        ul_reserved: u32,
-        #[serde(rename = "pwszProfileNameIn")]
-        pwsz_profile_name_in: Option<Box<str>>,
-        #[serde(rename = "pGUID")]
-        p_guid: Option<Guid>,
-        #[serde(rename = "pReserved")]
-        p_reserved: Option<Guid>,
-        #[serde(rename = "ppOfflineObj")]
-        pp_offline_obj: Out,
-    },
+    HrOpenOfflineObj(Box<OpenArgs>),
     QueryInterface {
         this: Ptr,
         riid: Option<Guid>,
@@ -195,13 +199,16 @@ pub enum Call {
         pul_state: Out,
     },
     /// A vtable slot called by index (placeholders, OFF-2/OFF-3).
-    Slot { this: Ptr, slot: u32 },
+    Slot {
+        this: Ptr,
+        slot: u32,
+    },
     Advise {
         this: Ptr,
         #[serde(rename = "ulFlags")]
         ul_flags: u32,
         #[serde(rename = "pAdviseInfo")]
-        p_advise_info: Option<AdviseInfo>,
+        p_advise_info: Option<Box<AdviseInfo>>,
         #[serde(rename = "pulAdviseToken")]
         pul_advise_token: Out,
     },
@@ -247,7 +254,7 @@ impl fmt::Display for Func {
 impl Call {
     pub fn func(&self) -> Func {
         match self {
-            Call::HrOpenOfflineObj { .. } => Func::HrOpenOfflineObj,
+            Call::HrOpenOfflineObj(_) => Func::HrOpenOfflineObj,
             Call::QueryInterface { .. } => Func::QueryInterface,
             Call::AddRef { .. } => Func::AddRef,
             Call::Release { .. } => Func::Release,
@@ -295,8 +302,12 @@ pub enum Cause {
 pub enum EnvEvent {
     NetworkDown,
     NetworkUp,
-    ServerDown { profile: String },
-    ServerUp { profile: String },
+    ServerDown {
+        profile: String,
+    },
+    ServerUp {
+        profile: String,
+    },
     /// NTF-6 fault injection: a notification outside the supported values.
     InjectNotify {
         object: Ptr,
@@ -310,9 +321,14 @@ pub enum EnvEvent {
         ul_state_new: u32,
     },
     /// CUR-2 fault injection: bits outside the mask in every GetCurrentState result.
-    SetExtraStateBits { bits: u32 },
+    SetExtraStateBits {
+        bits: u32,
+    },
     /// CAP-3 fault injection: extra capability bits on one object.
-    SetExtraCapabilityBits { object: Ptr, bits: u32 },
+    SetExtraCapabilityBits {
+        object: Ptr,
+        bits: u32,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -703,15 +719,16 @@ impl TextRenderer {
             Out::Null => "NULL".to_string(),
         };
         match c {
-            Call::HrOpenOfflineObj { ul_reserved, pwsz_profile_name_in, p_guid, p_reserved, pp_offline_obj } => format!(
-                "HrOpenOfflineObj({ul_reserved}, {}, {}, {}, {})",
-                match pwsz_profile_name_in {
+            Call::HrOpenOfflineObj(a) => format!(
+                "HrOpenOfflineObj({}, {}, {}, {}, {})",
+                a.ul_reserved,
+                match &a.pwsz_profile_name_in {
                     Some(n) => format!("L{n:?}"),
                     None => "NULL".into(),
                 },
-                guid(p_guid),
-                guid(p_reserved),
-                out(pp_offline_obj, "pOfflineObj")
+                guid(&a.p_guid),
+                guid(&a.p_reserved),
+                out(&a.pp_offline_obj, "pOfflineObj")
             ),
             Call::QueryInterface { this, riid, ppv_object } => format!(
                 "{}->QueryInterface({}, {})",
