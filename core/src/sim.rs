@@ -1862,6 +1862,12 @@ impl Sim {
         transition: Option<u32>,
     ) {
         let sink_ptr = Self::client_ptr(sink);
+        if !self.clients[sink].alive {
+            // The client released the reference the manager holds (R4): in Outlook this
+            // Notify would call into freed memory.
+            self.error("notify.destroyed_sink", Some(Clause::Adv10), Some(Rule::R4), format!("advise token {token}: the sink {sink_ptr} was destroyed while still registered (the client released the manager's reference); a real Outlook would call freed memory. The simulator skips it"));
+            return;
+        }
         self.push(EventKind::Notify {
             object: Self::offline_ptr(obj),
             token,

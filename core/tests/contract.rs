@@ -1366,6 +1366,32 @@ mod ntf {
     }
 }
 
+mod overrelease {
+    use super::*;
+
+    #[test]
+    fn a_sink_released_below_the_managers_reference_is_not_called() {
+        let (mut sim, mgr, sink, token) = world();
+        assert_eq!(sim.release(sink), 1);
+        assert_eq!(
+            sim.release(sink),
+            0,
+            "the client gave away the manager's reference"
+        );
+        sim.set_state(mgr, OFF, true);
+        assert!(notes(&sim).is_empty());
+        let d = sim
+            .trace()
+            .diagnostics()
+            .find(|d| d.code == "notify.destroyed_sink")
+            .unwrap();
+        assert_eq!(d.rule, Some(Rule::R4));
+        // Unadvise still returns S_OK; releasing the dead sink is reported, not a crash.
+        assert_eq!(sim.unadvise(mgr, 0, token), HResult::S_OK);
+        assert!(codes(&sim).contains(&"ptr.dangling".to_string()));
+    }
+}
+
 mod cre {
     use super::*;
 
