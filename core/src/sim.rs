@@ -275,7 +275,8 @@ enum Target {
 #[derive(Clone, Copy)]
 struct Reg {
     client_token: u32,
-    sink: usize,
+    /// Index of the sink among the client objects (u32 keeps a registration small).
+    sink: u32,
 }
 
 #[derive(Clone, Copy)]
@@ -349,6 +350,7 @@ pub struct Sim {
     queue: BTreeSet<(Tick, u32)>,
     next_token: u32,
     next_transition: u32,
+    spare_affected: Vec<Affected>,
     trace: Trace,
 }
 
@@ -378,7 +380,8 @@ impl Sim {
             in_notify: 0,
             ended: false,
             network_up: config.network_up,
-            extra_state_bits: config.extra_state_bits,
+            // Bits inside the mask would change the state itself, not decorate it (CUR-2).
+            extra_state_bits: config.extra_state_bits & !MAPIOFFLINE_STATE_OFFLINE_MASK,
             profiles: Vec::new(),
             objects: Vec::new(),
             clients: Vec::new(),
@@ -386,6 +389,7 @@ impl Sim {
             queue: BTreeSet::new(),
             next_token: 1,
             next_transition: 1,
+            spare_affected: Vec::new(),
             trace: Trace {
                 schema: SCHEMA_VERSION,
                 config: config.clone(),
@@ -414,6 +418,10 @@ impl Sim {
             events: Vec::new(),
         };
         std::mem::replace(&mut self.trace, fresh)
+    }
+    /// Forgets the events recorded so far but keeps their buffer, for long-running hosts.
+    pub fn clear_trace(&mut self) {
+        self.trace.events.clear();
     }
     pub fn is_ended(&self) -> bool {
         self.ended
@@ -459,7 +467,7 @@ impl Sim {
             Some(Target::Offline(i)) => self.objects[i]
                 .regs
                 .iter()
-                .map(|(t, r)| (*t, r.client_token, Self::client_ptr(r.sink)))
+                .map(|(t, r)| (*t, r.client_token, Self::client_ptr(r.sink as usize)))
                 .collect(),
             _ => Vec::new(),
         }
@@ -1391,7 +1399,7 @@ impl Sim {
             token,
             Reg {
                 client_token: a.ul_client_token,
-                sink,
+                sink: sink as u32, // < MAX_OBJECTS
             },
         );
         if let Some(b) = self.objects[i].busy {
@@ -1422,12 +1430,8 @@ impl Sim {
                         if let Some(b) = self.objects[i].busy {
                             self.note("unadvise.during_transition", Clause::Unadv4, format!("removed while transition #{} is in progress: no further phase of it reaches this sink", b.transition));
                         }
-                        self.note(
-                            "unadvise.release",
-                            Clause::Unadv3,
-                            "the manager releases its reference on the sink".into(),
-                        );
-                        self.release_by(Caller::Outlook, Self::client_ptr(reg.sink));
+                        // UNADV-3: the manager releases its reference, visibly in the trace.
+                        self.release_by(Caller::Outlook, Self::client_ptr(reg.sink as usize));
                     }
                     None => {
                         let elsewhere = self
@@ -1722,11 +1726,14 @@ impl Sim {
     }
 
     fn start_transition(&mut self, root: usize, new: u32, blocking: bool, cause: Cause) {
-        let mut affected = vec![Affected {
+        // Reuse the last finished transition's buffer: blocking changes are the hot path.
+        let mut affected = std::mem::take(&mut self.spare_affected);
+        affected.clear();
+        affected.push(Affected {
             obj: root,
             old: self.objects[root].state,
             new,
-        }];
+        });
         if !self.objects[root].children.is_empty() {
             self.collect_children(root, new, &mut affected);
         }
@@ -1816,7 +1823,9 @@ impl Sim {
         for a in &t.affected {
             self.objects[a.obj].busy = None;
         }
-        self.reconcile(t.root);
+        let root = t.root;
+        self.spare_affected = t.affected;
+        self.reconcile(root);
     }
 
     /// Starts whatever change an object (or a descendant) now needs: a request or an
@@ -1839,17 +1848,46 @@ impl Sim {
     /// Delivers `info` to the object's registrations with tokens below `bound`, in token
     /// (registration) order, re-checking each one so that an Unadvise made meanwhile holds.
     fn deliver(&mut self, obj: usize, mut info: NotifyInfo, bound: u32, transition: Option<u32>) {
+        let object = Self::offline_ptr(obj);
+        let supported = info.is_supported();
         let mut cursor = 0u32;
         loop {
-            let next = self.objects[obj]
-                .regs
-                .range((Bound::Excluded(cursor), Bound::Excluded(bound)))
-                .next()
-                .map(|(t, r)| (*t, *r));
-            let Some((token, reg)) = next else { break };
-            cursor = token;
+            // Fast path: sinks that only receive cannot change the registrations, so one
+            // range walk serves them all. A sink that may call back (or needs a
+            // diagnostic) ends the walk; the search resumes after it, which re-reads
+            // whatever its calls changed.
+            let mut reactive = None;
+            {
+                let (tick, depth) = (self.now, self.depth);
+                let clients = &self.clients;
+                let events = &mut self.trace.events;
+                for (&token, reg) in self.objects[obj]
+                    .regs
+                    .range((Bound::Excluded(cursor), Bound::Excluded(bound)))
+                {
+                    cursor = token;
+                    let c = &clients[reg.sink as usize];
+                    if !(supported && c.alive && c.spec.reactions.is_empty()) {
+                        reactive = Some(*reg);
+                        break;
+                    }
+                    info.ul_client_token = reg.client_token;
+                    events.push(Event {
+                        tick,
+                        depth,
+                        kind: EventKind::Notify {
+                            object,
+                            token,
+                            sink: Self::client_ptr(reg.sink as usize),
+                            info,
+                            transition,
+                        },
+                    });
+                }
+            }
+            let Some(reg) = reactive else { break };
             info.ul_client_token = reg.client_token;
-            self.notify_one(obj, token, reg.sink, info, transition);
+            self.notify_one(obj, cursor, reg.sink as usize, info, transition);
         }
     }
 
@@ -2221,7 +2259,7 @@ impl Sim {
                 registrations.push(LeakedRegistration {
                     object: Self::offline_ptr(i),
                     token: *token,
-                    sink: Self::client_ptr(r.sink),
+                    sink: Self::client_ptr(r.sink as usize),
                 });
             }
             if o.refs > 0 {
