@@ -479,6 +479,15 @@ impl Sim {
 
     // ---------------------------------------------------------------- plumbing
 
+    /// Driver events need a running Outlook.
+    fn running(&self) -> Result<(), SimError> {
+        if self.ended {
+            Err(SimError::Ended)
+        } else {
+            Ok(())
+        }
+    }
+
     fn offline_ptr(i: usize) -> Ptr {
         Ptr(OFFLINE_BASE + i as u32 * STRIDE)
     }
@@ -644,9 +653,7 @@ impl Sim {
 
     /// Adds a profile with its global offline object (GEN-1). Returns that object's address.
     pub fn add_profile(&mut self, spec: ProfileSpec) -> Result<Ptr, SimError> {
-        if self.ended {
-            return Err(SimError::Ended);
-        }
+        self.running()?;
         if self.profiles.iter().any(|p| p.name == spec.name) {
             return Err(SimError::DuplicateProfile(spec.name));
         }
@@ -706,9 +713,7 @@ impl Sim {
     /// Creates a client-owned object (a notify sink, an outer or a support object) with
     /// one reference, the client's own. Returns its address.
     pub fn create_sink(&mut self, spec: SinkSpec) -> Result<Ptr, SimError> {
-        if self.ended {
-            return Err(SimError::Ended);
-        }
+        self.running()?;
         if self.clients.len() >= MAX_OBJECTS {
             return Err(SimError::TooManyObjects);
         }
@@ -2040,9 +2045,7 @@ impl Sim {
 
     /// Moves the clock forward by `ticks`, running every phase that falls due on the way.
     pub fn advance(&mut self, ticks: Tick) -> Result<(), SimError> {
-        if self.ended {
-            return Err(SimError::Ended);
-        }
+        self.running()?;
         let to = self.now.saturating_add(ticks);
         self.push(EventKind::Advance { from: self.now, to });
         while let Some(&(due, id)) = self.queue.first() {
@@ -2059,9 +2062,7 @@ impl Sim {
 
     /// Runs phases until nothing is scheduled; returns the tick reached.
     pub fn run_until_idle(&mut self) -> Result<Tick, SimError> {
-        if self.ended {
-            return Err(SimError::Ended);
-        }
+        self.running()?;
         self.push(EventKind::RunUntilIdle { from: self.now });
         let mut steps = 0u64;
         while let Some((due, id)) = self.queue.pop_first() {
@@ -2116,63 +2117,47 @@ impl Sim {
 
     /// The machine loses its network: every online profile goes offline (GEN-5).
     pub fn network_down(&mut self) -> Result<(), SimError> {
-        if self.ended {
-            return Err(SimError::Ended);
-        }
-        self.network_up = false;
-        self.environment(
-            EnvEvent::NetworkDown,
-            Cause::NetworkDown,
-            (0..self.profiles.len()).collect(),
-        );
-        Ok(())
+        self.set_network(false)
     }
 
     /// The network returns: profiles that were asked to work online go online (SET-11).
     pub fn network_up(&mut self) -> Result<(), SimError> {
-        if self.ended {
-            return Err(SimError::Ended);
-        }
-        self.network_up = true;
-        self.environment(
-            EnvEvent::NetworkUp,
-            Cause::NetworkUp,
-            (0..self.profiles.len()).collect(),
-        );
-        Ok(())
+        self.set_network(true)
     }
 
     /// A profile's server fails (GEN-5).
     pub fn server_down(&mut self, profile: &str) -> Result<(), SimError> {
-        if self.ended {
-            return Err(SimError::Ended);
-        }
-        let pi = self.profile_index(profile)?;
-        self.profiles[pi].server_up = false;
-        self.environment(
-            EnvEvent::ServerDown {
-                profile: profile.to_string(),
-            },
-            Cause::ServerDown,
-            vec![pi],
-        );
-        Ok(())
+        self.set_server(profile, false)
     }
 
     /// A profile's server comes back.
     pub fn server_up(&mut self, profile: &str) -> Result<(), SimError> {
-        if self.ended {
-            return Err(SimError::Ended);
-        }
+        self.set_server(profile, true)
+    }
+
+    fn set_network(&mut self, up: bool) -> Result<(), SimError> {
+        self.running()?;
+        self.network_up = up;
+        let (env, cause) = if up {
+            (EnvEvent::NetworkUp, Cause::NetworkUp)
+        } else {
+            (EnvEvent::NetworkDown, Cause::NetworkDown)
+        };
+        self.environment(env, cause, (0..self.profiles.len()).collect());
+        Ok(())
+    }
+
+    fn set_server(&mut self, profile: &str, up: bool) -> Result<(), SimError> {
+        self.running()?;
         let pi = self.profile_index(profile)?;
-        self.profiles[pi].server_up = true;
-        self.environment(
-            EnvEvent::ServerUp {
-                profile: profile.to_string(),
-            },
-            Cause::ServerUp,
-            vec![pi],
-        );
+        self.profiles[pi].server_up = up;
+        let profile = profile.to_string();
+        let (env, cause) = if up {
+            (EnvEvent::ServerUp { profile }, Cause::ServerUp)
+        } else {
+            (EnvEvent::ServerDown { profile }, Cause::ServerDown)
+        };
+        self.environment(env, cause, vec![pi]);
         Ok(())
     }
 
@@ -2186,9 +2171,7 @@ impl Sim {
         ul_state_old: u32,
         ul_state_new: u32,
     ) -> Result<(), SimError> {
-        if self.ended {
-            return Err(SimError::Ended);
-        }
+        self.running()?;
         let Some(Target::Offline(i)) = self.decode(object) else {
             return Err(SimError::NotAnOfflineObject(object));
         };
@@ -2218,9 +2201,7 @@ impl Sim {
 
     /// CUR-2 fault injection: from now on every state read carries these extra bits.
     pub fn set_extra_state_bits(&mut self, bits: u32) -> Result<(), SimError> {
-        if self.ended {
-            return Err(SimError::Ended);
-        }
+        self.running()?;
         let bits = bits & !MAPIOFFLINE_STATE_OFFLINE_MASK;
         self.extra_state_bits = bits;
         self.push(EventKind::Env {
@@ -2231,9 +2212,7 @@ impl Sim {
 
     /// CAP-3 fault injection: replaces the extra capability bits of one object.
     pub fn set_extra_capability_bits(&mut self, object: Ptr, bits: u32) -> Result<(), SimError> {
-        if self.ended {
-            return Err(SimError::Ended);
-        }
+        self.running()?;
         let Some(Target::Offline(i)) = self.decode(object) else {
             return Err(SimError::NotAnOfflineObject(object));
         };
@@ -2249,9 +2228,7 @@ impl Sim {
     /// The Outlook process ends: reports every registration not removed (R3) and every
     /// client reference not released (R4), then invalidates every pointer.
     pub fn shutdown(&mut self) -> Result<ShutdownReport, SimError> {
-        if self.ended {
-            return Err(SimError::Ended);
-        }
+        self.running()?;
         let mut registrations = Vec::new();
         let mut references = Vec::new();
         for (i, o) in self.objects.iter().enumerate() {
