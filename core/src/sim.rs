@@ -373,15 +373,17 @@ impl Default for Sim {
 }
 
 impl Sim {
-    pub fn new(config: Config) -> Sim {
+    pub fn new(mut config: Config) -> Sim {
+        // Bits inside the mask would change the state itself, not decorate it (CUR-2);
+        // drop them so the trace's config shows what is in effect.
+        config.extra_state_bits &= !MAPIOFFLINE_STATE_OFFLINE_MASK;
         Sim {
             now: 0,
             depth: 0,
             in_notify: 0,
             ended: false,
             network_up: config.network_up,
-            // Bits inside the mask would change the state itself, not decorate it (CUR-2).
-            extra_state_bits: config.extra_state_bits & !MAPIOFFLINE_STATE_OFFLINE_MASK,
+            extra_state_bits: config.extra_state_bits,
             profiles: Vec::new(),
             objects: Vec::new(),
             clients: Vec::new(),
