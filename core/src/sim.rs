@@ -354,6 +354,31 @@ pub struct Sim {
     trace: Trace,
 }
 
+/// Appends an event to a `Vec<Event>`, building it in place. `Vec::push` must hold the
+/// 64-byte event across its (out-of-line) growth path, so it is built on the stack with
+/// narrow stores and copied with wide loads: a store-forwarding stall on every event, the
+/// largest single cost of a blocking change. Growing first and evaluating the event
+/// afterwards lets it be written straight into the buffer.
+macro_rules! record {
+    ($events:expr, $tick:expr, $depth:expr, $kind:expr) => {{
+        let events: &mut Vec<Event> = $events;
+        if events.len() == events.capacity() {
+            events.reserve(1);
+        }
+        let len = events.len();
+        // SAFETY: capacity exceeds `len` (checked or reserved just above), and the slot
+        // is initialised before `set_len` makes it part of the vector.
+        unsafe {
+            events.as_mut_ptr().add(len).write(Event {
+                tick: $tick,
+                depth: $depth,
+                kind: $kind,
+            });
+            events.set_len(len + 1);
+        }
+    }};
+}
+
 fn state_ok(s: u32) -> bool {
     s == MAPIOFFLINE_STATE_ONLINE || s == MAPIOFFLINE_STATE_OFFLINE
 }
@@ -512,13 +537,9 @@ impl Sim {
         None
     }
 
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, kind: EventKind) {
-        self.trace.events.push(Event {
-            tick: self.now,
-            depth: self.depth,
-            kind,
-        });
+        record!(&mut self.trace.events, self.now, self.depth, kind);
     }
 
     fn diag(
@@ -1879,17 +1900,19 @@ impl Sim {
                         break;
                     }
                     info.ul_client_token = reg.client_token;
-                    events.push(Event {
+                    let sink = Self::client_ptr(reg.sink as usize);
+                    record!(
+                        events,
                         tick,
                         depth,
-                        kind: EventKind::Notify {
+                        EventKind::Notify {
                             object,
                             token,
-                            sink: Self::client_ptr(reg.sink as usize),
+                            sink,
                             info,
                             transition,
-                        },
-                    });
+                        }
+                    );
                 }
             }
             let Some(reg) = reactive else { break };
