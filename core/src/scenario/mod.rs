@@ -1,0 +1,165 @@
+//! The scenario language: one statement per line, `#` starts a comment. The same text
+//! drives scenario files, the REPL and the playground.
+//!
+//! ```text
+//! config arch x86                      # settings come first
+//! profile "Outlook" caps MAPIOFFLINE_CAPABILITY_OFFLINE|MAPIOFFLINE_CAPABILITY_ONLINE
+//! HrOpenOfflineObj(0, L"Outlook", &GUID_GlobalState, NULL, &mgr)
+//! expect S_OK
+//! sink logger when START once: mgr->GetCurrentState(&seen)
+//! mgr->GetCapabilities(&caps)
+//! mgr->Advise(0, &{ulClientToken = 7, pCallback = logger}, &token)
+//! mgr->SetCurrentState(MAPIOFFLINE_FLAG_DEFAULT, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)
+//! run
+//! expect notifications logger START(ONLINE->OFFLINE) STATECHANGE DONE
+//! ```
+//!
+//! Calls are written as in C: out-parameters `&name` bind what the call writes, for use on
+//! later lines; `NULL` passes a NULL pointer. Struct arguments (`&{…}`) name their fields
+//! as the reference does; fields left out get the correct value.
+
+mod parse;
+mod run;
+
+pub use parse::{parse, ParseError};
+pub use run::{run_script, ExpectFailure, Outcome, RunError, Runner};
+
+use crate::consts::Guid;
+
+/// A parsed script.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Script {
+    pub stmts: Vec<Stmt>,
+}
+
+/// One statement with where it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stmt {
+    /// 1-based line number.
+    pub line: usize,
+    pub kind: StmtKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StmtKind {
+    /// `config KEY VALUE`: only before anything else.
+    Config {
+        key: String,
+        value: Expr,
+    },
+    /// `profile "NAME" [caps E] [state E] [outside] [server down]`.
+    Profile {
+        name: String,
+        caps: Option<Expr>,
+        state: Option<Expr>,
+        outside: bool,
+        server_down: bool,
+    },
+    /// `sink NAME [no-notify] [no-validate] [iid GUID]… [when TYPE [once]: CALL]…`.
+    Sink {
+        name: String,
+        implements_notify: bool,
+        validates_notify: bool,
+        iids: Vec<Expr>,
+        reactions: Vec<ReactionSrc>,
+    },
+    Call(CallExpr),
+    Advance(Expr),
+    Run,
+    Network {
+        up: bool,
+    },
+    Server {
+        profile: String,
+        up: bool,
+    },
+    /// `inject OBJ NotifyType ulMask ulStateOld ulStateNew` (NTF-6).
+    Inject {
+        object: Expr,
+        args: [Expr; 4],
+    },
+    /// `extra_state_bits BITS` (CUR-2).
+    ExtraStateBits(Expr),
+    /// `extra_caps OBJ BITS` (CAP-3).
+    ExtraCaps {
+        object: Expr,
+        bits: Expr,
+    },
+    Shutdown,
+    Expect(Expect),
+}
+
+/// A reaction in a `sink` declaration: `when START once: mgr->Unadvise(0, own)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReactionSrc {
+    /// `None` for `when any`.
+    pub on: Option<Expr>,
+    pub once: bool,
+    pub call: CallExpr,
+}
+
+/// `this->Method(args)` or `Function(args)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallExpr {
+    pub this: Option<Expr>,
+    pub method: String,
+    pub args: Vec<Expr>,
+    /// Column where the call starts (1-based), for messages.
+    pub col: usize,
+}
+
+/// A value as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expr {
+    Num(u64),
+    /// A constant, a bound variable or a keyword-like word (`own`).
+    Name {
+        name: String,
+        col: usize,
+    },
+    Null,
+    Str(String),
+    Guid(Guid),
+    /// `&x`: the address of a variable (an out-parameter) or of a GUID or struct.
+    AddrOf(Box<Expr>),
+    /// `{field = value, …}`.
+    Struct(Vec<(String, Expr)>),
+    /// `a|b|c`.
+    Or(Vec<Expr>),
+    /// `sizeof(MAPIOFFLINE_ADVISEINFO)`.
+    Sizeof(String),
+}
+
+/// What a scenario asserts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expect {
+    /// `expect E_PENDING`: the HRESULT of the last call.
+    Hr(Expr),
+    /// `expect NAME == VALUE` or `!=`.
+    Var {
+        name: String,
+        equal: bool,
+        value: Expr,
+    },
+    /// `expect state OBJ STATE`: the object's masked state now.
+    State { object: Expr, state: Expr },
+    /// `expect refcount OBJ N`.
+    RefCount { object: Expr, count: Expr },
+    /// `expect notifications SINK ITEM…` (or `none`): what reached the sink since the last
+    /// such expectation for it.
+    Notifications {
+        sink: String,
+        items: Vec<NotifyItem>,
+    },
+    /// `expect diagnostic CLAUSE-OR-CODE`: among the events of the previous statement.
+    Diagnostic(String),
+    /// `expect pending OBJ` / `expect idle OBJ`: whether a change is in progress.
+    Pending { object: Expr, pending: bool },
+}
+
+/// `START`, `STATECHANGE(ONLINE->OFFLINE)`, or a number for an unsupported type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotifyItem {
+    pub notify_type: u32,
+    pub states: Option<(u32, u32)>,
+}

@@ -1,0 +1,984 @@
+//! Lexer and parser of the scenario language. Errors carry line, column, what was
+//! expected and a hint; unknown words suggest the nearest valid one.
+
+use super::*;
+use crate::consts::{CONSTANTS, HRESULTS, KNOWN_GUIDS};
+use crate::util::nearest;
+use std::fmt;
+
+/// A syntax error at a place in the source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// 1-based line and column.
+    pub line: usize,
+    pub col: usize,
+    /// Length of the offending text (at least 1), for underlining.
+    pub len: usize,
+    /// What the parser wanted there.
+    pub expected: String,
+    /// What it found.
+    pub found: String,
+    pub hint: Option<String>,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}: expected {}, found {}",
+            self.line, self.col, self.expected, self.found
+        )?;
+        if let Some(h) = &self.hint {
+            write!(f, " (hint: {h})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Tok {
+    Word(String),
+    Num(u64),
+    Str(String),
+    Guid(Guid),
+    Punct(&'static str),
+    End,
+}
+
+#[derive(Clone, Debug)]
+struct Token {
+    tok: Tok,
+    col: usize,
+    len: usize,
+}
+
+const PUNCT: [&str; 14] = [
+    "->", "==", "!=", "(", ")", ",", "&", "{", "}", "=", "|", ":", "[", "]",
+];
+
+/// Words that start a statement, for suggestions.
+pub(crate) const KEYWORDS: [&str; 13] = [
+    "config",
+    "profile",
+    "sink",
+    "advance",
+    "run",
+    "network",
+    "server",
+    "inject",
+    "extra_state_bits",
+    "extra_caps",
+    "shutdown",
+    "expect",
+    "HrOpenOfflineObj",
+];
+
+fn describe(t: &Tok) -> String {
+    match t {
+        Tok::Word(w) => format!("`{w}`"),
+        Tok::Num(n) => format!("number {n}"),
+        Tok::Str(s) => format!("string {s:?}"),
+        Tok::Guid(g) => format!("GUID {g}"),
+        Tok::Punct(p) => format!("`{p}`"),
+        Tok::End => "end of line".to_string(),
+    }
+}
+
+fn lex(line_no: usize, line: &str) -> Result<Vec<Token>, ParseError> {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let err = |col: usize, expected: &str, found: String, hint: Option<String>| ParseError {
+        line: line_no,
+        col: col + 1,
+        len: 1,
+        expected: expected.to_string(),
+        found,
+        hint,
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        if c == '#' {
+            break;
+        }
+        let start = i;
+        // Wide-string prefix L"…", as C writes profile names.
+        let is_wide = c == 'L' && chars.get(i + 1) == Some(&'"');
+        if c == '"' || is_wide {
+            i += if is_wide { 2 } else { 1 };
+            let mut s = String::new();
+            loop {
+                match chars.get(i) {
+                    None => {
+                        return Err(err(
+                            start,
+                            "a closing `\"`",
+                            "end of line".into(),
+                            Some("strings end on the line they start".into()),
+                        ));
+                    }
+                    Some('"') => {
+                        i += 1;
+                        break;
+                    }
+                    Some('\\') => {
+                        let e = chars.get(i + 1).copied();
+                        match e {
+                            Some('"') => s.push('"'),
+                            Some('\\') => s.push('\\'),
+                            Some('n') => s.push('\n'),
+                            Some('t') => s.push('\t'),
+                            _ => {
+                                return Err(err(
+                                    i,
+                                    "an escape (\\\", \\\\, \\n, \\t)",
+                                    format!("{:?}", e.map(String::from).unwrap_or_default()),
+                                    None,
+                                ));
+                            }
+                        }
+                        i += 2;
+                    }
+                    Some(&ch) => {
+                        s.push(ch);
+                        i += 1;
+                    }
+                }
+            }
+            out.push(Token {
+                tok: Tok::Str(s),
+                col: start + 1,
+                len: i - start,
+            });
+            continue;
+        }
+        if c == '{' {
+            // A GUID literal `{XXXXXXXX-XXXX-…}` or a struct's opening brace.
+            let end = chars[i..].iter().position(|&ch| ch == '}').map(|p| i + p);
+            if let Some(end) = end {
+                let inner: String = chars[i..=end].iter().collect();
+                if inner.len() == 38 {
+                    if let Some(g) = Guid::parse(&inner) {
+                        out.push(Token {
+                            tok: Tok::Guid(g),
+                            col: start + 1,
+                            len: 38,
+                        });
+                        i = end + 1;
+                        continue;
+                    }
+                }
+            }
+        }
+        if c.is_ascii_digit() {
+            let mut j = i;
+            while j < chars.len() && (chars[j].is_ascii_alphanumeric() || chars[j] == '_') {
+                j += 1;
+            }
+            let text: String = chars[i..j].iter().filter(|&&ch| ch != '_').collect();
+            let value =
+                if let Some(hex) = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+                    u64::from_str_radix(hex, 16).ok()
+                } else {
+                    text.parse::<u64>().ok()
+                };
+            let Some(v) = value else {
+                return Err(ParseError {
+                    line: line_no,
+                    col: start + 1,
+                    len: j - i,
+                    expected: "a number (decimal, or hex with 0x)".into(),
+                    found: format!("`{}`", chars[i..j].iter().collect::<String>()),
+                    hint: None,
+                });
+            };
+            out.push(Token {
+                tok: Tok::Num(v),
+                col: start + 1,
+                len: j - i,
+            });
+            i = j;
+            continue;
+        }
+        if c.is_alphabetic() || c == '_' {
+            let mut j = i;
+            // Words may contain `-` between letters (`no-notify`, clause IDs like SET-4).
+            while j < chars.len()
+                && (chars[j].is_alphanumeric()
+                    || chars[j] == '_'
+                    || chars[j] == '.'
+                    || (chars[j] == '-'
+                        && chars.get(j + 1).is_some_and(|n| n.is_alphanumeric())
+                        && chars.get(j + 1) != Some(&'>')))
+            {
+                j += 1;
+            }
+            out.push(Token {
+                tok: Tok::Word(chars[i..j].iter().collect()),
+                col: start + 1,
+                len: j - i,
+            });
+            i = j;
+            continue;
+        }
+        let rest: String = chars[i..chars.len().min(i + 2)].iter().collect();
+        if let Some(p) = PUNCT.iter().find(|p| rest.starts_with(**p)) {
+            out.push(Token {
+                tok: Tok::Punct(p),
+                col: start + 1,
+                len: p.len(),
+            });
+            i += p.chars().count();
+            continue;
+        }
+        return Err(err(
+            i,
+            "a word, number, string or one of ( ) , & { } = | : -> [ ]",
+            format!("`{c}`"),
+            None,
+        ));
+    }
+    out.push(Token {
+        tok: Tok::End,
+        col: chars.len() + 1,
+        len: 1,
+    });
+    Ok(out)
+}
+
+struct P<'a> {
+    line: usize,
+    toks: &'a [Token],
+    pos: usize,
+}
+
+impl P<'_> {
+    fn peek(&self) -> &Tok {
+        &self.toks[self.pos].tok
+    }
+    fn tok(&self) -> &Token {
+        &self.toks[self.pos]
+    }
+    fn bump(&mut self) -> Token {
+        let t = self.toks[self.pos].clone();
+        if self.pos + 1 < self.toks.len() {
+            self.pos += 1;
+        }
+        t
+    }
+    fn err(&self, expected: &str, hint: Option<String>) -> ParseError {
+        let t = self.tok();
+        ParseError {
+            line: self.line,
+            col: t.col,
+            len: t.len.max(1),
+            expected: expected.into(),
+            found: describe(&t.tok),
+            hint,
+        }
+    }
+    fn is_punct(&self, p: &str) -> bool {
+        matches!(self.peek(), Tok::Punct(q) if *q == p)
+    }
+    fn is_word(&self, w: &str) -> bool {
+        matches!(self.peek(), Tok::Word(x) if x == w)
+    }
+    fn punct(&mut self, p: &str) -> Result<(), ParseError> {
+        if self.is_punct(p) {
+            self.bump();
+            Ok(())
+        } else {
+            Err(self.err(&format!("`{p}`"), None))
+        }
+    }
+    fn word(&mut self, what: &str) -> Result<(String, usize), ParseError> {
+        match self.peek().clone() {
+            Tok::Word(w) => {
+                let col = self.bump().col;
+                Ok((w, col))
+            }
+            _ => Err(self.err(what, None)),
+        }
+    }
+    fn string(&mut self, what: &str) -> Result<String, ParseError> {
+        match self.peek().clone() {
+            Tok::Str(s) => {
+                self.bump();
+                Ok(s)
+            }
+            _ => Err(self.err(
+                what,
+                Some("write the name in double quotes, e.g. \"Outlook\"".into()),
+            )),
+        }
+    }
+    fn end(&mut self) -> Result<(), ParseError> {
+        if matches!(self.peek(), Tok::End) {
+            Ok(())
+        } else {
+            Err(self.err(
+                "end of line",
+                Some("one statement per line; `#` starts a comment".into()),
+            ))
+        }
+    }
+
+    fn expr(&mut self) -> Result<Expr, ParseError> {
+        let first = self.atom()?;
+        if !self.is_punct("|") {
+            return Ok(first);
+        }
+        let mut parts = vec![first];
+        while self.is_punct("|") {
+            self.bump();
+            parts.push(self.atom()?);
+        }
+        Ok(Expr::Or(parts))
+    }
+
+    fn atom(&mut self) -> Result<Expr, ParseError> {
+        let t = self.tok().clone();
+        match t.tok {
+            Tok::Num(n) => {
+                self.bump();
+                Ok(Expr::Num(n))
+            }
+            Tok::Str(s) => {
+                self.bump();
+                Ok(Expr::Str(s))
+            }
+            Tok::Guid(g) => {
+                self.bump();
+                Ok(Expr::Guid(g))
+            }
+            Tok::Punct("&") => {
+                self.bump();
+                Ok(Expr::AddrOf(Box::new(self.atom()?)))
+            }
+            Tok::Punct("{") => {
+                self.bump();
+                let mut fields = Vec::new();
+                if !self.is_punct("}") {
+                    loop {
+                        let (f, _) = self.word("a field name such as ulSize")?;
+                        self.punct("=")?;
+                        fields.push((f, self.expr()?));
+                        if self.is_punct(",") {
+                            self.bump();
+                            continue;
+                        }
+                        break;
+                    }
+                }
+                self.punct("}")?;
+                Ok(Expr::Struct(fields))
+            }
+            Tok::Word(w) if w == "NULL" => {
+                self.bump();
+                Ok(Expr::Null)
+            }
+            Tok::Word(w) if w == "sizeof" => {
+                self.bump();
+                self.punct("(")?;
+                let (ty, _) = self.word("a structure name such as MAPIOFFLINE_ADVISEINFO")?;
+                self.punct(")")?;
+                Ok(Expr::Sizeof(ty))
+            }
+            Tok::Word(w) => {
+                self.bump();
+                Ok(Expr::Name { name: w, col: t.col })
+            }
+            _ => Err(self.err("a value: a number, a constant name, a variable, NULL, a string, a GUID, &name or {…}", None)),
+        }
+    }
+
+    fn args(&mut self) -> Result<Vec<Expr>, ParseError> {
+        self.punct("(")?;
+        let mut args = Vec::new();
+        if !self.is_punct(")") {
+            loop {
+                args.push(self.expr()?);
+                if self.is_punct(",") {
+                    self.bump();
+                    continue;
+                }
+                break;
+            }
+        }
+        if !self.is_punct(")") {
+            return Err(self.err("`,` or `)`", None));
+        }
+        self.bump();
+        Ok(args)
+    }
+
+    /// `Function(args)`, `this->Method(args)` or `this->vtbl[N]()`.
+    fn call(&mut self) -> Result<CallExpr, ParseError> {
+        let col = self.tok().col;
+        let head = self.atom()?;
+        if self.is_punct("(") {
+            let Expr::Name { name, .. } = head else {
+                return Err(self.err("`->`", None));
+            };
+            let args = self.args()?;
+            return Ok(CallExpr {
+                this: None,
+                method: name,
+                args,
+                col,
+            });
+        }
+        if !self.is_punct("->") {
+            return Err(self.err(
+                "`->` or `(`",
+                Some("calls look like HrOpenOfflineObj(…) or mgr->SetCurrentState(…)".into()),
+            ));
+        }
+        self.bump();
+        let (method, mcol) = self.word("a method name")?;
+        if method == "vtbl" {
+            self.punct("[")?;
+            let slot = self.expr()?;
+            self.punct("]")?;
+            self.punct("(")?;
+            self.punct(")")?;
+            return Ok(CallExpr {
+                this: Some(head),
+                method,
+                args: vec![slot],
+                col,
+            });
+        }
+        if !METHODS.contains(&method.as_str()) {
+            let hint =
+                nearest(&method, METHODS.iter().copied()).map(|s| format!("did you mean `{s}`?"));
+            return Err(ParseError {
+                line: self.line,
+                col: mcol,
+                len: method.len(),
+                expected: "a method of IMAPIOfflineMgr: QueryInterface, AddRef, Release, SetCurrentState, GetCapabilities, GetCurrentState, Advise, Unadvise, or vtbl[N]".into(),
+                found: format!("`{method}`"),
+                hint,
+            });
+        }
+        let args = self.args()?;
+        Ok(CallExpr {
+            this: Some(head),
+            method,
+            args,
+            col,
+        })
+    }
+}
+
+pub(crate) const METHODS: [&str; 8] = [
+    "QueryInterface",
+    "AddRef",
+    "Release",
+    "SetCurrentState",
+    "GetCapabilities",
+    "GetCurrentState",
+    "Advise",
+    "Unadvise",
+];
+
+/// Every word a value position accepts besides variables: for suggestions.
+pub(crate) fn known_names() -> impl Iterator<Item = &'static str> {
+    CONSTANTS
+        .iter()
+        .map(|c| c.name)
+        .chain(HRESULTS.iter().map(|h| h.name))
+        .chain(KNOWN_GUIDS.iter().map(|g| g.name))
+}
+
+fn notify_type(word: &str) -> Option<u32> {
+    match word {
+        "START" | "MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_START" => Some(1),
+        "STATECHANGE" | "MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE" => Some(2),
+        "DONE" | "MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_DONE" => Some(3),
+        _ => None,
+    }
+}
+
+fn short_state(word: &str) -> Option<u32> {
+    match word {
+        "ONLINE" | "MAPIOFFLINE_STATE_ONLINE" => Some(crate::consts::MAPIOFFLINE_STATE_ONLINE),
+        "OFFLINE" | "MAPIOFFLINE_STATE_OFFLINE" => Some(crate::consts::MAPIOFFLINE_STATE_OFFLINE),
+        _ => None,
+    }
+}
+
+fn statement(p: &mut P) -> Result<Option<StmtKind>, ParseError> {
+    let (first, fcol) = match p.peek().clone() {
+        Tok::End => return Ok(None),
+        Tok::Word(w) => (w, p.tok().col),
+        _ => return Ok(Some(StmtKind::Call(p.call()?))),
+    };
+    let kind = match first.as_str() {
+        "config" => {
+            p.bump();
+            let (key, kcol) = p.word(
+                "a setting: phase_spacing, set4, extra_state_bits, arch, network, max_idle_steps",
+            )?;
+            const KEYS: [&str; 6] = [
+                "phase_spacing",
+                "set4",
+                "extra_state_bits",
+                "arch",
+                "network",
+                "max_idle_steps",
+            ];
+            if !KEYS.contains(&key.as_str()) {
+                return Err(ParseError {
+                    line: p.line,
+                    col: kcol,
+                    len: key.len(),
+                    expected: format!("a setting: {}", KEYS.join(", ")),
+                    found: format!("`{key}`"),
+                    hint: nearest(&key, KEYS).map(|s| format!("did you mean `{s}`?")),
+                });
+            }
+            StmtKind::Config {
+                key,
+                value: p.expr()?,
+            }
+        }
+        "profile" => {
+            p.bump();
+            let name = p.string("the profile's name in quotes")?;
+            let (mut caps, mut state, mut outside, mut server_down) = (None, None, false, false);
+            while let Tok::Word(w) = p.peek().clone() {
+                match w.as_str() {
+                    "caps" => {
+                        p.bump();
+                        caps = Some(p.expr()?);
+                    }
+                    "state" => {
+                        p.bump();
+                        state = Some(p.expr()?);
+                    }
+                    "outside" => {
+                        p.bump();
+                        outside = true;
+                    }
+                    "server" => {
+                        p.bump();
+                        let (w, _) = p.word("`down` or `up`")?;
+                        server_down = w == "down";
+                    }
+                    _ => {
+                        return Err(p.err(
+                            "`caps`, `state`, `outside` or `server down`",
+                            nearest(&w, ["caps", "state", "outside", "server"])
+                                .map(|s| format!("did you mean `{s}`?")),
+                        ))
+                    }
+                }
+            }
+            StmtKind::Profile {
+                name,
+                caps,
+                state,
+                outside,
+                server_down,
+            }
+        }
+        "sink" => {
+            p.bump();
+            let (name, _) = p.word("the sink's name")?;
+            let (mut implements_notify, mut validates_notify, mut iids, mut reactions) =
+                (true, true, Vec::new(), Vec::new());
+            while let Tok::Word(w) = p.peek().clone() {
+                match w.as_str() {
+                    "no-notify" => {
+                        p.bump();
+                        implements_notify = false;
+                    }
+                    "no-validate" => {
+                        p.bump();
+                        validates_notify = false;
+                    }
+                    "iid" => {
+                        p.bump();
+                        iids.push(p.atom()?);
+                    }
+                    "when" => {
+                        p.bump();
+                        let (t, tcol) =
+                            p.word("START, STATECHANGE, DONE, a NotifyType name, or any")?;
+                        let on = if t == "any" {
+                            None
+                        } else {
+                            Some(match notify_type(&t) {
+                                Some(n) => Expr::Num(n as u64),
+                                None => Expr::Name { name: t, col: tcol },
+                            })
+                        };
+                        let once = if p.is_word("once") {
+                            p.bump();
+                            true
+                        } else {
+                            false
+                        };
+                        p.punct(":")?;
+                        reactions.push(ReactionSrc {
+                            on,
+                            once,
+                            call: p.call()?,
+                        });
+                    }
+                    _ => {
+                        return Err(p.err(
+                            "`no-notify`, `no-validate`, `iid GUID` or `when TYPE: CALL`",
+                            nearest(&w, ["no-notify", "no-validate", "iid", "when"])
+                                .map(|s| format!("did you mean `{s}`?")),
+                        ))
+                    }
+                }
+            }
+            StmtKind::Sink {
+                name,
+                implements_notify,
+                validates_notify,
+                iids,
+                reactions,
+            }
+        }
+        "advance" => {
+            p.bump();
+            StmtKind::Advance(p.expr()?)
+        }
+        "run" => {
+            p.bump();
+            StmtKind::Run
+        }
+        "network" => {
+            p.bump();
+            let (w, _) = p.word("`down` or `up`")?;
+            match w.as_str() {
+                "down" => StmtKind::Network { up: false },
+                "up" => StmtKind::Network { up: true },
+                _ => return Err(p.err("`down` or `up`", None)),
+            }
+        }
+        "server" => {
+            p.bump();
+            let profile = p.string("the profile's name in quotes")?;
+            let (w, _) = p.word("`down` or `up`")?;
+            StmtKind::Server {
+                profile,
+                up: w == "up",
+            }
+        }
+        "inject" => {
+            p.bump();
+            let object = p.expr()?;
+            let args = [p.expr()?, p.expr()?, p.expr()?, p.expr()?];
+            StmtKind::Inject { object, args }
+        }
+        "extra_state_bits" => {
+            p.bump();
+            StmtKind::ExtraStateBits(p.expr()?)
+        }
+        "extra_caps" => {
+            p.bump();
+            StmtKind::ExtraCaps {
+                object: p.expr()?,
+                bits: p.expr()?,
+            }
+        }
+        "shutdown" => {
+            p.bump();
+            StmtKind::Shutdown
+        }
+        "expect" => {
+            p.bump();
+            StmtKind::Expect(expect(p)?)
+        }
+        _ => {
+            // Not a keyword: a call, unless the word is a misspelt keyword.
+            let next_is_call = matches!(
+                p.toks.get(p.pos + 1).map(|t| &t.tok),
+                Some(Tok::Punct("->")) | Some(Tok::Punct("("))
+            );
+            if !next_is_call {
+                return Err(ParseError {
+                    line: p.line,
+                    col: fcol,
+                    len: first.len(),
+                    expected: "a statement (config, profile, sink, a call, advance, run, network, server, inject, extra_state_bits, extra_caps, shutdown, expect)".into(),
+                    found: format!("`{first}`"),
+                    hint: nearest(&first, KEYWORDS).map(|s| format!("did you mean `{s}`?")),
+                });
+            }
+            StmtKind::Call(p.call()?)
+        }
+    };
+    p.end()?;
+    Ok(Some(kind))
+}
+
+fn expect(p: &mut P) -> Result<Expect, ParseError> {
+    let (w, wcol) = match p.peek().clone() {
+        Tok::Word(w) => (w, p.tok().col),
+        Tok::Num(_) => return Ok(Expect::Hr(p.expr()?)),
+        _ => return Err(p.err("an HRESULT, `state`, `refcount`, `notifications`, `diagnostic`, `pending`, `idle` or `VARIABLE ==`", None)),
+    };
+    Ok(match w.as_str() {
+        "state" => {
+            p.bump();
+            let object = p.expr()?;
+            let (s, scol) = p.word("ONLINE or OFFLINE")?;
+            let state = match short_state(&s) {
+                Some(v) => Expr::Num(v as u64),
+                None => Expr::Name { name: s, col: scol },
+            };
+            Expect::State { object, state }
+        }
+        "refcount" => {
+            p.bump();
+            Expect::RefCount {
+                object: p.expr()?,
+                count: p.expr()?,
+            }
+        }
+        "pending" | "idle" => {
+            p.bump();
+            Expect::Pending {
+                object: p.expr()?,
+                pending: w == "pending",
+            }
+        }
+        "diagnostic" => {
+            p.bump();
+            let (d, _) =
+                p.word("a clause ID (SET-3), a rule (R4) or a diagnostic code (set.pending)")?;
+            Expect::Diagnostic(d)
+        }
+        "notifications" => {
+            p.bump();
+            let (sink, _) = p.word("the sink's name")?;
+            let mut items = Vec::new();
+            if p.is_word("none") {
+                p.bump();
+            } else {
+                loop {
+                    let notify_type = match p.peek().clone() {
+                        Tok::Word(t) => match notify_type(&t) {
+                            Some(n) => {
+                                p.bump();
+                                n
+                            }
+                            None => {
+                                return Err(p.err(
+                                    "START, STATECHANGE, DONE or a number",
+                                    nearest(&t, ["START", "STATECHANGE", "DONE", "none"])
+                                        .map(|s| format!("did you mean `{s}`?")),
+                                ))
+                            }
+                        },
+                        Tok::Num(n) => {
+                            p.bump();
+                            n as u32
+                        }
+                        Tok::End if !items.is_empty() => break,
+                        _ => {
+                            return Err(p.err("START, STATECHANGE, DONE, a number, or `none`", None))
+                        }
+                    };
+                    let states = if p.is_punct("(") {
+                        p.bump();
+                        let (a, _) = p.word("ONLINE or OFFLINE")?;
+                        let old =
+                            short_state(&a).ok_or_else(|| p.err("ONLINE or OFFLINE", None))?;
+                        p.punct("->")?;
+                        let (b, _) = p.word("ONLINE or OFFLINE")?;
+                        let new =
+                            short_state(&b).ok_or_else(|| p.err("ONLINE or OFFLINE", None))?;
+                        p.punct(")")?;
+                        Some((old, new))
+                    } else {
+                        None
+                    };
+                    items.push(NotifyItem {
+                        notify_type,
+                        states,
+                    });
+                }
+            }
+            Expect::Notifications { sink, items }
+        }
+        _ => {
+            if matches!(
+                p.toks.get(p.pos + 1).map(|t| &t.tok),
+                Some(Tok::Punct("==")) | Some(Tok::Punct("!="))
+            ) {
+                p.bump();
+                let equal = p.is_punct("==");
+                p.bump();
+                Expect::Var {
+                    name: w,
+                    equal,
+                    value: p.expr()?,
+                }
+            } else if w.starts_with("S_") || w.starts_with("E_") || w.starts_with("MAPI_E_") {
+                Expect::Hr(p.expr()?)
+            } else {
+                let options = [
+                    "state",
+                    "refcount",
+                    "notifications",
+                    "diagnostic",
+                    "pending",
+                    "idle",
+                    "S_OK",
+                    "E_PENDING",
+                    "E_INVALIDARG",
+                    "E_NOINTERFACE",
+                    "E_NOTIMPL",
+                    "MAPI_E_NOT_FOUND",
+                ];
+                return Err(ParseError {
+                    line: p.line,
+                    col: wcol,
+                    len: w.len(),
+                    expected: "an HRESULT, `state`, `refcount`, `notifications`, `diagnostic`, `pending`, `idle` or `VARIABLE == VALUE`".into(),
+                    found: format!("`{w}`"),
+                    hint: nearest(&w, options).map(|s| format!("did you mean `{s}`?")),
+                });
+            }
+        }
+    })
+}
+
+/// Parses a whole script. Stops at the first error.
+pub fn parse(source: &str) -> Result<Script, ParseError> {
+    let mut stmts = Vec::new();
+    for (i, line) in source.lines().enumerate() {
+        let line_no = i + 1;
+        let toks = lex(line_no, line)?;
+        let mut p = P {
+            line: line_no,
+            toks: &toks,
+            pos: 0,
+        };
+        if let Some(kind) = statement(&mut p)? {
+            stmts.push(Stmt {
+                line: line_no,
+                kind,
+            });
+        }
+    }
+    Ok(Script { stmts })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_calls_with_out_parameters_and_structs() {
+        let s = parse(
+            "HrOpenOfflineObj(0, L\"Outlook\", &GUID_GlobalState, NULL, &mgr) # open\n\
+             mgr->Advise(0, &{ulClientToken = 7, pCallback = logger}, &tok)\n\
+             mgr->vtbl[6]()\n",
+        )
+        .unwrap();
+        assert_eq!(s.stmts.len(), 3);
+        let StmtKind::Call(c) = &s.stmts[0].kind else {
+            panic!()
+        };
+        assert_eq!(c.method, "HrOpenOfflineObj");
+        assert_eq!(c.args[1], Expr::Str("Outlook".into()));
+        assert_eq!(c.args[3], Expr::Null);
+        let StmtKind::Call(c) = &s.stmts[1].kind else {
+            panic!()
+        };
+        assert!(
+            matches!(&c.args[1], Expr::AddrOf(b) if matches!(**b, Expr::Struct(ref f) if f.len() == 2))
+        );
+        let StmtKind::Call(c) = &s.stmts[2].kind else {
+            panic!()
+        };
+        assert_eq!((c.method.as_str(), &c.args[0]), ("vtbl", &Expr::Num(6)));
+    }
+
+    #[test]
+    fn parses_sinks_with_reactions_and_expectations() {
+        let s = parse(
+            "sink q no-validate when START once: mgr->Unadvise(0, own) when DONE: mgr->Release()\n\
+             expect notifications q START(ONLINE->OFFLINE) 0x40\n\
+             expect tok != 0\n\
+             expect E_PENDING\n",
+        )
+        .unwrap();
+        let StmtKind::Sink {
+            reactions,
+            validates_notify,
+            ..
+        } = &s.stmts[0].kind
+        else {
+            panic!()
+        };
+        assert!(!validates_notify);
+        assert_eq!(reactions.len(), 2);
+        assert!(reactions[0].once && !reactions[1].once);
+        let StmtKind::Expect(Expect::Notifications { items, .. }) = &s.stmts[1].kind else {
+            panic!()
+        };
+        assert_eq!(
+            items[0],
+            NotifyItem {
+                notify_type: 1,
+                states: Some((2, 1))
+            }
+        );
+        assert_eq!(
+            items[1],
+            NotifyItem {
+                notify_type: 0x40,
+                states: None
+            }
+        );
+        assert!(matches!(
+            &s.stmts[2].kind,
+            StmtKind::Expect(Expect::Var { equal: false, .. })
+        ));
+        assert!(matches!(&s.stmts[3].kind, StmtKind::Expect(Expect::Hr(_))));
+    }
+
+    #[test]
+    fn errors_say_where_what_and_suggest() {
+        let e = parse("profile \"A\"\nmgr->SetCurentState(0, 3, 1, NULL)\n").unwrap_err();
+        assert_eq!((e.line, e.col), (2, 6));
+        assert_eq!(e.hint.as_deref(), Some("did you mean `SetCurrentState`?"));
+        let e = parse("advence 3").unwrap_err();
+        assert_eq!(e.hint.as_deref(), Some("did you mean `advance`?"));
+        let e = parse("mgr->Release() extra").unwrap_err();
+        assert_eq!((e.col, e.expected.as_str()), (16, "end of line"));
+        let e = parse("profile \"unterminated").unwrap_err();
+        assert!(e.expected.contains("closing"));
+        let e = parse("mgr->Advise(0, NULL, &t").unwrap_err();
+        assert_eq!(e.expected, "`,` or `)`");
+    }
+
+    #[test]
+    fn numbers_in_decimal_and_hex_and_guid_literals() {
+        let s = parse("extra_state_bits 0x0010_0000\nsink o no-notify iid {12345678-0001-0002-0102-030405060708}\n").unwrap();
+        assert_eq!(
+            s.stmts[0].kind,
+            StmtKind::ExtraStateBits(Expr::Num(0x10_0000))
+        );
+        let StmtKind::Sink { iids, .. } = &s.stmts[1].kind else {
+            panic!()
+        };
+        assert!(matches!(iids[0], Expr::Guid(_)));
+        assert!(parse("advance 0xZZ").is_err());
+    }
+}

@@ -1,0 +1,980 @@
+//! Runs parsed statements against a [`Sim`], one at a time (so a REPL can drive it), and
+//! checks expectations.
+
+use super::parse::{known_names, ParseError};
+use super::*;
+use crate::consts::{self, Arch, HResult, KNOWN_GUIDS};
+use crate::sim::{Action, Config, ProfileSpec, Reaction, Sim, SinkSpec};
+use crate::trace::{AdviseInfo, AggregateInfo, CreateInfo, EventKind, Out, Ptr, Trace};
+use crate::util::nearest;
+use crate::Set4Reading;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// What a name is bound to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Value {
+    Ptr(Ptr),
+    Ulong(u32),
+}
+
+/// An expectation that did not hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExpectFailure {
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ExpectFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+/// A script that cannot run: a syntax error, or a statement that makes no sense
+/// (an unknown variable, a setting after the world started…).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunError {
+    Parse(ParseError),
+    Statement {
+        line: usize,
+        message: String,
+        hint: Option<String>,
+    },
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RunError::Parse(e) => e.fmt(f),
+            RunError::Statement {
+                line,
+                message,
+                hint,
+            } => {
+                write!(f, "{line}: {message}")?;
+                if let Some(h) = hint {
+                    write!(f, " (hint: {h})")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+/// The result of a whole script.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub trace: Trace,
+    pub failures: Vec<ExpectFailure>,
+}
+
+/// Parses and runs `source`; expectations that fail are collected, not fatal.
+pub fn run_script(source: &str) -> Result<Outcome, RunError> {
+    let script = parse(source).map_err(RunError::Parse)?;
+    let mut r = Runner::default();
+    for s in &script.stmts {
+        r.exec(s)?;
+    }
+    Ok(r.finish())
+}
+
+/// One world and the names bound in it.
+#[derive(Default)]
+pub struct Runner {
+    config: Config,
+    sim: Option<Sim>,
+    vars: BTreeMap<String, Value>,
+    last_hr: Option<HResult>,
+    /// Trace length when the last non-`expect` statement started.
+    stmt_start: usize,
+    /// Per sink, how many notifications `expect notifications` has accounted for.
+    seen: BTreeMap<Ptr, usize>,
+    failures: Vec<ExpectFailure>,
+    line: usize,
+}
+
+struct OutArg {
+    out: Out,
+    bind: Option<String>,
+}
+
+impl Runner {
+    /// The world, created with the settings so far on first use.
+    pub fn sim(&mut self) -> &mut Sim {
+        let config = &self.config;
+        self.sim.get_or_insert_with(|| Sim::new(config.clone()))
+    }
+
+    pub fn vars(&self) -> &BTreeMap<String, Value> {
+        &self.vars
+    }
+
+    pub fn failures(&self) -> &[ExpectFailure] {
+        &self.failures
+    }
+
+    /// The trace and the failed expectations.
+    pub fn finish(mut self) -> Outcome {
+        let trace = self.sim().take_trace();
+        Outcome {
+            trace,
+            failures: self.failures,
+        }
+    }
+
+    fn fail<T>(&self, message: impl Into<String>, hint: Option<String>) -> Result<T, RunError> {
+        Err(RunError::Statement {
+            line: self.line,
+            message: message.into(),
+            hint,
+        })
+    }
+
+    fn sim_err<T>(&self, r: Result<T, crate::SimError>) -> Result<T, RunError> {
+        r.or_else(|e| self.fail(e.to_string(), None))
+    }
+
+    /// Runs one statement.
+    pub fn exec(&mut self, stmt: &Stmt) -> Result<(), RunError> {
+        self.line = stmt.line;
+        if !matches!(stmt.kind, StmtKind::Expect(_) | StmtKind::Config { .. }) {
+            self.stmt_start = self.sim().trace().events.len();
+        }
+        match &stmt.kind {
+            StmtKind::Config { key, value } => self.config_stmt(key, value),
+            StmtKind::Profile {
+                name,
+                caps,
+                state,
+                outside,
+                server_down,
+            } => {
+                let mut spec = ProfileSpec::new(name.clone());
+                if let Some(c) = caps {
+                    spec.capabilities = self.u32(c)?;
+                }
+                if let Some(s) = state {
+                    spec.state = self.u32(s)?;
+                }
+                spec.caller_inside_outlook = !outside;
+                spec.server_up = !server_down;
+                let r = self.sim().add_profile(spec);
+                self.sim_err(r).map(|_| ())
+            }
+            StmtKind::Sink {
+                name,
+                implements_notify,
+                validates_notify,
+                iids,
+                reactions,
+            } => {
+                self.check_new_name(name)?;
+                let mut spec = SinkSpec::new(name.clone());
+                spec.implements_notify = *implements_notify;
+                spec.validates_notify = *validates_notify;
+                for i in iids {
+                    match self.guid(i)? {
+                        Some(g) => spec.interfaces.push(g),
+                        None => return self.fail("`iid NULL` names no interface", None),
+                    }
+                }
+                for r in reactions {
+                    let reaction = self.reaction(r)?;
+                    spec.reactions.push(reaction);
+                }
+                let r = self.sim().create_sink(spec);
+                let p = self.sim_err(r)?;
+                self.vars.insert(name.clone(), Value::Ptr(p));
+                Ok(())
+            }
+            StmtKind::Call(c) => self.call(c),
+            StmtKind::Advance(n) => {
+                let n = self.u64(n)?;
+                let r = self.sim().advance(n);
+                self.sim_err(r)
+            }
+            StmtKind::Run => {
+                let r = self.sim().run_until_idle();
+                self.sim_err(r).map(|_| ())
+            }
+            StmtKind::Network { up } => {
+                let r = if *up {
+                    self.sim().network_up()
+                } else {
+                    self.sim().network_down()
+                };
+                self.sim_err(r)
+            }
+            StmtKind::Server { profile, up } => {
+                let r = if *up {
+                    self.sim().server_up(profile)
+                } else {
+                    self.sim().server_down(profile)
+                };
+                self.sim_err(r)
+            }
+            StmtKind::Inject { object, args } => {
+                let o = self.ptr(object)?;
+                let v = [
+                    self.u32(&args[0])?,
+                    self.u32(&args[1])?,
+                    self.u32(&args[2])?,
+                    self.u32(&args[3])?,
+                ];
+                let r = self.sim().inject_notify(o, v[0], v[1], v[2], v[3]);
+                self.sim_err(r)
+            }
+            StmtKind::ExtraStateBits(b) => {
+                let b = self.u32(b)?;
+                let r = self.sim().set_extra_state_bits(b);
+                self.sim_err(r)
+            }
+            StmtKind::ExtraCaps { object, bits } => {
+                let (o, b) = (self.ptr(object)?, self.u32(bits)?);
+                let r = self.sim().set_extra_capability_bits(o, b);
+                self.sim_err(r)
+            }
+            StmtKind::Shutdown => {
+                let r = self.sim().shutdown();
+                self.sim_err(r).map(|_| ())
+            }
+            StmtKind::Expect(e) => self.expect(e),
+        }
+    }
+
+    fn config_stmt(&mut self, key: &str, value: &Expr) -> Result<(), RunError> {
+        if self.sim.is_some() {
+            return self.fail(
+                format!("`config {key}` after the world has started"),
+                Some("put every `config` line before the first other statement".into()),
+            );
+        }
+        let word = match value {
+            Expr::Name { name, .. } => Some(name.as_str()),
+            _ => None,
+        };
+        match (key, word) {
+            ("set4", Some("documented")) => self.config.set4 = Set4Reading::Documented,
+            ("set4", Some("literal")) => self.config.set4 = Set4Reading::Literal,
+            ("set4", _) => return self.fail("`config set4` takes `documented` or `literal`", None),
+            ("arch", Some("x86")) => self.config.arch = Arch::X86,
+            ("arch", Some("x64")) => self.config.arch = Arch::X64,
+            ("arch", _) => return self.fail("`config arch` takes `x86` or `x64`", None),
+            ("network", Some("up")) => self.config.network_up = true,
+            ("network", Some("down")) => self.config.network_up = false,
+            ("network", _) => return self.fail("`config network` takes `up` or `down`", None),
+            ("phase_spacing", _) => self.config.phase_spacing = self.u64(value)?,
+            ("max_idle_steps", _) => self.config.max_idle_steps = self.u64(value)?,
+            ("extra_state_bits", _) => self.config.extra_state_bits = self.u32(value)?,
+            _ => return self.fail(format!("unknown setting `{key}`"), None),
+        }
+        Ok(())
+    }
+
+    fn check_new_name(&self, name: &str) -> Result<(), RunError> {
+        if consts::value_of(name).is_some()
+            || KNOWN_GUIDS.iter().any(|g| g.name == name)
+            || name == "NULL"
+            || name == "own"
+        {
+            return self.fail(
+                format!("`{name}` is a constant of the API and cannot name a variable"),
+                None,
+            );
+        }
+        Ok(())
+    }
+
+    // ------------------------------------------------------------ values
+
+    fn unknown_name<T>(&self, name: &str) -> Result<T, RunError> {
+        let mut names: Vec<&str> = self.vars.keys().map(String::as_str).collect();
+        for k in known_names() {
+            names.push(k);
+        }
+        let hint = nearest(name, names).map(|s| format!("did you mean `{s}`?"));
+        self.fail(
+            format!("`{name}` is neither a constant of the API nor a name bound earlier"),
+            hint,
+        )
+    }
+
+    fn u64(&self, e: &Expr) -> Result<u64, RunError> {
+        match e {
+            Expr::Num(n) => Ok(*n),
+            Expr::Null => Ok(0),
+            _ => self.u32(e).map(u64::from),
+        }
+    }
+
+    fn u32(&self, e: &Expr) -> Result<u32, RunError> {
+        match e {
+            Expr::Num(n) => u32::try_from(*n)
+                .or_else(|_| self.fail(format!("{n} does not fit in a ULONG (32 bits)"), None)),
+            Expr::Null => Ok(0),
+            Expr::Or(parts) => parts.iter().try_fold(0u32, |acc, p| Ok(acc | self.u32(p)?)),
+            Expr::Sizeof(ty) => {
+                let arch = self.config.arch;
+                match ty.as_str() {
+                    "MAPIOFFLINE_ADVISEINFO" => Ok(arch.sizeof_adviseinfo()),
+                    "MAPIOFFLINE_CREATEINFO" => Ok(arch.sizeof_createinfo()),
+                    "MAPIOFFLINE_AGGREGATEINFO" => Ok(arch.sizeof_aggregateinfo()),
+                    "MAPIOFFLINE_NOTIFY" => Ok(consts::SIZEOF_MAPIOFFLINE_NOTIFY),
+                    _ => self.fail(format!("sizeof({ty}): not a structure of the API"), Some("MAPIOFFLINE_ADVISEINFO, MAPIOFFLINE_CREATEINFO, MAPIOFFLINE_AGGREGATEINFO or MAPIOFFLINE_NOTIFY".into())),
+                }
+            }
+            Expr::Name { name, .. } => {
+                if let Some(v) = consts::value_of(name) {
+                    return Ok(v);
+                }
+                match self.vars.get(name) {
+                    Some(Value::Ulong(v)) => Ok(*v),
+                    Some(Value::Ptr(p)) => Ok(p.0),
+                    None => self.unknown_name(name),
+                }
+            }
+            _ => self.fail("expected a number or a constant here", None),
+        }
+    }
+
+    fn ptr(&self, e: &Expr) -> Result<Ptr, RunError> {
+        match e {
+            Expr::Null => Ok(Ptr::NULL),
+            Expr::Num(n) => u32::try_from(*n).map(Ptr).or_else(|_| {
+                self.fail(
+                    format!("{n:#x} is beyond this simulator's address space"),
+                    None,
+                )
+            }),
+            Expr::Name { name, .. } => match self.vars.get(name) {
+                Some(Value::Ptr(p)) => Ok(*p),
+                Some(Value::Ulong(v)) => self.fail(
+                    format!("`{name}` holds the number {v}, not an interface pointer"),
+                    None,
+                ),
+                None => self.unknown_name(name),
+            },
+            _ => self.fail(
+                "expected an interface pointer: a bound name, NULL or an address",
+                None,
+            ),
+        }
+    }
+
+    fn guid(&self, e: &Expr) -> Result<Option<Guid>, RunError> {
+        match e {
+            Expr::Null => Ok(None),
+            Expr::AddrOf(inner) => self.guid(inner),
+            Expr::Guid(g) => Ok(Some(*g)),
+            Expr::Name { name, .. } => match KNOWN_GUIDS.iter().find(|g| g.name == *name) {
+                Some(g) => Ok(Some(g.guid)),
+                None => {
+                    let hint = nearest(name, KNOWN_GUIDS.iter().map(|g| g.name))
+                        .map(|s| format!("did you mean `{s}`?"));
+                    self.fail(format!("`{name}` is not a GUID of the API"), hint)
+                }
+            },
+            _ => self.fail(
+                "expected a GUID: &GUID_GlobalState, an IID_ name, {XXXXXXXX-…} or NULL",
+                None,
+            ),
+        }
+    }
+
+    fn string(&self, e: &Expr) -> Result<Option<String>, RunError> {
+        match e {
+            Expr::Null => Ok(None),
+            Expr::Str(s) => Ok(Some(s.clone())),
+            _ => self.fail("expected a string such as L\"Outlook\", or NULL", None),
+        }
+    }
+
+    fn out(&self, e: &Expr) -> Result<OutArg, RunError> {
+        match e {
+            Expr::Null => Ok(OutArg {
+                out: Out::Null,
+                bind: None,
+            }),
+            Expr::AddrOf(inner) => match &**inner {
+                Expr::Name { name, .. } => {
+                    self.check_new_name(name)?;
+                    Ok(OutArg {
+                        out: Out::Valid,
+                        bind: Some(name.clone()),
+                    })
+                }
+                _ => self.fail("an out-parameter is &name or NULL", None),
+            },
+            _ => self.fail(
+                "an out-parameter is &name (to bind the result) or NULL",
+                Some("e.g. &mgr".into()),
+            ),
+        }
+    }
+
+    fn fields<'e>(
+        &self,
+        e: &'e Expr,
+        what: &str,
+        allowed: &[&str],
+    ) -> Result<Option<BTreeMap<&'e str, &'e Expr>>, RunError> {
+        let e = match e {
+            Expr::Null => return Ok(None),
+            Expr::AddrOf(inner) => &**inner,
+            other => other,
+        };
+        let Expr::Struct(fields) = e else {
+            return self.fail(format!("expected &{{…}} (a {what}) or NULL"), None);
+        };
+        let mut map = BTreeMap::new();
+        for (f, v) in fields {
+            if !allowed.contains(&f.as_str()) {
+                let hint =
+                    nearest(f, allowed.iter().copied()).map(|s| format!("did you mean `{s}`?"));
+                return self.fail(format!("{what} has no field `{f}`"), hint);
+            }
+            map.insert(f.as_str(), v);
+        }
+        Ok(Some(map))
+    }
+
+    fn advise_info(&self, e: &Expr) -> Result<Option<AdviseInfo>, RunError> {
+        let Some(f) = self.fields(
+            e,
+            "MAPIOFFLINE_ADVISEINFO",
+            &[
+                "ulSize",
+                "ulClientToken",
+                "CallbackType",
+                "pCallback",
+                "ulAdviseTypes",
+                "ulStateMask",
+            ],
+        )?
+        else {
+            return Ok(None);
+        };
+        let base = AdviseInfo {
+            ul_size: self.config.arch.sizeof_adviseinfo(),
+            ul_client_token: 0,
+            callback_type: consts::MAPIOFFLINE_CALLBACK_TYPE_NOTIFY,
+            p_callback: Ptr::NULL,
+            ul_advise_types: consts::MAPIOFFLINE_ADVISE_TYPE_STATECHANGE,
+            ul_state_mask: consts::MAPIOFFLINE_STATE_ALL,
+        };
+        let u = |k: &str, d: u32| f.get(k).map_or(Ok(d), |v| self.u32(v));
+        Ok(Some(AdviseInfo {
+            ul_size: u("ulSize", base.ul_size)?,
+            ul_client_token: u("ulClientToken", 0)?,
+            callback_type: u("CallbackType", base.callback_type)?,
+            p_callback: f.get("pCallback").map_or(Ok(Ptr::NULL), |v| self.ptr(v))?,
+            ul_advise_types: u("ulAdviseTypes", base.ul_advise_types)?,
+            ul_state_mask: u("ulStateMask", base.ul_state_mask)?,
+        }))
+    }
+
+    fn create_info(&self, e: &Expr) -> Result<Option<CreateInfo>, RunError> {
+        let allowed = [
+            "ulSize",
+            "ulCreateFlags",
+            "pwszProfileName",
+            "ulCapabilities",
+            "pGUID",
+            "pInstance",
+            "pParent",
+            "pMAPISupport",
+            "pAggregateInfo",
+            "pConnectInfo",
+        ];
+        let Some(f) = self.fields(e, "MAPIOFFLINE_CREATEINFO", &allowed)? else {
+            return Ok(None);
+        };
+        let arch = self.config.arch;
+        let u = |k: &str, d: u32| f.get(k).map_or(Ok(d), |v| self.u32(v));
+        let p = |k: &str| f.get(k).map_or(Ok(Ptr::NULL), |v| self.ptr(v));
+        let g = |k: &str| f.get(k).map_or(Ok(None), |v| self.guid(v));
+        let aggregate = match f.get("pAggregateInfo") {
+            None => None,
+            Some(v) => match self.fields(
+                v,
+                "MAPIOFFLINE_AGGREGATEINFO",
+                &["ulSize", "pOuterObj", "pRefTrackRoot"],
+            )? {
+                None => None,
+                Some(a) => Some(AggregateInfo {
+                    ul_size: a
+                        .get("ulSize")
+                        .map_or(Ok(arch.sizeof_aggregateinfo()), |v| self.u32(v))?,
+                    p_outer_obj: a.get("pOuterObj").map_or(Ok(Ptr::NULL), |v| self.ptr(v))?,
+                    p_ref_track_root: a
+                        .get("pRefTrackRoot")
+                        .map_or(Ok(Ptr::NULL), |v| self.ptr(v))?,
+                }),
+            },
+        };
+        Ok(Some(CreateInfo {
+            ul_size: u("ulSize", arch.sizeof_createinfo())?,
+            ul_create_flags: u("ulCreateFlags", 0)?,
+            pwsz_profile_name: f
+                .get("pwszProfileName")
+                .map_or(Ok(None), |v| self.string(v))?,
+            ul_capabilities: u(
+                "ulCapabilities",
+                consts::MAPIOFFLINE_CAPABILITY_OFFLINE | consts::MAPIOFFLINE_CAPABILITY_ONLINE,
+            )?,
+            p_guid: g("pGUID")?,
+            p_instance: g("pInstance")?,
+            p_parent: p("pParent")?,
+            p_mapi_support: p("pMAPISupport")?,
+            p_aggregate_info: aggregate,
+            p_connect_info: f.get("pConnectInfo").map_or(Ok(0), |v| self.u64(v))?,
+        }))
+    }
+
+    // ------------------------------------------------------------ calls
+
+    fn arity(&self, c: &CallExpr, n: usize, signature: &str) -> Result<(), RunError> {
+        if c.args.len() == n {
+            Ok(())
+        } else {
+            self.fail(
+                format!("{} takes {n} argument(s), not {}", c.method, c.args.len()),
+                Some(signature.to_string()),
+            )
+        }
+    }
+
+    fn bind(&mut self, out: OutArg, value: Option<Value>) {
+        if let (Some(name), Some(v)) = (out.bind, value) {
+            self.vars.insert(name, v);
+        }
+    }
+
+    fn call(&mut self, c: &CallExpr) -> Result<(), RunError> {
+        let this = match &c.this {
+            Some(t) => Some(self.ptr(t)?),
+            None => None,
+        };
+        let hr = match (this, c.method.as_str()) {
+            (None, "HrOpenOfflineObj") => {
+                self.arity(c, 5, "HrOpenOfflineObj(ulReserved, pwszProfileNameIn, pGUID, pReserved, &ppOfflineObj)")?;
+                let (a, name, g, r, out) = (
+                    self.u32(&c.args[0])?,
+                    self.string(&c.args[1])?,
+                    self.guid(&c.args[2])?,
+                    self.guid(&c.args[3])?,
+                    self.out(&c.args[4])?,
+                );
+                let ret = self
+                    .sim()
+                    .hr_open_offline_obj(a, name.as_deref(), g, r, out.out);
+                self.bind(out, ret.out.map(Value::Ptr));
+                Some(ret.hr)
+            }
+            (None, "HrCreateOfflineObj") => {
+                self.arity(
+                    c,
+                    3,
+                    "HrCreateOfflineObj(ulFlags, &{…} or NULL, &ppOffline)",
+                )?;
+                let (flags, info, out) = (
+                    self.u32(&c.args[0])?,
+                    self.create_info(&c.args[1])?,
+                    self.out(&c.args[2])?,
+                );
+                let ret = self
+                    .sim()
+                    .hr_create_offline_obj(flags, info.as_ref(), out.out);
+                self.bind(out, ret.out.map(Value::Ptr));
+                Some(ret.hr)
+            }
+            (None, f) => {
+                let hint = nearest(f, ["HrOpenOfflineObj", "HrCreateOfflineObj"])
+                    .map(|s| format!("did you mean `{s}`?"));
+                return self.fail(format!("`{f}` is not a function of the API; methods are called as pointer->Method(…)"), hint);
+            }
+            (Some(p), "QueryInterface") => {
+                self.arity(c, 2, "QueryInterface(riid, &ppvObject)")?;
+                let (iid, out) = (self.guid(&c.args[0])?, self.out(&c.args[1])?);
+                let ret = self.sim().query_interface(p, iid, out.out);
+                self.bind(out, ret.out.map(Value::Ptr));
+                Some(ret.hr)
+            }
+            (Some(p), "AddRef") => {
+                self.arity(c, 0, "AddRef()")?;
+                self.sim().add_ref(p);
+                None
+            }
+            (Some(p), "Release") => {
+                self.arity(c, 0, "Release()")?;
+                self.sim().release(p);
+                None
+            }
+            (Some(p), "SetCurrentState") => {
+                self.arity(c, 4, "SetCurrentState(ulFlags, ulMask, ulState, pReserved)")?;
+                let (f, m, s, r) = (
+                    self.u32(&c.args[0])?,
+                    self.u32(&c.args[1])?,
+                    self.u32(&c.args[2])?,
+                    self.u64(&c.args[3])?,
+                );
+                Some(self.sim().set_current_state(p, f, m, s, r))
+            }
+            (Some(p), "GetCapabilities") => {
+                self.arity(c, 1, "GetCapabilities(&pulCapabilities)")?;
+                let out = self.out(&c.args[0])?;
+                let ret = self.sim().get_capabilities(p, out.out);
+                self.bind(out, ret.out.map(Value::Ulong));
+                Some(ret.hr)
+            }
+            (Some(p), "GetCurrentState") => {
+                self.arity(c, 1, "GetCurrentState(&pulState)")?;
+                let out = self.out(&c.args[0])?;
+                let ret = self.sim().get_current_state(p, out.out);
+                self.bind(out, ret.out.map(Value::Ulong));
+                Some(ret.hr)
+            }
+            (Some(p), "Advise") => {
+                self.arity(c, 3, "Advise(ulFlags, &{…} or NULL, &pulAdviseToken)")?;
+                let (f, info, out) = (
+                    self.u32(&c.args[0])?,
+                    self.advise_info(&c.args[1])?,
+                    self.out(&c.args[2])?,
+                );
+                let ret = self.sim().advise(p, f, info.as_ref(), out.out);
+                self.bind(out, ret.out.map(Value::Ulong));
+                Some(ret.hr)
+            }
+            (Some(p), "Unadvise") => {
+                self.arity(c, 2, "Unadvise(ulFlags, ulAdviseToken)")?;
+                let (f, t) = (self.u32(&c.args[0])?, self.u32(&c.args[1])?);
+                Some(self.sim().unadvise(p, f, t))
+            }
+            (Some(p), "vtbl") => {
+                let slot = self.u32(&c.args[0])?;
+                Some(self.sim().call_slot(p, slot))
+            }
+            (Some(_), m) => {
+                return self.fail(format!("`{m}` is not a method of IMAPIOfflineMgr"), None)
+            }
+        };
+        self.last_hr = hr;
+        Ok(())
+    }
+
+    fn reaction(&self, r: &ReactionSrc) -> Result<Reaction, RunError> {
+        let on = match &r.on {
+            None => None,
+            Some(e) => Some(self.u32(e)?),
+        };
+        let c = &r.call;
+        let Some(this) = &c.this else {
+            return self.fail("a reaction calls a method: pointer->Method(…)", None);
+        };
+        let this = self.ptr(this)?;
+        let action = match c.method.as_str() {
+            "Unadvise" => {
+                self.arity(c, 2, "Unadvise(ulFlags, ulAdviseToken or own)")?;
+                let token = match &c.args[1] {
+                    Expr::Name { name, .. } if name == "own" => None,
+                    e => Some(self.u32(e)?),
+                };
+                Action::Unadvise { mgr: this, token }
+            }
+            "SetCurrentState" => {
+                self.arity(c, 4, "SetCurrentState(ulFlags, ulMask, ulState, NULL)")?;
+                Action::SetCurrentState {
+                    this,
+                    flags: self.u32(&c.args[0])?,
+                    mask: self.u32(&c.args[1])?,
+                    state: self.u32(&c.args[2])?,
+                }
+            }
+            "Advise" => {
+                self.arity(
+                    c,
+                    3,
+                    "Advise(0, &{pCallback = SINK, ulClientToken = N}, NULL)",
+                )?;
+                let info = self.advise_info(&c.args[1])?.unwrap_or(AdviseInfo {
+                    ul_size: 0,
+                    ul_client_token: 0,
+                    callback_type: 0,
+                    p_callback: Ptr::NULL,
+                    ul_advise_types: 0,
+                    ul_state_mask: 0,
+                });
+                Action::Advise {
+                    mgr: this,
+                    sink: info.p_callback,
+                    client_token: info.ul_client_token,
+                }
+            }
+            "Release" => {
+                self.arity(c, 0, "Release()")?;
+                Action::Release { this }
+            }
+            "GetCurrentState" => Action::GetCurrentState { this },
+            m => {
+                return self.fail(
+                    format!("a sink cannot call `{m}` from Notify here"),
+                    Some("Unadvise, SetCurrentState, Advise, Release or GetCurrentState".into()),
+                )
+            }
+        };
+        Ok(Reaction {
+            on,
+            once: r.once,
+            action,
+        })
+    }
+
+    // ------------------------------------------------------------ expectations
+
+    fn check(&mut self, ok: bool, message: impl FnOnce() -> String) {
+        if !ok {
+            self.failures.push(ExpectFailure {
+                line: self.line,
+                message: message(),
+            });
+        }
+    }
+
+    fn expect(&mut self, e: &Expect) -> Result<(), RunError> {
+        match e {
+            Expect::Hr(v) => {
+                let want = HResult(self.u32(v)?);
+                let got = self.last_hr;
+                self.check(got == Some(want), || match got {
+                    Some(g) => format!("expected {want}, the last call returned {g}"),
+                    None => {
+                        format!("expected {want}, but no call returning an HRESULT came before")
+                    }
+                });
+            }
+            Expect::Var { name, equal, value } => {
+                let want = self.u32(value)?;
+                let got = match self.vars.get(name) {
+                    Some(Value::Ulong(v)) => Some(*v),
+                    Some(Value::Ptr(p)) => Some(p.0),
+                    None => None,
+                };
+                let ok = got.is_some_and(|g| (g == want) == *equal);
+                let op = if *equal { "==" } else { "!=" };
+                self.check(ok, || match got {
+                    Some(g) => format!("expected {name} {op} 0x{want:08X}, it is 0x{g:08X}"),
+                    None => format!(
+                        "expected {name} {op} 0x{want:08X}, but nothing was written to {name}"
+                    ),
+                });
+            }
+            Expect::State { object, state } => {
+                let (p, want) = (self.ptr(object)?, self.u32(state)?);
+                let got = self.sim().state_of(p);
+                self.check(got == Some(want), || match got {
+                    Some(g) => format!(
+                        "expected {p} to be {}, it is {}",
+                        consts::show_state(want),
+                        consts::show_state(g)
+                    ),
+                    None => format!("{p} is not a live offline object"),
+                });
+            }
+            Expect::RefCount { object, count } => {
+                let (p, want) = (self.ptr(object)?, self.u32(count)?);
+                let got = self.sim().refcount(p);
+                self.check(got == Some(want), || match got {
+                    Some(g) => format!("expected {p} to have {want} reference(s), it has {g}"),
+                    None => format!("{p} is not a live object"),
+                });
+            }
+            Expect::Pending { object, pending } => {
+                let p = self.ptr(object)?;
+                let got = self.sim().in_transition(p);
+                self.check(got == *pending, || {
+                    format!(
+                        "expected {p} {}",
+                        if *pending {
+                            "to be changing state"
+                        } else {
+                            "to be idle"
+                        }
+                    )
+                });
+            }
+            Expect::Diagnostic(id) => {
+                let start = self.stmt_start;
+                let found = self.sim().trace().events[start..]
+                    .iter()
+                    .any(|ev| match &ev.kind {
+                        EventKind::Diagnostic(d) => {
+                            d.code == *id
+                                || d.clause.is_some_and(|c| c.id().eq_ignore_ascii_case(id))
+                                || d.rule
+                                    .is_some_and(|r| r.to_string().eq_ignore_ascii_case(id))
+                        }
+                        _ => false,
+                    });
+                self.check(found, || {
+                    format!("expected a diagnostic {id} from the previous statement")
+                });
+            }
+            Expect::Notifications { sink, items } => {
+                let p = self.ptr(&Expr::Name {
+                    name: sink.clone(),
+                    col: 0,
+                })?;
+                let from = self.seen.get(&p).copied().unwrap_or(0);
+                let got: Vec<(u32, u32, u32)> = self
+                    .sim()
+                    .trace()
+                    .events
+                    .iter()
+                    .filter_map(|ev| match &ev.kind {
+                        EventKind::Notify { sink: s, info, .. } if *s == p => {
+                            Some((info.notify_type, info.ul_state_old, info.ul_state_new))
+                        }
+                        _ => None,
+                    })
+                    .skip(from)
+                    .collect();
+                self.seen.insert(p, from + got.len());
+                let ok = got.len() == items.len()
+                    && got.iter().zip(items).all(|(g, w)| {
+                        g.0 == w.notify_type && w.states.is_none_or(|(o, n)| (g.1, g.2) == (o, n))
+                    });
+                let show = |t: u32, o: u32, n: u32| {
+                    format!(
+                        "{}({}->{})",
+                        match t {
+                            1 => "START".to_string(),
+                            2 => "STATECHANGE".to_string(),
+                            3 => "DONE".to_string(),
+                            x => format!("0x{x:X}"),
+                        },
+                        short(o),
+                        short(n)
+                    )
+                };
+                self.check(ok, || {
+                    let g: Vec<String> = got.iter().map(|g| show(g.0, g.1, g.2)).collect();
+                    let w: Vec<String> = items
+                        .iter()
+                        .map(|i| match i.states {
+                            Some((o, n)) => show(i.notify_type, o, n),
+                            None => show(i.notify_type, 0, 0)
+                                .split('(')
+                                .next()
+                                .unwrap_or_default()
+                                .to_string(),
+                        })
+                        .collect();
+                    format!(
+                        "expected {sink} to receive [{}], it received [{}]",
+                        w.join(" "),
+                        g.join(" ")
+                    )
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+fn short(state: u32) -> String {
+    match state {
+        consts::MAPIOFFLINE_STATE_ONLINE => "ONLINE".into(),
+        consts::MAPIOFFLINE_STATE_OFFLINE => "OFFLINE".into(),
+        x => format!("0x{x:X}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"
+# The sample add-in: Init Monitor, a change, Deinit Monitor.
+profile "Outlook"
+sink logger
+HrOpenOfflineObj(0, L"Outlook", &GUID_GlobalState, NULL, &mgr)
+expect S_OK
+mgr->QueryInterface(IID_IMAPIOffline, &off)
+off->GetCapabilities(&caps)
+expect caps == MAPIOFFLINE_CAPABILITY_OFFLINE|MAPIOFFLINE_CAPABILITY_ONLINE
+mgr->Advise(MAPIOFFLINE_ADVISE_DEFAULT, &{ulClientToken = 0, pCallback = logger}, &token)
+expect token != 0
+off->Release()
+mgr->SetCurrentState(MAPIOFFLINE_FLAG_DEFAULT, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)
+expect pending mgr
+mgr->SetCurrentState(MAPIOFFLINE_FLAG_DEFAULT, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_ONLINE, NULL)
+expect E_PENDING
+expect diagnostic SET-3
+run
+expect notifications logger START(ONLINE->OFFLINE) STATECHANGE(ONLINE->OFFLINE) DONE
+expect state mgr OFFLINE
+mgr->Unadvise(MAPIOFFLINE_UNADVISE_DEFAULT, token)
+mgr->Release()
+expect refcount mgr 0
+shutdown
+"#;
+
+    #[test]
+    fn the_sample_session_runs_with_every_expectation_met() {
+        let o = run_script(SAMPLE).unwrap();
+        assert!(o.failures.is_empty(), "{:?}", o.failures);
+        assert_eq!(o.trace.notifications().count(), 3);
+    }
+
+    #[test]
+    fn failed_expectations_are_reported_with_their_line() {
+        let o = run_script("profile \"P\"\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &m)\nexpect E_PENDING\nexpect state m OFFLINE\n").unwrap();
+        assert_eq!(o.failures.len(), 2);
+        assert_eq!(o.failures[0].line, 3);
+        assert_eq!(
+            o.failures[0].message,
+            "expected E_PENDING, the last call returned S_OK"
+        );
+        assert!(o.failures[1]
+            .message
+            .contains("is MAPIOFFLINE_STATE_ONLINE"));
+    }
+
+    #[test]
+    fn statement_errors_name_the_line_and_suggest() {
+        let e = run_script("profile \"P\"\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &mgr)\nmrg->AddRef()\n").unwrap_err();
+        assert_eq!(
+            e,
+            RunError::Statement {
+                line: 3,
+                message: "`mrg` is neither a constant of the API nor a name bound earlier".into(),
+                hint: Some("did you mean `mgr`?".into())
+            }
+        );
+        let e = run_script("profile \"P\"\nconfig arch x86\n").unwrap_err();
+        assert!(e.to_string().contains("after the world has started"));
+        let e = run_script("server \"Nope\" down\n").unwrap_err();
+        assert!(e.to_string().contains("no profile named \"Nope\""));
+    }
+
+    #[test]
+    fn raw_mistakes_reach_the_simulator() {
+        let o = run_script(
+            "config arch x86\nprofile \"P\"\nsink s\nHrOpenOfflineObj(1, L\"P\", &GUID_GlobalState, NULL, NULL)\nexpect MAPI_E_NOT_FOUND\nexpect diagnostic OPEN-2\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &m)\nm->GetCapabilities(&c)\nm->Advise(0, &{ulSize = 32, pCallback = s}, &t)\nexpect E_INVALIDARG\nexpect diagnostic advise.size\nm->Advise(0, &{ulSize = sizeof(MAPIOFFLINE_ADVISEINFO), pCallback = s}, &t)\nexpect S_OK\nm->vtbl[6]()\nexpect E_NOTIMPL\nexpect diagnostic R7\n",
+        )
+        .unwrap();
+        assert!(o.failures.is_empty(), "{:?}", o.failures);
+    }
+
+    #[test]
+    fn reactions_and_children() {
+        let o = run_script(
+            "profile \"P\"\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &m)\nm->GetCapabilities(&c)\nsink q when START once: m->Unadvise(0, own)\nm->Advise(0, &{pCallback = q}, &t)\nHrCreateOfflineObj(0, &{pwszProfileName = L\"P\", pGUID = &{12345678-0001-0002-0102-030405060708}, pParent = m}, &child)\nexpect S_OK\nm->SetCurrentState(MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)\nexpect notifications q START\nexpect state child OFFLINE\nexpect diagnostic CRE-7\n",
+        )
+        .unwrap();
+        assert!(o.failures.is_empty(), "{:?}", o.failures);
+    }
+}

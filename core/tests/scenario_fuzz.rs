@@ -1,0 +1,129 @@
+//! The scenario parser and runner never panic: arbitrary text, and arbitrary sequences of
+//! the language's own tokens (which get much deeper into the grammar than random text).
+
+use mapioffline::scenario::{parse, run_script};
+use proptest::prelude::*;
+
+const TOKENS: &[&str] = &[
+    "config",
+    "profile",
+    "sink",
+    "advance",
+    "run",
+    "network",
+    "server",
+    "inject",
+    "extra_state_bits",
+    "extra_caps",
+    "shutdown",
+    "expect",
+    "HrOpenOfflineObj",
+    "HrCreateOfflineObj",
+    "mgr",
+    "s",
+    "t",
+    "->",
+    "(",
+    ")",
+    ",",
+    "&",
+    "{",
+    "}",
+    "=",
+    "|",
+    ":",
+    "[",
+    "]",
+    "==",
+    "!=",
+    "NULL",
+    "0",
+    "1",
+    "0x2000",
+    "4294967296",
+    "\"Outlook\"",
+    "L\"P\"",
+    "GUID_GlobalState",
+    "IID_IMAPIOffline",
+    "MAPIOFFLINE_STATE_OFFLINE",
+    "MAPIOFFLINE_FLAG_BLOCK",
+    "SetCurrentState",
+    "Advise",
+    "Unadvise",
+    "Release",
+    "AddRef",
+    "QueryInterface",
+    "GetCurrentState",
+    "GetCapabilities",
+    "vtbl",
+    "when",
+    "START",
+    "DONE",
+    "once",
+    "own",
+    "no-notify",
+    "no-validate",
+    "iid",
+    "caps",
+    "state",
+    "outside",
+    "down",
+    "up",
+    "x86",
+    "literal",
+    "phase_spacing",
+    "arch",
+    "set4",
+    "notifications",
+    "diagnostic",
+    "refcount",
+    "pending",
+    "idle",
+    "E_PENDING",
+    "S_OK",
+    "sizeof",
+    "MAPIOFFLINE_ADVISEINFO",
+    "ulSize",
+    "pCallback",
+    "pwszProfileName",
+    "pGUID",
+    "pParent",
+    "#",
+    "\n",
+    "{FBEFFD93-B11F-4094-842B-96DCD31E63D1}",
+];
+
+fn cases() -> u32 {
+    std::env::var("MAPIOFFLINE_PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2_000)
+}
+
+/// A header that makes the token soup meaningful: a profile, an open manager, a sink.
+const PRELUDE: &str = "profile \"Outlook\"\nsink s\nHrOpenOfflineObj(0, L\"Outlook\", &GUID_GlobalState, NULL, &mgr)\n";
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_text_never_panics(text in any::<String>()) {
+        let parsed = parse(&text);
+        if let Err(e) = &parsed {
+            prop_assert!(e.line >= 1 && e.col >= 1 && e.len >= 1);
+        }
+        let _ = run_script(&text);
+    }
+
+    #[test]
+    fn arbitrary_token_sequences_never_panic(
+        toks in prop::collection::vec(prop::sample::select(TOKENS), 0..40)
+    ) {
+        let body = toks.join(" ");
+        let source = format!("{PRELUDE}{body}\n");
+        match run_script(&source) {
+            Ok(outcome) => prop_assert!(!outcome.trace.events.is_empty()),
+            Err(e) => prop_assert!(!e.to_string().is_empty()),
+        }
+    }
+}
