@@ -27,6 +27,7 @@
 
 pub mod clauses;
 pub mod consts;
+pub mod coverage;
 pub mod scenario;
 pub mod sim;
 pub mod trace;

@@ -1430,6 +1430,7 @@ impl Sim {
                 sink: sink as u32, // < MAX_OBJECTS
             },
         );
+        self.note("advise.registered", Clause::Adv10, format!("the manager now holds a reference on {} until Unadvise; advise token {token} is unique and never reused in this run", a.p_callback));
         if let Some(b) = self.objects[i].busy {
             self.note("advise.during_transition", Clause::Adv11, format!("registered while transition #{} is in progress: this registration receives only later changes", b.transition));
         }
@@ -1785,6 +1786,15 @@ impl Sim {
         });
         if affected.len() > 1 {
             self.note("transition.children", Clause::Cre7, format!("{} descendant object(s) change with it; each notifies its own registrations after its parent's, depth-first in creation order", affected.len() - 1));
+        }
+        // NTF-7 matters once there is an order to speak of: two or more registrations.
+        let listeners: usize = affected
+            .iter()
+            .filter(|a| self.objects[a.obj].caps & capability_for(a.new) != 0)
+            .map(|a| self.objects[a.obj].regs.len())
+            .sum();
+        if listeners > 1 {
+            self.note("transition.order", Clause::Ntf7, format!("{listeners} registrations receive START, STATECHANGE and DONE with the same old and new states; within each phase in the order they were made"));
         }
         for a in &affected {
             if self.objects[a.obj].caps & capability_for(a.new) == 0 {

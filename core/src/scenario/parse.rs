@@ -730,6 +730,20 @@ fn expect(p: &mut P) -> Result<Expect, ParseError> {
         Tok::Num(_) => return Ok(Expect::Hr(p.expr()?)),
         _ => return Err(p.err("an HRESULT, `state`, `refcount`, `notifications`, `diagnostic`, `pending`, `idle` or `VARIABLE ==`", None)),
     };
+    // `expect NAME == VALUE` wins even when NAME is also a keyword (`expect state == …`).
+    if matches!(
+        p.toks.get(p.pos + 1).map(|t| &t.tok),
+        Some(Tok::Punct("==")) | Some(Tok::Punct("!="))
+    ) {
+        p.bump();
+        let equal = p.is_punct("==");
+        p.bump();
+        return Ok(Expect::Var {
+            name: w,
+            equal,
+            value: p.expr()?,
+        });
+    }
     Ok(match w.as_str() {
         "state" => {
             p.bump();
@@ -815,19 +829,7 @@ fn expect(p: &mut P) -> Result<Expect, ParseError> {
             Expect::Notifications { sink, items }
         }
         _ => {
-            if matches!(
-                p.toks.get(p.pos + 1).map(|t| &t.tok),
-                Some(Tok::Punct("==")) | Some(Tok::Punct("!="))
-            ) {
-                p.bump();
-                let equal = p.is_punct("==");
-                p.bump();
-                Expect::Var {
-                    name: w,
-                    equal,
-                    value: p.expr()?,
-                }
-            } else if w.starts_with("S_") || w.starts_with("E_") || w.starts_with("MAPI_E_") {
+            if w.starts_with("S_") || w.starts_with("E_") || w.starts_with("MAPI_E_") {
                 Expect::Hr(p.expr()?)
             } else {
                 let options = [

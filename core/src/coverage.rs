@@ -1,0 +1,239 @@
+//! Which clauses a trace exercises, read from its events: every diagnostic's clause,
+//! plus evidence for the clauses that succeed silently (a blocking change that notified
+//! inside its call is SET-1; three phases delivered is NTF-7…). The conformance suite
+//! unions this over its scenarios and requires all 72.
+
+use crate::clauses::{Clause, CLAUSES};
+use crate::consts::*;
+use crate::trace::{Call, Caller, EventKind, Func, OutValue, Ptr, Trace};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+/// The clauses `trace` gives evidence for.
+pub fn clauses_exercised(trace: &Trace) -> BTreeSet<Clause> {
+    use Clause::*;
+    let mut c = BTreeSet::new();
+    let mut clients: BTreeSet<Ptr> = BTreeSet::new();
+    // Open client calls by depth, to pair each return with its call.
+    let mut open: BTreeMap<u16, Call> = BTreeMap::new();
+    let mut client_tokens: BTreeMap<u32, u32> = BTreeMap::new();
+    let mut first_client_call = true;
+    let mut workflow = [false; 4]; // open, GetCapabilities, Advise, Unadvise
+    let mut phases: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
+    let mut notify_types = BTreeSet::new();
+    let mut after_unadvise_ok = false;
+    for e in &trace.events {
+        match &e.kind {
+            EventKind::ProfileAdded(_) => {
+                c.insert(Gen1);
+            }
+            EventKind::ClientObjectCreated(o) => {
+                clients.insert(o.object);
+            }
+            EventKind::ObjectCreated(o) => {
+                c.extend([Cre2, Cre4]);
+                if !o.parent.is_null() {
+                    c.insert(Cre3);
+                }
+            }
+            EventKind::Diagnostic(d) => {
+                if let Some(cl) = d.clause {
+                    c.insert(cl);
+                }
+                if d.code == "notify.ignored" {
+                    c.insert(Ntf5);
+                }
+            }
+            EventKind::Call {
+                by: Caller::Client,
+                call,
+            } => {
+                if first_client_call && matches!(call, Call::HrOpenOfflineObj(_)) {
+                    c.insert(Open9);
+                }
+                first_client_call = false;
+                match call {
+                    Call::HrOpenOfflineObj(_) => {
+                        c.insert(Open1);
+                    }
+                    Call::Slot { .. } => {
+                        c.insert(Off2);
+                    }
+                    Call::Unadvise { .. } => {
+                        c.insert(Unadv1);
+                    }
+                    _ => {}
+                }
+                open.insert(e.depth, call.clone());
+            }
+            EventKind::Call {
+                by: Caller::Outlook,
+                call: Call::Release { this },
+            } => {
+                if after_unadvise_ok && clients.contains(this) {
+                    c.insert(Unadv3);
+                }
+            }
+            EventKind::Return {
+                by: Caller::Client,
+                func,
+                hr,
+                out,
+            } => {
+                let call = open.remove(&e.depth);
+                let ok = *hr == Some(HResult::S_OK);
+                match func {
+                    Func::HrOpenOfflineObj => {
+                        if ok {
+                            c.insert(Open6);
+                            workflow[0] = true;
+                        } else if *hr == Some(HResult::MAPI_E_NOT_FOUND) {
+                            c.insert(Open7);
+                        }
+                    }
+                    Func::QueryInterface => {
+                        if ok
+                            && matches!(call, Some(Call::QueryInterface { riid: Some(g), .. }) if g == IID_IMAPIOFFLINE)
+                        {
+                            c.insert(Mgr2);
+                        }
+                    }
+                    Func::AddRef | Func::Release => {
+                        c.insert(Mgr3);
+                    }
+                    Func::SetCurrentState => {
+                        if ok {
+                            c.insert(Set8);
+                        }
+                    }
+                    Func::GetCapabilities => {
+                        if let (true, Some(OutValue::Ulong(v))) = (ok, out) {
+                            c.insert(Cap1);
+                            workflow[1] = true;
+                            let both =
+                                MAPIOFFLINE_CAPABILITY_OFFLINE | MAPIOFFLINE_CAPABILITY_ONLINE;
+                            if v & both != both && v & both != 0 {
+                                c.insert(Cap2);
+                            }
+                        }
+                    }
+                    Func::GetCurrentState => {
+                        if ok {
+                            c.insert(Cur1);
+                        }
+                    }
+                    Func::Advise => {
+                        if let (true, Some(OutValue::Ulong(token))) = (ok, out) {
+                            c.extend([Adv1, Adv10, Mgr1]);
+                            workflow[2] = true;
+                            if let Some(Call::Advise {
+                                p_advise_info: Some(a),
+                                ..
+                            }) = &call
+                            {
+                                client_tokens.insert(*token, a.ul_client_token);
+                            }
+                        } else if matches!(hr, Some(h) if *h == HResult::E_INVALIDARG || *h == HResult::E_NOINTERFACE)
+                        {
+                            c.insert(Adv3);
+                        }
+                    }
+                    Func::Unadvise => {
+                        if ok {
+                            c.insert(Unadv2);
+                            workflow[3] = true;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            EventKind::TransitionStarted {
+                blocking, cause, ..
+            } => {
+                use crate::trace::Cause;
+                match (blocking, cause) {
+                    (true, _) => {
+                        c.insert(Set1);
+                    }
+                    (false, Cause::Request) => {
+                        c.insert(Set2);
+                    }
+                    (_, Cause::NetworkDown | Cause::ServerDown) => {
+                        c.insert(Gen5);
+                    }
+                    _ => {}
+                }
+            }
+            EventKind::Notify {
+                token,
+                info,
+                transition,
+                ..
+            } => {
+                c.extend([Gen2, Ntf1]);
+                notify_types.insert(info.notify_type);
+                if client_tokens.get(token) == Some(&info.ul_client_token) {
+                    c.extend([Adv5, Ntf3]);
+                }
+                if info.is_supported()
+                    && [info.ul_state_old, info.ul_state_new]
+                        .iter()
+                        .all(|s| *s == MAPIOFFLINE_STATE_ONLINE || *s == MAPIOFFLINE_STATE_OFFLINE)
+                {
+                    c.insert(Ntf4);
+                } else {
+                    c.insert(Gen4);
+                }
+                if let Some(t) = transition {
+                    phases.entry(*t).or_default().insert(info.notify_type);
+                }
+            }
+            EventKind::Return {
+                by: Caller::Outlook,
+                ..
+            } => {}
+            _ => {}
+        }
+        // Unadvise's release of the sink happens inside the call, before its return.
+        after_unadvise_ok = match &e.kind {
+            EventKind::Call {
+                by: Caller::Client,
+                call: Call::Unadvise { .. },
+            } => true,
+            EventKind::Return {
+                by: Caller::Client,
+                func: Func::Unadvise,
+                ..
+            } => false,
+            _ => after_unadvise_ok,
+        };
+    }
+    if [1, 2, 3].iter().all(|t| notify_types.contains(t)) {
+        c.insert(Ntf2);
+    }
+    if phases.values().any(|p| p.len() == 3) {
+        c.insert(Ntf7);
+    }
+    if workflow.iter().all(|w| *w) {
+        c.insert(Gen3);
+    }
+    if trace.events.iter().any(|e| matches!(&e.kind, EventKind::Return { func: Func::SetCurrentState, hr: Some(h), .. } if *h == HResult::E_PENDING))
+        || c.contains(&Set4)
+    {
+        c.insert(Set4);
+    }
+    c
+}
+
+/// A Markdown table: each clause of the registry with the scenarios that exercise it.
+pub fn table(covered: &BTreeMap<Clause, Vec<String>>) -> String {
+    let mut s = String::from("| clause | kind | scenarios |\n|---|---|---|\n");
+    for info in CLAUSES {
+        let names = covered
+            .get(&info.clause)
+            .map(|v| v.join(", "))
+            .unwrap_or_else(|| "**not covered**".into());
+        let _ = writeln!(s, "| {} | {} | {} |", info.id, info.kind.as_str(), names);
+    }
+    s
+}

@@ -1,0 +1,60 @@
+//! The conformance suite's helpers: run the scenario files under `tests/scenarios/` and
+//! work out which clauses of the contract they exercise.
+
+use mapioffline::coverage::clauses_exercised;
+use mapioffline::scenario::{run_script, Outcome};
+use mapioffline::Clause;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The folder of scenario files.
+pub fn scenario_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+}
+
+/// Every scenario file, sorted by name.
+pub fn scenario_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(scenario_dir())
+        .expect("tests/scenarios exists")
+        .map(|e| e.expect("readable directory").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "scn"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Runs one scenario file; panics with the file and message if it cannot run.
+pub fn run_file(path: &Path) -> Outcome {
+    let source =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    run_script(&source).unwrap_or_else(|e| panic!("{}:{e}", path.display()))
+}
+
+/// What a snapshot holds: the failed expectations (normally none) and the text trace.
+pub fn snapshot_text(outcome: &Outcome) -> String {
+    let mut s = String::new();
+    for f in &outcome.failures {
+        s.push_str(&format!("FAILED {f}\n"));
+    }
+    s.push_str(&outcome.trace.to_text());
+    s
+}
+
+/// For each clause, the scenarios (files and built-in lessons) that exercise it.
+pub fn coverage() -> BTreeMap<Clause, Vec<String>> {
+    let mut map: BTreeMap<Clause, Vec<String>> = BTreeMap::new();
+    let mut add = |name: String, outcome: &Outcome| {
+        for c in clauses_exercised(&outcome.trace) {
+            map.entry(c).or_default().push(name.clone());
+        }
+    };
+    for f in scenario_files() {
+        let name = f
+            .file_stem()
+            .expect("file name")
+            .to_string_lossy()
+            .into_owned();
+        add(name, &run_file(&f));
+    }
+    map
+}
