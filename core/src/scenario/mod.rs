@@ -19,9 +19,11 @@
 //! as the reference does; fields left out get the correct value.
 
 mod parse;
+mod report;
 mod run;
 
 pub use parse::{parse, ParseError};
+pub use report::ScenarioDiagnostic;
 pub use run::{run_script, ExpectFailure, Outcome, RunError, Runner};
 
 use crate::consts::Guid;
