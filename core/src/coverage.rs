@@ -69,10 +69,8 @@ pub fn clauses_exercised(trace: &Trace) -> BTreeSet<Clause> {
             EventKind::Call {
                 by: Caller::Outlook,
                 call: Call::Release { this },
-            } => {
-                if after_unadvise_ok && clients.contains(this) {
-                    c.insert(Unadv3);
-                }
+            } if after_unadvise_ok && clients.contains(this) => {
+                c.insert(Unadv3);
             }
             EventKind::Return {
                 by: Caller::Client,
@@ -83,28 +81,24 @@ pub fn clauses_exercised(trace: &Trace) -> BTreeSet<Clause> {
                 let call = open.remove(&e.depth);
                 let ok = *hr == Some(HResult::S_OK);
                 match func {
-                    Func::HrOpenOfflineObj => {
-                        if ok {
-                            c.insert(Open6);
-                            workflow[0] = true;
-                        } else if *hr == Some(HResult::MAPI_E_NOT_FOUND) {
-                            c.insert(Open7);
-                        }
+                    Func::HrOpenOfflineObj if ok => {
+                        c.insert(Open6);
+                        workflow[0] = true;
                     }
-                    Func::QueryInterface => {
+                    Func::HrOpenOfflineObj if *hr == Some(HResult::MAPI_E_NOT_FOUND) => {
+                        c.insert(Open7);
+                    }
+                    Func::QueryInterface
                         if ok
-                            && matches!(call, Some(Call::QueryInterface { riid: Some(g), .. }) if g == IID_IMAPIOFFLINE)
-                        {
-                            c.insert(Mgr2);
-                        }
+                            && matches!(call, Some(Call::QueryInterface { riid: Some(g), .. }) if g == IID_IMAPIOFFLINE) =>
+                    {
+                        c.insert(Mgr2);
                     }
                     Func::AddRef | Func::Release => {
                         c.insert(Mgr3);
                     }
-                    Func::SetCurrentState => {
-                        if ok {
-                            c.insert(Set8);
-                        }
+                    Func::SetCurrentState if ok => {
+                        c.insert(Set8);
                     }
                     Func::GetCapabilities => {
                         if let (true, Some(OutValue::Ulong(v))) = (ok, out) {
@@ -117,10 +111,8 @@ pub fn clauses_exercised(trace: &Trace) -> BTreeSet<Clause> {
                             }
                         }
                     }
-                    Func::GetCurrentState => {
-                        if ok {
-                            c.insert(Cur1);
-                        }
+                    Func::GetCurrentState if ok => {
+                        c.insert(Cur1);
                     }
                     Func::Advise => {
                         if let (true, Some(OutValue::Ulong(token))) = (ok, out) {
@@ -138,11 +130,9 @@ pub fn clauses_exercised(trace: &Trace) -> BTreeSet<Clause> {
                             c.insert(Adv3);
                         }
                     }
-                    Func::Unadvise => {
-                        if ok {
-                            c.insert(Unadv2);
-                            workflow[3] = true;
-                        }
+                    Func::Unadvise if ok => {
+                        c.insert(Unadv2);
+                        workflow[3] = true;
                     }
                     _ => {}
                 }
