@@ -1,11 +1,20 @@
 //! The sample add-in's session (spec §8): Init Monitor, a state change, Deinit Monitor.
-//! Prints the trace as text, or as JSON with `--json`.
+//! Prints the trace as text; `--json`, `--markdown`, `--mermaid` or `--cpp` for the
+//! other renderings (the C++ is the client code the session stands for).
 
 use mapioffline::consts::*;
 use mapioffline::{Out, ProfileSpec, Sim, SinkSpec};
 
 fn main() {
-    let json = std::env::args().any(|a| a == "--json");
+    let arg = std::env::args().nth(1).unwrap_or_default();
+    let format = arg.strip_prefix("--").unwrap_or("text");
+    let json = format == "json";
+    let Some(format) = mapioffline::render::Format::from_name(format)
+        .or(json.then_some(mapioffline::render::Format::Text))
+    else {
+        eprintln!("usage: demo [--json|--markdown|--mermaid|--cpp]");
+        std::process::exit(2);
+    };
     let mut sim = Sim::default();
     sim.add_profile(ProfileSpec::new("Outlook"))
         .expect("fresh world");
@@ -46,6 +55,6 @@ fn main() {
             serde_json::to_string_pretty(sim.trace()).expect("serialisable")
         );
     } else {
-        print!("{}", sim.trace().to_text());
+        print!("{}", mapioffline::render::render(sim.trace(), format));
     }
 }

@@ -25,9 +25,12 @@
 //! sim.release(mgr);
 //! ```
 
+pub mod checker;
 pub mod clauses;
 pub mod consts;
 pub mod coverage;
+pub mod lessons;
+pub mod render;
 pub mod scenario;
 pub mod sim;
 pub mod trace;

@@ -1,0 +1,1566 @@
+//! C++ code generation: the client code a learner would write to make the trace's calls.
+//!
+//! The output is one translation unit:
+//!
+//! 1. `#include`s: the Windows and MAPI headers (`<windows.h>`, `<mapix.h>`,
+//!    `<mapiutil.h>`) and the Offline State API headers of Microsoft's sample add-in; or,
+//!    when `MAPIOFFLINE_STUB` is defined, a stand-in header (`mapioffline_stub.h`, shipped
+//!    in `core/tests/fixtures/`) so that any C++ compiler can check the code.
+//! 2. The client's interface pointers and advise tokens, at file scope so that `Notify`
+//!    can use them as well as the client's function.
+//! 3. A class per client object of the trace (`CMyOfflineNotify`, or `C` + the object's
+//!    name): `QueryInterface`/`AddRef`/`Release`, and, for a notify sink, a `Notify` that
+//!    checks NTF-5 (NotifyType is one of the three STATECHANGE values and
+//!    `ulMask == MAPIOFFLINE_STATE_OFFLINE_MASK`) before it reads the old and new states,
+//!    then performs the reactions the object declares (`Unadvise` of its own registration,
+//!    `SetCurrentState`…). A sink created as not validating reads `Info.StateChange`
+//!    without checking, as it does in the simulator.
+//! 4. `HRESULT RunClient()`: every call the client made at top level, in order, with its raw
+//!    arguments, wrong ones included (`adviseInfo.ulSize = 24;`, a `NULL` out pointer,
+//!    `((IMAPIOfflineMgr*)0x00001234)->…`). A `//` comment after each call gives the result
+//!    the simulator returned and the diagnostics it raised (`// E_INVALIDARG; error[ADV-4,
+//!    R2], note[ADV-9]`); indented comments below it show what happened inside the call
+//!    (Outlook's calls into client objects, notifications, calls made from inside `Notify`,
+//!    diagnostics). Environment events, time and Outlook's asynchronous phases become
+//!    comments (`// (Outlook) the network goes down`).
+//!
+//! Variables are named after what they hold: `pMgr`, `pMgr2`… for each manager
+//! (`HrOpenOfflineObj`, `HrCreateOfflineObj`, `QueryInterface(IID_IMAPIOfflineMgr)`),
+//! `pOffline`… for `QueryInterface(IID_IMAPIOffline)`, `pUnk`, `pNotify`, `pv` for the other
+//! interfaces, `pSink_<name>` for client objects, `ulAdviseToken`, `ulAdviseToken2`… for
+//! tokens. The same object reached through the same interface keeps its variable. A call
+//! goes through the variable that holds the pointer, preferring one that still holds a
+//! reference and has the right interface; a pointer no variable holds is written as a cast
+//! literal.
+
+use super::describe::{diag_tag, Describer};
+use super::Nesting;
+use crate::consts::{self, Arch, ConstGroup, Guid, HResult};
+use crate::sim::{Action, Reaction};
+use crate::trace::{
+    AdviseInfo, Call, Caller, ClientObjectInfo, CreateInfo, EnvEvent, Event, EventKind, Func, Out,
+    OutValue, Ptr, Trace,
+};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// Renders the C++ client code equivalent to the trace's client calls.
+pub fn render(trace: &Trace) -> String {
+    let mut g = Gen::new(trace);
+    g.walk();
+    g.finish()
+}
+
+/// The static type of a pointer variable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ty {
+    Unknown,
+    Offline,
+    Mgr,
+    Notify,
+    Void,
+    /// A client object's own class (index into `Gen::sinks`).
+    Sink(usize),
+}
+
+/// A pointer variable: its name, type, the address it holds now (NULL until a call wrote
+/// one) and how many references the client holds through it.
+struct PVar {
+    name: String,
+    ty: Ty,
+    value: Ptr,
+    refs: u32,
+    /// When it last received a reference (a larger number is more recent).
+    stamp: u64,
+}
+
+/// An advise-token variable.
+struct TVar {
+    name: String,
+    value: Option<u32>,
+    active: bool,
+    /// Written by a sink's `Advise` reaction rather than by the client's function.
+    from_notify: bool,
+}
+
+/// A client object and its class.
+struct SinkClass {
+    info: ClientObjectInfo,
+    class: String,
+    var: usize,
+    /// Token variables of the `Advise` reactions, by reaction index.
+    reaction_tokens: BTreeMap<usize, usize>,
+}
+
+/// Locals of `RunClient`.
+#[derive(Default)]
+struct Locals {
+    capabilities: bool,
+    state: bool,
+    advise_info: bool,
+    create_info: bool,
+    aggregate_info: bool,
+}
+
+/// A top-level call whose line is waiting for its result.
+struct Open {
+    line: usize,
+    func: Func,
+    /// The variable the out-parameter names (for the result comment).
+    out_name: Option<String>,
+    tags: Vec<String>,
+}
+
+struct Gen<'a> {
+    trace: &'a Trace,
+    rets: Vec<Option<usize>>,
+    d: Describer,
+    nest: Nesting,
+    sinks: Vec<SinkClass>,
+    pvars: Vec<PVar>,
+    tvars: Vec<TVar>,
+    /// Registrations made for each client object: (token variable, ulClientToken).
+    registrations: BTreeMap<Ptr, Vec<(usize, u32)>>,
+    counters: BTreeMap<String, u32>,
+    guids: BTreeMap<Guid, String>,
+    stamp: u64,
+    locals: Locals,
+    slot_typedef: bool,
+    body: Vec<String>,
+    open: Option<Open>,
+}
+
+impl<'a> Gen<'a> {
+    fn new(trace: &'a Trace) -> Gen<'a> {
+        let mut g = Gen {
+            trace,
+            rets: super::returns(&trace.events),
+            d: Describer::default(),
+            nest: Nesting::default(),
+            sinks: Vec::new(),
+            pvars: Vec::new(),
+            tvars: Vec::new(),
+            registrations: BTreeMap::new(),
+            counters: BTreeMap::new(),
+            guids: BTreeMap::new(),
+            stamp: 0,
+            locals: Locals::default(),
+            slot_typedef: false,
+            body: Vec::new(),
+            open: None,
+        };
+        // Client objects first: their classes and variables exist before any call.
+        let mut classes: Vec<String> = Vec::new();
+        for e in &trace.events {
+            if let EventKind::ClientObjectCreated(c) = &e.kind {
+                let idx = g.sinks.len();
+                let class = unique(&class_name(&c.name), &classes);
+                classes.push(class.clone());
+                let var = g.fresh_pvar(&format!("pSink_{}", ident(&c.name)), Ty::Sink(idx));
+                g.pvars[var].value = c.object;
+                g.pvars[var].refs = 1;
+                let mut reaction_tokens = BTreeMap::new();
+                // Reactions run only in Notify, which only a notify sink has.
+                let reactions = if c.implements_notify {
+                    &c.reactions[..]
+                } else {
+                    &[]
+                };
+                for (k, r) in reactions.iter().enumerate() {
+                    if let Action::Advise { .. } = r.action {
+                        let t = g.fresh_tvar("ulNotifyAdviseToken", true);
+                        reaction_tokens.insert(k, t);
+                    }
+                }
+                g.sinks.push(SinkClass {
+                    info: (**c).clone(),
+                    class,
+                    var,
+                    reaction_tokens,
+                });
+            }
+        }
+        g
+    }
+
+    // ------------------------------------------------------------------ names
+
+    /// `base`, then `base2`, `base3`… (never a name already given).
+    fn next_name(&mut self, base: &str) -> String {
+        loop {
+            let n = self.counters.entry(base.to_string()).or_insert(0);
+            *n += 1;
+            let name = if *n == 1 {
+                base.to_string()
+            } else {
+                format!("{base}{n}")
+            };
+            let taken = self.pvars.iter().any(|v| v.name == name)
+                || self.tvars.iter().any(|t| t.name == name);
+            if !taken {
+                return name;
+            }
+        }
+    }
+
+    fn fresh_pvar(&mut self, base: &str, ty: Ty) -> usize {
+        let name = self.next_name(base);
+        self.pvars.push(PVar {
+            name,
+            ty,
+            value: Ptr::NULL,
+            refs: 0,
+            stamp: 0,
+        });
+        self.pvars.len() - 1
+    }
+
+    fn fresh_tvar(&mut self, base: &str, from_notify: bool) -> usize {
+        let name = self.next_name(base);
+        self.tvars.push(TVar {
+            name,
+            value: None,
+            active: false,
+            from_notify,
+        });
+        self.tvars.len() - 1
+    }
+
+    fn guid_name(&mut self, g: Guid) -> String {
+        if let Some(n) = g.name() {
+            return n.to_string();
+        }
+        self.guids
+            .entry(g)
+            .or_insert_with(|| {
+                let d = &g.data4;
+                format!(
+                    "GUID_{:08X}_{:04X}_{:04X}_{:02X}{:02X}_{:02X}{:02X}{:02X}{:02X}{:02X}{:02X}",
+                    g.data1, g.data2, g.data3, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]
+                )
+            })
+            .clone()
+    }
+
+    /// `&GUID_GlobalState`, `&GUID_…` or `NULL`, for a `const GUID*` argument.
+    fn guid_ptr(&mut self, g: Option<Guid>) -> String {
+        match g {
+            Some(g) => format!("&{}", self.guid_name(g)),
+            None => "NULL".into(),
+        }
+    }
+
+    fn ty_name(&self, ty: Ty) -> String {
+        match ty {
+            Ty::Unknown => "IUnknown".into(),
+            Ty::Offline => "IMAPIOffline".into(),
+            Ty::Mgr => "IMAPIOfflineMgr".into(),
+            Ty::Notify => "IMAPIOfflineNotify".into(),
+            Ty::Void => "void".into(),
+            Ty::Sink(i) => self.sinks[i].class.clone(),
+        }
+    }
+
+    /// Whether a `ty*` converts implicitly to a `want*`.
+    fn converts(&self, ty: Ty, want: Ty) -> bool {
+        match want {
+            Ty::Void => true,
+            Ty::Unknown => ty != Ty::Void,
+            Ty::Offline => matches!(ty, Ty::Offline | Ty::Mgr),
+            Ty::Mgr => ty == Ty::Mgr,
+            Ty::Notify => match ty {
+                Ty::Notify => true,
+                Ty::Sink(i) => self.sinks[i].info.implements_notify,
+                _ => false,
+            },
+            Ty::Sink(j) => ty == Ty::Sink(j),
+        }
+    }
+
+    /// The variable best suited to reach `p` as a `want`: one that holds `p`, converts, and
+    /// still holds a reference (the most recent such), else one that holds `p` and
+    /// converts, else any that holds `p` (with `false`: a cast is needed).
+    fn var_for(&self, p: Ptr, want: Ty) -> Option<(usize, bool)> {
+        if p.is_null() {
+            return None;
+        }
+        let holding = || self.pvars.iter().enumerate().filter(|(_, v)| v.value == p);
+        let best = |live: bool| {
+            holding()
+                .filter(|(_, v)| self.converts(v.ty, want) && (!live || v.refs > 0))
+                .max_by_key(|(i, v)| (v.stamp, *i))
+                .map(|(i, _)| i)
+        };
+        if let Some(i) = best(true).or_else(|| best(false)) {
+            return Some((i, true));
+        }
+        holding()
+            .max_by_key(|(i, v)| (v.refs > 0, v.stamp, *i))
+            .map(|(i, _)| (i, false))
+    }
+
+    /// The object expression a method is called on: `pMgr`, `((IMAPIOfflineMgr*)pOffline)`,
+    /// `((IMAPIOfflineMgr*)NULL)`, `((IMAPIOfflineMgr*)0x00001234)`.
+    fn this_expr(&self, p: Ptr, want: Ty) -> (String, Option<usize>) {
+        match self.var_for(p, want) {
+            Some((i, true)) => (self.pvars[i].name.clone(), Some(i)),
+            Some((i, false)) => (
+                format!("(({}*){})", self.ty_name(want), self.pvars[i].name),
+                Some(i),
+            ),
+            None => (format!("((IMAPIOfflineMgr*){p})"), None),
+        }
+    }
+
+    /// A pointer argument or field of type `want*`: `NULL`, a variable, or a cast.
+    fn arg_expr(&self, p: Ptr, want: Ty) -> String {
+        if p.is_null() {
+            return "NULL".into();
+        }
+        match self.var_for(p, want) {
+            Some((i, true)) => self.pvars[i].name.clone(),
+            Some((i, false)) => format!("({}*){}", self.ty_name(want), self.pvars[i].name),
+            None => format!("({}*){p}", self.ty_name(want)),
+        }
+    }
+
+    /// The variable an out-parameter of type `ty` names: the one already holding the
+    /// returned pointer, else one still empty, else a new one.
+    fn out_pvar(&mut self, base: &str, ty: Ty, result: Option<Ptr>) -> usize {
+        let found = match result.filter(|p| !p.is_null()) {
+            Some(p) => self
+                .pvars
+                .iter()
+                .position(|v| v.ty == ty && v.value == p)
+                .or_else(|| {
+                    self.pvars
+                        .iter()
+                        .position(|v| v.ty == ty && v.value.is_null())
+                }),
+            None => self
+                .pvars
+                .iter()
+                .position(|v| v.ty == ty && v.value.is_null()),
+        };
+        let i = match found {
+            Some(i) => i,
+            None => self.fresh_pvar(base, ty),
+        };
+        if let Some(p) = result {
+            self.pvars[i].value = p;
+        }
+        i
+    }
+
+    fn add_ref(&mut self, var: usize) {
+        self.stamp += 1;
+        self.pvars[var].refs += 1;
+        self.pvars[var].stamp = self.stamp;
+    }
+
+    /// The token variable that holds `token` (an active one first).
+    fn tvar_holding(&self, token: u32) -> Option<usize> {
+        let holding = |active: bool| {
+            self.tvars
+                .iter()
+                .rposition(|t| t.value == Some(token) && (!active || t.active))
+        };
+        holding(true).or_else(|| holding(false))
+    }
+
+    fn sink_index(&self, p: Ptr) -> Option<usize> {
+        self.sinks.iter().position(|s| s.info.object == p)
+    }
+
+    // ------------------------------------------------------------------ the walk
+
+    fn walk(&mut self) {
+        let events = &self.trace.events;
+        for (i, e) in events.iter().enumerate() {
+            self.nest.before(e);
+            if e.depth == 0 {
+                self.top(i, e);
+            } else {
+                self.nested(i, e);
+            }
+            self.nest.after(e);
+        }
+    }
+
+    fn line(&mut self, s: String) {
+        self.body.push(format!("    {s}"));
+    }
+
+    fn comment(&mut self, indent: usize, text: &str) {
+        for l in text.lines() {
+            let l = format!("{}{}", "  ".repeat(indent), l);
+            self.body.push(format!("    // {}", comment_text(&l)));
+        }
+    }
+
+    /// An event at top level: a statement for a client call or a client object, a comment
+    /// for everything else.
+    fn top(&mut self, i: usize, e: &Event) {
+        match &e.kind {
+            EventKind::Call {
+                by: Caller::Client,
+                call,
+            } => {
+                self.d.learn(&e.kind);
+                self.statement(i, call);
+            }
+            EventKind::Return { hr, out, .. } => {
+                self.d.learn(&e.kind);
+                self.close(*hr, out);
+            }
+            EventKind::ClientObjectCreated(c) => {
+                self.d.learn(&e.kind);
+                let s = self.sink_index(c.object).expect("collected in new()");
+                let var = self.pvars[self.sinks[s].var].name.clone();
+                let class = self.sinks[s].class.clone();
+                let what = if c.implements_notify {
+                    "a notify sink"
+                } else {
+                    "a client object"
+                };
+                self.line(format!(
+                    "{var} = new {class}(); // {what} at {}, reference count 1",
+                    c.object
+                ));
+            }
+            EventKind::Env { env } => {
+                let text = match env {
+                    EnvEvent::NetworkDown => "(Outlook) the network goes down".to_string(),
+                    EnvEvent::NetworkUp => "(Outlook) the network comes back".to_string(),
+                    EnvEvent::ServerDown { profile } => {
+                        format!("(Outlook) the server of \"{profile}\" goes down")
+                    }
+                    EnvEvent::ServerUp { profile } => {
+                        format!("(Outlook) the server of \"{profile}\" comes back")
+                    }
+                    _ => format!("(fault injection) {}", self.d.env(env).plain()),
+                };
+                self.d.learn(&e.kind);
+                self.comment(0, &text);
+            }
+            EventKind::Advance { from, to } => {
+                let text = format!(
+                    "(time) {} tick(s) pass: t={from} → t={to}",
+                    to.saturating_sub(*from)
+                );
+                self.comment(0, &text);
+            }
+            EventKind::RunUntilIdle { from } => {
+                let text = format!("(time) Outlook runs every scheduled phase, from t={from}");
+                self.comment(0, &text);
+            }
+            EventKind::RefCount { .. } => {}
+            EventKind::Notify { .. } => {
+                let text = self.d.describe(&e.kind).plain();
+                let text = text.strip_prefix("Outlook → ").unwrap_or(&text);
+                let text = format!("(Outlook, t={}) calls {text}", e.tick);
+                self.comment(0, &text);
+            }
+            EventKind::Diagnostic(diag) => {
+                let text = format!("{}: {}", diag_tag(diag), diag.message);
+                self.comment(0, &text);
+            }
+            EventKind::Call { .. } => {
+                let text = self.d.describe(&e.kind).plain();
+                self.comment(0, &text);
+            }
+            _ => {
+                let text = self.d.describe(&e.kind).plain();
+                let text = format!("(Outlook, t={}) {text}", e.tick);
+                self.comment(0, &text);
+            }
+        }
+    }
+
+    /// An event inside a top-level call or inside `Notify`: a comment line; diagnostics of
+    /// the top-level call are also cited on its line; calls made from inside `Notify`
+    /// update the client's variables.
+    fn nested(&mut self, i: usize, e: &Event) {
+        if let EventKind::RefCount { .. } = e.kind {
+            return;
+        }
+        let mut text = self.d.describe(&e.kind).plain();
+        if let EventKind::Diagnostic(diag) = &e.kind {
+            let tag = diag_tag(diag);
+            text = format!("{tag}: {}", diag.message);
+            if let (1, Some(o)) = (e.depth, &mut self.open) {
+                if !o.tags.contains(&tag) {
+                    o.tags.push(tag);
+                }
+            }
+        }
+        self.comment(e.depth as usize, &text);
+        if let EventKind::Call {
+            by: Caller::Client,
+            call,
+        } = &e.kind
+        {
+            self.in_notify_call(i, call);
+        }
+    }
+
+    /// The result of the call at event `i`: (HRESULT, out-value).
+    fn result_of(&self, i: usize) -> (Option<HResult>, Option<OutValue>) {
+        match self.rets[i].map(|r| &self.trace.events[r].kind) {
+            Some(EventKind::Return { hr, out, .. }) => (*hr, *out),
+            _ => (None, None),
+        }
+    }
+
+    /// What a call made from inside `Notify` does to the client's variables.
+    fn in_notify_call(&mut self, i: usize, call: &Call) {
+        let (hr, out) = self.result_of(i);
+        match call {
+            Call::Release { this } => {
+                if let Some((v, _)) = self.var_for(*this, Ty::Unknown) {
+                    self.pvars[v].refs = self.pvars[v].refs.saturating_sub(1);
+                }
+            }
+            Call::Unadvise {
+                ul_advise_token, ..
+            } => {
+                if let Some(t) = self.tvar_holding(*ul_advise_token) {
+                    self.tvars[t].active = false;
+                }
+            }
+            Call::Advise {
+                this,
+                p_advise_info: Some(info),
+                ..
+            } => {
+                let Some(s) = self.nest.notify_sink().and_then(|p| self.sink_index(p)) else {
+                    return;
+                };
+                let reactions = &self.sinks[s].info.reactions;
+                let k = reactions
+                    .iter()
+                    .position(|r| {
+                        matches!(r.action, Action::Advise { mgr, sink, client_token }
+                            if mgr == *this && sink == info.p_callback
+                                && client_token == info.ul_client_token)
+                    })
+                    .or_else(|| {
+                        reactions
+                            .iter()
+                            .position(|r| matches!(r.action, Action::Advise { .. }))
+                    });
+                let Some(&t) = k.and_then(|k| self.sinks[s].reaction_tokens.get(&k)) else {
+                    return;
+                };
+                if let (Some(HResult::S_OK), Some(OutValue::Ulong(token))) = (hr, out) {
+                    self.tvars[t].value = Some(token);
+                    self.tvars[t].active = true;
+                    self.registrations
+                        .entry(info.p_callback)
+                        .or_default()
+                        .push((t, info.ul_client_token));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // ------------------------------------------------------------------ statements
+
+    /// The statement(s) of a top-level client call; its line waits for the result.
+    fn statement(&mut self, i: usize, call: &Call) {
+        let (hr, out) = self.result_of(i);
+        let ok = hr == Some(HResult::S_OK);
+        let out_ptr = match out {
+            Some(OutValue::Ptr(p)) => Some(p),
+            _ => None,
+        };
+        let mut out_name = None;
+        let stmt = match call {
+            Call::HrOpenOfflineObj(a) => {
+                let pp = self.out_ptr_arg(
+                    a.pp_offline_obj,
+                    "pMgr",
+                    Ty::Mgr,
+                    out_ptr,
+                    ok,
+                    &mut out_name,
+                );
+                format!(
+                    "hr = HrOpenOfflineObj({}, {}, {}, {}, {pp});",
+                    a.ul_reserved,
+                    wide_lit(a.pwsz_profile_name_in.as_deref()),
+                    self.guid_ptr(a.p_guid),
+                    self.guid_ptr(a.p_reserved)
+                )
+            }
+            Call::QueryInterface {
+                this,
+                riid,
+                ppv_object,
+            } => {
+                let (x, _) = self.this_expr(*this, Ty::Unknown);
+                let (ty, base) = match riid.and_then(|g| g.name()) {
+                    Some("IID_IUnknown") => (Ty::Unknown, "pUnk"),
+                    Some("IID_IMAPIOffline") => (Ty::Offline, "pOffline"),
+                    Some("IID_IMAPIOfflineMgr") => (Ty::Mgr, "pMgr"),
+                    Some("IID_IMAPIOfflineNotify") => (Ty::Notify, "pNotify"),
+                    _ => (Ty::Void, "pv"),
+                };
+                let r = match riid {
+                    Some(g) => self.guid_name(*g),
+                    None => "*(const IID*)NULL".to_string(),
+                };
+                let pp = self.out_ptr_arg(*ppv_object, base, ty, out_ptr, ok, &mut out_name);
+                let pp = if pp == "NULL" {
+                    pp
+                } else {
+                    format!("(void**){pp}")
+                };
+                format!("hr = {x}->QueryInterface({r}, {pp});")
+            }
+            Call::AddRef { this } => {
+                let (x, v) = self.this_expr(*this, Ty::Unknown);
+                if let (Some(v), Some(OutValue::RefCount(n))) = (v, out) {
+                    if n > 0 {
+                        self.add_ref(v);
+                    }
+                }
+                format!("{x}->AddRef();")
+            }
+            Call::Release { this } => {
+                let (x, v) = self.this_expr(*this, Ty::Unknown);
+                if let Some(v) = v {
+                    self.pvars[v].refs = self.pvars[v].refs.saturating_sub(1);
+                }
+                format!("{x}->Release();")
+            }
+            Call::SetCurrentState {
+                this,
+                ul_flags,
+                ul_mask,
+                ul_state,
+                p_reserved,
+            } => {
+                let (x, _) = self.this_expr(*this, Ty::Offline);
+                format!(
+                    "hr = {x}->SetCurrentState({}, {}, {}, {});",
+                    consts::show(ConstGroup::SetFlags, *ul_flags),
+                    consts::show(ConstGroup::StateMask, *ul_mask),
+                    consts::show(ConstGroup::State, *ul_state),
+                    if *p_reserved == 0 {
+                        "NULL".to_string()
+                    } else {
+                        format!("(void*)0x{p_reserved:X}")
+                    }
+                )
+            }
+            Call::GetCapabilities {
+                this,
+                pul_capabilities,
+            } => {
+                let (x, _) = self.this_expr(*this, Ty::Offline);
+                let arg = match pul_capabilities {
+                    Out::Valid => {
+                        self.locals.capabilities = true;
+                        out_name = Some("ulCapabilities".to_string());
+                        "&ulCapabilities"
+                    }
+                    Out::Null => "NULL",
+                };
+                format!("hr = {x}->GetCapabilities({arg});")
+            }
+            Call::GetCurrentState { this, pul_state } => {
+                let (x, _) = self.this_expr(*this, Ty::Offline);
+                let arg = match pul_state {
+                    Out::Valid => {
+                        self.locals.state = true;
+                        out_name = Some("ulState".to_string());
+                        "&ulState"
+                    }
+                    Out::Null => "NULL",
+                };
+                format!("hr = {x}->GetCurrentState({arg});")
+            }
+            Call::Slot { this, slot } => {
+                self.slot_typedef = true;
+                let (x, _) = self.this_expr(*this, Ty::Offline);
+                format!(
+                    "hr = reinterpret_cast<PFNVTABLESLOT>((*reinterpret_cast<void***>({x}))[{slot}])({x});"
+                )
+            }
+            Call::Advise {
+                this,
+                ul_flags,
+                p_advise_info,
+                pul_advise_token,
+            } => {
+                let (x, _) = self.this_expr(*this, Ty::Mgr);
+                let info = match p_advise_info {
+                    None => "NULL",
+                    Some(a) => {
+                        self.locals.advise_info = true;
+                        for l in self.advise_fill("adviseInfo", a) {
+                            self.line(l);
+                        }
+                        "&adviseInfo"
+                    }
+                };
+                let token = match pul_advise_token {
+                    Out::Null => "NULL".to_string(),
+                    Out::Valid => {
+                        let t = self
+                            .tvars
+                            .iter()
+                            .position(|t| !t.from_notify && t.value.is_none())
+                            .unwrap_or_else(|| self.fresh_tvar("ulAdviseToken", false));
+                        if let (true, Some(OutValue::Ulong(v)), Some(a)) = (ok, out, p_advise_info)
+                        {
+                            self.tvars[t].value = Some(v);
+                            self.tvars[t].active = true;
+                            self.registrations
+                                .entry(a.p_callback)
+                                .or_default()
+                                .push((t, a.ul_client_token));
+                        }
+                        out_name = Some(self.tvars[t].name.clone());
+                        format!("&{}", self.tvars[t].name)
+                    }
+                };
+                format!(
+                    "hr = {x}->Advise({}, {info}, {token});",
+                    consts::show(ConstGroup::AdviseFlags, *ul_flags)
+                )
+            }
+            Call::Unadvise {
+                this,
+                ul_flags,
+                ul_advise_token,
+            } => {
+                let (x, _) = self.this_expr(*this, Ty::Mgr);
+                let token = match self.tvar_holding(*ul_advise_token) {
+                    Some(t) => {
+                        self.tvars[t].active = false;
+                        self.tvars[t].name.clone()
+                    }
+                    None => ul_advise_token.to_string(),
+                };
+                format!(
+                    "hr = {x}->Unadvise({}, {token});",
+                    consts::show(ConstGroup::UnadviseFlags, *ul_flags)
+                )
+            }
+            Call::HrCreateOfflineObj {
+                ul_flags,
+                p_create_info,
+                pp_offline,
+            } => {
+                let info = match p_create_info {
+                    None => "NULL",
+                    Some(ci) => {
+                        self.locals.create_info = true;
+                        for l in self.create_fill(ci) {
+                            self.line(l);
+                        }
+                        "&createInfo"
+                    }
+                };
+                let pp = self.out_ptr_arg(*pp_offline, "pMgr", Ty::Mgr, out_ptr, ok, &mut out_name);
+                format!("hr = HrCreateOfflineObj({ul_flags}, {info}, {pp});")
+            }
+        };
+        self.line(stmt);
+        self.open = Some(Open {
+            line: self.body.len() - 1,
+            func: call.func(),
+            out_name,
+            tags: Vec::new(),
+        });
+    }
+
+    /// `&pMgr` (binding the variable to what the call wrote) or `NULL`.
+    fn out_ptr_arg(
+        &mut self,
+        o: Out,
+        base: &str,
+        ty: Ty,
+        result: Option<Ptr>,
+        ok: bool,
+        out_name: &mut Option<String>,
+    ) -> String {
+        match o {
+            Out::Null => "NULL".into(),
+            Out::Valid => {
+                let v = self.out_pvar(base, ty, result);
+                if ok && result.is_some_and(|p| !p.is_null()) {
+                    self.add_ref(v);
+                }
+                *out_name = Some(self.pvars[v].name.clone());
+                format!("&{}", self.pvars[v].name)
+            }
+        }
+    }
+
+    /// Appends the result comment to the waiting line.
+    fn close(&mut self, hr: Option<HResult>, out: &Option<OutValue>) {
+        let Some(o) = self.open.take() else {
+            return;
+        };
+        let mut c = String::new();
+        if let Some(hr) = hr {
+            let _ = write!(c, "{hr}");
+        }
+        let what = match out {
+            Some(OutValue::Ptr(p)) => o
+                .out_name
+                .as_ref()
+                .map(|n| format!("{n} = {}", self.d.ptr(*p).plain())),
+            Some(OutValue::Ulong(v)) => {
+                let shown = match o.func {
+                    Func::GetCapabilities => consts::show_capabilities(*v),
+                    Func::GetCurrentState => super::describe::show_ulong(o.func, *v),
+                    _ => v.to_string(),
+                };
+                Some(match &o.out_name {
+                    Some(n) => format!("{n} = {shown}"),
+                    None => shown,
+                })
+            }
+            Some(OutValue::RefCount(n)) => Some(format!("reference count {n}")),
+            None => None,
+        };
+        if let Some(w) = what {
+            if !c.is_empty() {
+                c.push_str(", ");
+            }
+            c.push_str(&w);
+        }
+        if !o.tags.is_empty() {
+            if !c.is_empty() {
+                c.push_str("; ");
+            }
+            c.push_str(&o.tags.join(", "));
+        }
+        if !c.is_empty() {
+            let line = &mut self.body[o.line];
+            let _ = write!(line, " // {}", comment_text(&c));
+        }
+    }
+
+    fn arch(&self) -> Arch {
+        self.trace.config.arch
+    }
+
+    /// `var.field = …;` for every field of a `MAPIOFFLINE_ADVISEINFO`.
+    fn advise_fill(&self, var: &str, a: &AdviseInfo) -> Vec<String> {
+        let size = self.arch().sizeof_adviseinfo();
+        let callback_type = match consts::name_in(ConstGroup::CallbackType, a.callback_type) {
+            Some(n) => n.to_string(),
+            None => format!(
+                "(MAPIOFFLINE_CALLBACK_TYPE){}",
+                consts::show(ConstGroup::CallbackType, a.callback_type)
+            ),
+        };
+        vec![
+            if a.ul_size == size {
+                format!("{var}.ulSize = sizeof(MAPIOFFLINE_ADVISEINFO);")
+            } else {
+                format!(
+                    "{var}.ulSize = {}; // sizeof(MAPIOFFLINE_ADVISEINFO) is {size} on {} (ADV-4)",
+                    a.ul_size,
+                    arch_name(self.arch())
+                )
+            },
+            format!("{var}.ulClientToken = {};", a.ul_client_token),
+            format!("{var}.CallbackType = {callback_type};"),
+            format!(
+                "{var}.pCallback = {};",
+                self.arg_expr(a.p_callback, Ty::Unknown)
+            ),
+            format!(
+                "{var}.ulAdviseTypes = {};",
+                consts::show(ConstGroup::AdviseType, a.ul_advise_types)
+            ),
+            format!(
+                "{var}.ulStateMask = {};",
+                consts::show(ConstGroup::StateMask, a.ul_state_mask)
+            ),
+        ]
+    }
+
+    /// `createInfo.field = …;` for every field (and `aggregateInfo` when it is used).
+    fn create_fill(&mut self, ci: &CreateInfo) -> Vec<String> {
+        let arch = self.arch();
+        let mut v = Vec::new();
+        let aggregate = match &ci.p_aggregate_info {
+            None => "NULL".to_string(),
+            Some(ag) => {
+                self.locals.aggregate_info = true;
+                let size = arch.sizeof_aggregateinfo();
+                v.push(if ag.ul_size == size {
+                    "aggregateInfo.ulSize = sizeof(MAPIOFFLINE_AGGREGATEINFO);".to_string()
+                } else {
+                    format!(
+                        "aggregateInfo.ulSize = {}; // sizeof(MAPIOFFLINE_AGGREGATEINFO) is {size} on {}",
+                        ag.ul_size,
+                        arch_name(arch)
+                    )
+                });
+                v.push(format!(
+                    "aggregateInfo.pOuterObj = {};",
+                    self.arg_expr(ag.p_outer_obj, Ty::Unknown)
+                ));
+                v.push(format!(
+                    "aggregateInfo.pRefTrackRoot = {};",
+                    self.arg_expr(ag.p_ref_track_root, Ty::Unknown)
+                ));
+                "&aggregateInfo".to_string()
+            }
+        };
+        let size = arch.sizeof_createinfo();
+        v.push(if ci.ul_size == size {
+            "createInfo.ulSize = sizeof(MAPIOFFLINE_CREATEINFO);".to_string()
+        } else {
+            format!(
+                "createInfo.ulSize = {}; // sizeof(MAPIOFFLINE_CREATEINFO) is {size} on {}",
+                ci.ul_size,
+                arch_name(arch)
+            )
+        });
+        v.push(format!(
+            "createInfo.ulCreateFlags = {};",
+            ci.ul_create_flags
+        ));
+        v.push(format!(
+            "createInfo.pwszProfileName = {};",
+            wide_lit(ci.pwsz_profile_name.as_deref())
+        ));
+        v.push(format!(
+            "createInfo.ulCapabilities = {};",
+            capabilities_expr(ci.ul_capabilities)
+        ));
+        let g = self.guid_ptr(ci.p_guid);
+        v.push(format!("createInfo.pGUID = {g};"));
+        let g = self.guid_ptr(ci.p_instance);
+        v.push(format!("createInfo.pInstance = {g};"));
+        v.push(format!(
+            "createInfo.pParent = {};",
+            self.arg_expr(ci.p_parent, Ty::Mgr)
+        ));
+        v.push(format!(
+            "createInfo.pMAPISupport = {};",
+            self.arg_expr(ci.p_mapi_support, Ty::Unknown)
+        ));
+        v.push(format!("createInfo.pAggregateInfo = {aggregate};"));
+        v.push(format!(
+            "createInfo.pConnectInfo = {};",
+            if ci.p_connect_info == 0 {
+                "NULL".to_string()
+            } else {
+                format!("(MAPIOFFLINE_CONNECTINFO*)0x{:X}", ci.p_connect_info)
+            }
+        ));
+        v
+    }
+
+    // ------------------------------------------------------------------ client objects
+
+    /// The class of client object `s`.
+    fn class_def(&mut self, s: usize) -> String {
+        let info = self.sinks[s].info.clone();
+        let class = self.sinks[s].class.clone();
+        let notify = info.implements_notify;
+        let base = if notify {
+            "IMAPIOfflineNotify"
+        } else {
+            "IUnknown"
+        };
+        let mut iids: Vec<String> = vec!["IID_IUnknown".into()];
+        if notify {
+            iids.push("IID_IMAPIOfflineNotify".into());
+        }
+        for g in &info.interfaces {
+            let n = self.guid_name(*g);
+            if !iids.contains(&n) {
+                iids.push(n);
+            }
+        }
+        let once: Vec<usize> = if notify {
+            info.reactions
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.once)
+                .map(|(k, _)| k)
+                .collect()
+        } else {
+            Vec::new()
+        };
+
+        let mut o = String::new();
+        let _ = writeln!(
+            o,
+            "// Client object {} at {}: {}.",
+            comment_text(&format!("\"{}\"", info.name)),
+            info.object,
+            if notify {
+                if info.validates_notify {
+                    "implements IMAPIOfflineNotify"
+                } else {
+                    "implements IMAPIOfflineNotify, but does not check NotifyType and ulMask (NTF-5)"
+                }
+            } else {
+                "does not implement IMAPIOfflineNotify"
+            }
+        );
+        if notify {
+            for r in &info.reactions {
+                let _ = writeln!(o, "// In Notify: {}", comment_text(&r.to_string()));
+            }
+        }
+        let _ = writeln!(o, "class {class} : public {base}");
+        o.push_str("{\npublic:\n");
+        let mut init = vec!["m_cRef(1)".to_string()];
+        if notify {
+            init.push("m_ulStateOld(0)".into());
+            init.push("m_ulStateNew(0)".into());
+        }
+        for k in &once {
+            init.push(format!("m_bFired{k}(false)"));
+        }
+        let _ = writeln!(o, "    {class}() : {} {{}}", init.join(", "));
+        let _ = writeln!(o, "    virtual ~{class}() {{}}");
+        o.push_str("\n    // IUnknown\n");
+        o.push_str("    STDMETHODIMP QueryInterface(REFIID riid, void** ppvObject)\n    {\n");
+        o.push_str("        if (ppvObject == NULL)\n            return E_INVALIDARG;\n");
+        let cond: Vec<String> = iids
+            .iter()
+            .map(|n| format!("IsEqualIID(riid, {n})"))
+            .collect();
+        let _ = writeln!(o, "        if ({})", cond.join(" ||\n            "));
+        o.push_str("        {\n");
+        let _ = writeln!(o, "            *ppvObject = static_cast<{base}*>(this);");
+        o.push_str("            AddRef();\n            return S_OK;\n        }\n");
+        o.push_str("        *ppvObject = NULL;\n        return E_NOINTERFACE;\n    }\n");
+        o.push_str(
+            "    STDMETHODIMP_(ULONG) AddRef()\n    {\n        return (ULONG)InterlockedIncrement(&m_cRef);\n    }\n",
+        );
+        o.push_str("    STDMETHODIMP_(ULONG) Release()\n    {\n        const ULONG cRef = (ULONG)InterlockedDecrement(&m_cRef);\n        if (cRef == 0)\n            delete this;\n        return cRef;\n    }\n");
+        if notify {
+            o.push_str("\n    // IMAPIOfflineNotify\n");
+            o.push_str(
+                "    void STDMETHODCALLTYPE Notify(const MAPIOFFLINE_NOTIFY* pNotifyInfo);\n",
+            );
+        }
+        o.push_str("\nprivate:\n    LONG m_cRef;\n");
+        if notify {
+            o.push_str("    ULONG m_ulStateOld; // the last change this sink was told about\n");
+            o.push_str("    ULONG m_ulStateNew;\n");
+        }
+        for k in &once {
+            let _ = writeln!(
+                o,
+                "    bool m_bFired{k}; // reaction {} runs only once",
+                k + 1
+            );
+        }
+        o.push_str("};\n");
+        o
+    }
+
+    /// The definition of `Notify` for client object `s` (a notify sink).
+    fn notify_def(&self, s: usize) -> String {
+        let info = &self.sinks[s].info;
+        let class = &self.sinks[s].class;
+        let mut o = String::new();
+        let _ = writeln!(
+            o,
+            "void STDMETHODCALLTYPE {class}::Notify(const MAPIOFFLINE_NOTIFY* pNotifyInfo)\n{{"
+        );
+        o.push_str("    if (pNotifyInfo == NULL)\n        return;\n");
+        if info.validates_notify {
+            o.push_str(concat!(
+                "    // NTF-5: Info is a StateChange only when NotifyType is one of the three\n",
+                "    // STATECHANGE values, and it describes the online/offline state only when\n",
+                "    // ulMask is MAPIOFFLINE_STATE_OFFLINE_MASK. Ignore anything else (NTF-6, GEN-4).\n",
+                "    const bool bStateChange =\n",
+                "        (pNotifyInfo->NotifyType == MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_START ||\n",
+                "         pNotifyInfo->NotifyType == MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE ||\n",
+                "         pNotifyInfo->NotifyType == MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_DONE) &&\n",
+                "        pNotifyInfo->Info.StateChange.ulMask == MAPIOFFLINE_STATE_OFFLINE_MASK;\n",
+                "    if (!bStateChange)\n",
+                "        return;\n",
+            ));
+        } else {
+            o.push_str(concat!(
+                "    // This sink does not check NotifyType and ulMask first (NTF-5): it reads\n",
+                "    // Info.StateChange even of notifications it must ignore (NTF-6, R6).\n",
+            ));
+        }
+        o.push_str("    m_ulStateOld = pNotifyInfo->Info.StateChange.ulStateOld;\n");
+        o.push_str("    m_ulStateNew = pNotifyInfo->Info.StateChange.ulStateNew;\n");
+        for (k, r) in info.reactions.iter().enumerate() {
+            o.push('\n');
+            for l in self.reaction_code(s, k, r) {
+                let _ = writeln!(o, "    {l}");
+            }
+        }
+        o.push_str("}\n");
+        o
+    }
+
+    /// The code of reaction `k` of client object `s`, as lines of `Notify`'s body.
+    fn reaction_code(&self, s: usize, k: usize, r: &Reaction) -> Vec<String> {
+        let mut v = vec![format!(
+            "// Reaction {}: {} (NTF-8: calls from inside Notify are allowed)",
+            k + 1,
+            comment_text(&r.to_string())
+        )];
+        let mut cond = Vec::new();
+        if let Some(t) = r.on {
+            cond.push(format!(
+                "pNotifyInfo->NotifyType == {}",
+                notify_type_expr(t)
+            ));
+        }
+        if r.once {
+            cond.push(format!("!m_bFired{k}"));
+        }
+        if cond.is_empty() {
+            v.push("{".into());
+        } else {
+            v.push(format!("if ({})", cond.join(" && ")));
+            v.push("{".into());
+        }
+        let mut body = Vec::new();
+        if r.once {
+            body.push(format!("m_bFired{k} = true;"));
+        }
+        match &r.action {
+            Action::Unadvise { mgr, token } => {
+                let (x, _) = self.this_expr(*mgr, Ty::Mgr);
+                let tok = match token {
+                    Some(t) => match self.tvar_holding(*t) {
+                        Some(i) => self.tvars[i].name.clone(),
+                        None => t.to_string(),
+                    },
+                    None => self.own_token(s, &mut body),
+                };
+                body.push(format!(
+                    "{x}->Unadvise(MAPIOFFLINE_UNADVISE_DEFAULT, {tok});"
+                ));
+            }
+            Action::SetCurrentState {
+                this,
+                flags,
+                mask,
+                state,
+            } => {
+                let (x, _) = self.this_expr(*this, Ty::Offline);
+                body.push(format!(
+                    "{x}->SetCurrentState({}, {}, {}, NULL); // E_PENDING while a change is in progress (SET-3, R5)",
+                    consts::show(ConstGroup::SetFlags, *flags),
+                    consts::show(ConstGroup::StateMask, *mask),
+                    consts::show(ConstGroup::State, *state)
+                ));
+            }
+            Action::Advise {
+                mgr,
+                sink,
+                client_token,
+            } => {
+                let (x, _) = self.this_expr(*mgr, Ty::Mgr);
+                let info = AdviseInfo {
+                    ul_size: self.arch().sizeof_adviseinfo(),
+                    ul_client_token: *client_token,
+                    callback_type: consts::MAPIOFFLINE_CALLBACK_TYPE_NOTIFY,
+                    p_callback: *sink,
+                    ul_advise_types: consts::MAPIOFFLINE_ADVISE_TYPE_STATECHANGE,
+                    ul_state_mask: consts::MAPIOFFLINE_STATE_ALL,
+                };
+                body.push("MAPIOFFLINE_ADVISEINFO adviseInfo = {};".into());
+                body.extend(self.advise_fill("adviseInfo", &info));
+                let tok = match self.sinks[s].reaction_tokens.get(&k) {
+                    Some(&t) => format!("&{}", self.tvars[t].name),
+                    None => "NULL".into(),
+                };
+                body.push(format!(
+                    "{x}->Advise(MAPIOFFLINE_ADVISE_DEFAULT, &adviseInfo, {tok});"
+                ));
+            }
+            Action::Release { this } => {
+                let (x, _) = self.this_expr(*this, Ty::Unknown);
+                body.push(format!("{x}->Release();"));
+            }
+            Action::GetCurrentState { this } => {
+                let (x, _) = self.this_expr(*this, Ty::Offline);
+                body.push("ULONG ulState = 0;".into());
+                body.push(format!("{x}->GetCurrentState(&ulState);"));
+            }
+        }
+        v.extend(body.into_iter().map(|l| format!("    {l}")));
+        v.push("}".into());
+        v
+    }
+
+    /// The advise token of the registration being notified: `Notify` knows only the
+    /// `ulClientToken` (ADV-5), so with several registrations it picks by that.
+    fn own_token(&self, s: usize, body: &mut Vec<String>) -> String {
+        let sink = self.sinks[s].info.object;
+        let mut regs: Vec<(usize, u32)> = Vec::new();
+        for &(t, ct) in self
+            .registrations
+            .get(&sink)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            if !regs.iter().any(|&(t2, ct2)| t2 == t || ct2 == ct) {
+                regs.push((t, ct));
+            }
+        }
+        match regs.as_slice() {
+            [] => "0 /* this sink is never registered in the trace */".into(),
+            [(t, _)] => self.tvars[*t].name.clone(),
+            _ => {
+                body.push(
+                    "ULONG ulToken = 0; // the registration being notified, by its ulClientToken (ADV-5)"
+                        .into(),
+                );
+                for (n, (t, ct)) in regs.iter().enumerate() {
+                    body.push(format!(
+                        "{}if (pNotifyInfo->ulClientToken == {ct})",
+                        if n == 0 { "" } else { "else " }
+                    ));
+                    body.push(format!("    ulToken = {};", self.tvars[*t].name));
+                }
+                "ulToken".into()
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the file
+
+    fn finish(mut self) -> String {
+        let classes: Vec<String> = (0..self.sinks.len()).map(|s| self.class_def(s)).collect();
+        let notifies: Vec<String> = (0..self.sinks.len())
+            .filter(|&s| self.sinks[s].info.implements_notify)
+            .map(|s| self.notify_def(s))
+            .collect();
+        let arch = self.arch();
+
+        let mut o = String::new();
+        let _ = write!(
+            o,
+            concat!(
+                "// The client calls of a mapioffline trace as C++: every call the client made, in\n",
+                "// order, with its raw arguments and, in a comment, the result the simulator gave.\n",
+                "// Client ABI: {} (sizeof(MAPIOFFLINE_ADVISEINFO) is {}).\n",
+                "//\n",
+                "// Build it inside an Outlook add-in or MAPI provider with the Outlook MAPI headers,\n",
+                "// or define MAPIOFFLINE_STUB to check it with any C++ compiler against the stand-in\n",
+                "// header in core/tests/fixtures:\n",
+                "//     g++ -std=c++11 -fsyntax-only -DMAPIOFFLINE_STUB -I core/tests/fixtures client.cpp\n",
+                "\n",
+                "#ifdef MAPIOFFLINE_STUB\n",
+                "#include \"mapioffline_stub.h\"\n",
+                "#else\n",
+                "#include <windows.h>\n",
+                "#include <mapix.h>\n",
+                "#include <mapiutil.h>\n",
+                "// The Offline State API as the Sample Offline State Add-in declares it:\n",
+                "// ConnectionState.h (types, interfaces, constants, GUIDs) and ImportProcs.h\n",
+                "// (pfnHrOpenOfflineObj, found with GetProcAddress in msmapi32.dll under the name\n",
+                "// \"HrOpenOfflineObj@20\", OPEN-1).\n",
+                "#include \"ConnectionState.h\"\n",
+                "#include \"ImportProcs.h\"\n",
+                "#define HrOpenOfflineObj (*pfnHrOpenOfflineObj)\n",
+                "#endif\n"
+            ),
+            arch_name(arch),
+            arch.sizeof_adviseinfo()
+        );
+        if !self.guids.is_empty() {
+            o.push_str("\n// GUIDs of this trace that the API does not name.\n");
+            for (g, n) in &self.guids {
+                let d = &g.data4;
+                let _ = writeln!(
+                    o,
+                    "static const GUID {n} = {{0x{:08X}, 0x{:04X}, 0x{:04X}, {{0x{:02X}, 0x{:02X}, 0x{:02X}, 0x{:02X}, 0x{:02X}, 0x{:02X}, 0x{:02X}, 0x{:02X}}}}};",
+                    g.data1, g.data2, g.data3, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]
+                );
+            }
+        }
+        if self.slot_typedef {
+            o.push_str(concat!(
+                "\n// A vtable slot called by its index, as the trace calls placeholders (OFF-2, OFF-3).\n",
+                "typedef HRESULT(STDMETHODCALLTYPE* PFNVTABLESLOT)(void* pThis);\n"
+            ));
+        }
+        if !self.sinks.is_empty() {
+            o.push('\n');
+            for s in &self.sinks {
+                let _ = writeln!(o, "class {};", s.class);
+            }
+        }
+        if !self.pvars.is_empty() || !self.tvars.is_empty() {
+            o.push_str(
+                "\n// The client's interface pointers and advise tokens, at file scope so that Notify\n// can use them as well as RunClient.\n",
+            );
+            let sink_vars: Vec<usize> = self.sinks.iter().map(|s| s.var).collect();
+            let order = (0..self.pvars.len())
+                .filter(|i| !sink_vars.contains(i))
+                .chain(sink_vars.iter().copied());
+            for i in order {
+                let v = &self.pvars[i];
+                let _ = writeln!(o, "static {}* {} = NULL;", self.ty_name(v.ty), v.name);
+            }
+            for t in &self.tvars {
+                let _ = writeln!(o, "static ULONG {} = 0;", t.name);
+            }
+        }
+        for c in &classes {
+            o.push('\n');
+            o.push_str(c);
+        }
+        for n in &notifies {
+            o.push('\n');
+            o.push_str(n);
+        }
+        o.push_str("\n// The client's calls, in the order of the trace.\nHRESULT RunClient()\n{\n");
+        o.push_str("    HRESULT hr = S_OK;\n");
+        if self.locals.capabilities {
+            o.push_str("    ULONG ulCapabilities = 0;\n");
+        }
+        if self.locals.state {
+            o.push_str("    ULONG ulState = 0;\n");
+        }
+        if self.locals.advise_info {
+            o.push_str("    MAPIOFFLINE_ADVISEINFO adviseInfo = {};\n");
+        }
+        if self.locals.aggregate_info {
+            o.push_str("    MAPIOFFLINE_AGGREGATEINFO aggregateInfo = {};\n");
+        }
+        if self.locals.create_info {
+            o.push_str("    MAPIOFFLINE_CREATEINFO createInfo = {};\n");
+        }
+        o.push('\n');
+        for l in &self.body {
+            o.push_str(l);
+            o.push('\n');
+        }
+        o.push_str("    return hr;\n}\n");
+        o
+    }
+}
+
+fn arch_name(a: Arch) -> &'static str {
+    match a {
+        Arch::X86 => "x86",
+        Arch::X64 => "x64",
+    }
+}
+
+/// A capability mask as a C expression: `MAPIOFFLINE_CAPABILITY_OFFLINE | 0x100`.
+fn capabilities_expr(caps: u32) -> String {
+    let mut parts = Vec::new();
+    for c in [
+        consts::MAPIOFFLINE_CAPABILITY_OFFLINE,
+        consts::MAPIOFFLINE_CAPABILITY_ONLINE,
+    ] {
+        if caps & c != 0 {
+            parts.push(consts::show(ConstGroup::Capability, c));
+        }
+    }
+    let extra =
+        caps & !(consts::MAPIOFFLINE_CAPABILITY_OFFLINE | consts::MAPIOFFLINE_CAPABILITY_ONLINE);
+    if extra != 0 {
+        parts.push(format!("0x{extra:X}"));
+    }
+    if parts.is_empty() {
+        "0".into()
+    } else {
+        parts.join(" | ")
+    }
+}
+
+/// A `NotifyType` value as C: its name, or a cast number.
+fn notify_type_expr(t: u32) -> String {
+    match consts::name_in(ConstGroup::NotifyType, t) {
+        Some(n) => n.to_string(),
+        None => format!("(MAPIOFFLINE_NOTIFY_TYPE)0x{t:08X}"),
+    }
+}
+
+/// A wide string literal (`L"Outlook"`) or `NULL`, escaped so that any name survives.
+fn wide_lit(s: Option<&str>) -> String {
+    let Some(s) = s else {
+        return "NULL".into();
+    };
+    let mut o = String::from("L\"");
+    for c in s.chars() {
+        match c {
+            '"' => o.push_str("\\\""),
+            '\\' => o.push_str("\\\\"),
+            // `??x` could be a trigraph in older dialects.
+            '?' => o.push_str("\\?"),
+            '\n' => o.push_str("\\n"),
+            '\t' => o.push_str("\\t"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7F => {
+                // Octal escapes stop after three digits, so the next character is safe.
+                let _ = write!(o, "\\{:03o}", c as u32);
+            }
+            c if c.is_ascii() => o.push(c),
+            c if (c as u32) <= 0xFFFF => {
+                let _ = write!(o, "\\u{:04X}", c as u32);
+            }
+            c => {
+                let _ = write!(o, "\\U{:08X}", c as u32);
+            }
+        }
+    }
+    o.push('"');
+    o
+}
+
+/// Text safe inside a `//` comment: one line, no trigraphs, no trailing backslash (which
+/// would splice the next line into the comment).
+fn comment_text(s: &str) -> String {
+    let mut o: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    while o.contains("??") {
+        o = o.replace("??", "? ?");
+    }
+    let trimmed = o.trim_end().len();
+    o.truncate(trimmed);
+    if o.ends_with('\\') {
+        o.push_str(" (end)");
+    }
+    o
+}
+
+/// An identifier made of a name's ASCII letters, digits and single underscores.
+fn ident(name: &str) -> String {
+    let mut o = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            o.push(c);
+        } else if !o.ends_with('_') {
+            o.push('_');
+        }
+    }
+    let t = o.trim_matches('_');
+    if t.is_empty() {
+        "object".into()
+    } else {
+        t.to_string()
+    }
+}
+
+/// A class name for a client object: its name if it already reads `CThing`, else `C` +
+/// the capitalised name.
+fn class_name(name: &str) -> String {
+    let id = ident(name);
+    let mut chars = id.chars();
+    let first = chars.next().unwrap_or('x');
+    let second = chars.next();
+    if first == 'C' && second.is_some_and(|c| c.is_ascii_uppercase()) {
+        id
+    } else {
+        let mut o = String::from("C");
+        o.push(first.to_ascii_uppercase());
+        o.push_str(&id[first.len_utf8()..]);
+        o
+    }
+}
+
+/// `name`, or `name2`, `name3`… if taken.
+fn unique(name: &str, taken: &[String]) -> String {
+    if !taken.iter().any(|t| t == name) {
+        return name.to_string();
+    }
+    (2..)
+        .map(|n| format!("{name}{n}"))
+        .find(|c| !taken.iter().any(|t| t == c))
+        .expect("some suffix is free")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::tests::{kitchen_sink, sample_session};
+
+    #[test]
+    fn names_become_identifiers() {
+        assert_eq!(class_name("CMyOfflineNotify"), "CMyOfflineNotify");
+        assert_eq!(class_name("logger"), "CLogger");
+        assert_eq!(class_name("quit|ter; #x"), "CQuit_ter_x");
+        assert_eq!(class_name("Cat"), "CCat");
+        assert_eq!(class_name("¿?"), "CObject");
+        assert_eq!(ident("__a  b__"), "a_b");
+        assert_eq!(unique("CX", &["CX".into(), "CX2".into()]), "CX3");
+    }
+
+    #[test]
+    fn strings_and_comments_are_escaped() {
+        assert_eq!(
+            wide_lit(Some("a\"b\\c?\u{1}1é😀")),
+            "L\"a\\\"b\\\\c\\?\\0011\\u00E9\\U0001F600\""
+        );
+        assert_eq!(wide_lit(None), "NULL");
+        assert_eq!(comment_text("ends with \\  "), "ends with \\ (end)");
+        assert_eq!(comment_text("what??/"), "what? ?/");
+        assert_eq!(
+            capabilities_expr(0x103),
+            "MAPIOFFLINE_CAPABILITY_OFFLINE | MAPIOFFLINE_CAPABILITY_ONLINE | 0x100"
+        );
+        assert_eq!(capabilities_expr(0), "0");
+    }
+
+    #[test]
+    fn sample_session_reads_like_the_sample_add_in() {
+        let c = render(&sample_session());
+        for want in [
+            "hr = HrOpenOfflineObj(0, L\"Outlook\", &GUID_GlobalState, NULL, &pMgr); // S_OK, pMgr = 0x00A00000 (global \"Outlook\")",
+            "hr = pMgr->QueryInterface(IID_IMAPIOffline, (void**)&pOffline); // S_OK, pOffline = 0x00A00000 (global \"Outlook\"); note[OFF-1]",
+            "hr = pOffline->GetCapabilities(&ulCapabilities); // S_OK, ulCapabilities = MAPIOFFLINE_CAPABILITY_OFFLINE|MAPIOFFLINE_CAPABILITY_ONLINE",
+            "    adviseInfo.ulSize = sizeof(MAPIOFFLINE_ADVISEINFO);\n    adviseInfo.ulClientToken = 0;\n    adviseInfo.CallbackType = MAPIOFFLINE_CALLBACK_TYPE_NOTIFY;\n    adviseInfo.pCallback = pSink_CMyOfflineNotify;\n    adviseInfo.ulAdviseTypes = MAPIOFFLINE_ADVISE_TYPE_STATECHANGE;\n    adviseInfo.ulStateMask = MAPIOFFLINE_STATE_ALL;\n    hr = pMgr->Advise(MAPIOFFLINE_ADVISE_DEFAULT, &adviseInfo, &ulAdviseToken); // S_OK, ulAdviseToken = 1",
+            "pOffline->Release(); // reference count 1",
+            "hr = pMgr->SetCurrentState(MAPIOFFLINE_FLAG_DEFAULT, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_ONLINE, NULL); // E_PENDING; note[SET-3]",
+            "hr = pMgr->Unadvise(MAPIOFFLINE_UNADVISE_DEFAULT, ulAdviseToken); // S_OK",
+            "pMgr->Release(); // reference count 0",
+            "pSink_CMyOfflineNotify->Release(); // reference count 0",
+            "class CMyOfflineNotify : public IMAPIOfflineNotify",
+            "pNotifyInfo->Info.StateChange.ulMask == MAPIOFFLINE_STATE_OFFLINE_MASK;",
+            "// (time) Outlook runs every scheduled phase, from t=0",
+        ] {
+            assert!(c.contains(want), "missing {want:?} in\n{c}");
+        }
+    }
+
+    #[test]
+    fn kitchen_sink_keeps_wrong_arguments_as_written() {
+        let c = render(&kitchen_sink());
+        for want in [
+            "hr = HrOpenOfflineObj(1, L\"Wrok\", &IID_IMAPIOffline, &GUID_GlobalState, NULL); // MAPI_E_NOT_FOUND; error[OPEN-2]",
+            "hr = HrOpenOfflineObj(0, NULL, NULL, NULL, &pMgr); // MAPI_E_NOT_FOUND",
+            "adviseInfo.ulSize = 32; // sizeof(MAPIOFFLINE_ADVISEINFO) is 24 on x86 (ADV-4)",
+            "hr = pMgr->Advise(MAPIOFFLINE_ADVISE_DEFAULT, NULL, NULL); // E_INVALIDARG; error[ADV-9], note[ADV-9]",
+            "hr = pMgr->SetCurrentState(0x00000007, 0x00000004, 0x00000009, (void*)0x1234);",
+            "hr = ((IMAPIOfflineMgr*)0x00001234)->SetCurrentState(MAPIOFFLINE_FLAG_BLOCK,",
+            "((IMAPIOfflineMgr*)NULL)->AddRef();",
+            "[6])(pMgr); // E_NOTIMPL; error[OFF-3, R7]",
+            "hr = pMgr->QueryInterface(*(const IID*)NULL, (void**)&pv);",
+            "createInfo.pParent = pMgr;",
+            "aggregateInfo.pOuterObj = pSink_outer;",
+            "hr = HrCreateOfflineObj(0, &createInfo, &pMgr2); // S_OK",
+            "static const GUID GUID_12345678_1234_5678_9ABC_DEF012345678 = {0x12345678,",
+            "        pMgr->Unadvise(MAPIOFFLINE_UNADVISE_DEFAULT, ulAdviseToken);",
+            "((IMAPIOfflineMgr*)NULL)->AddRef(); // reference count 0; error[ptr.null_this]",
+            "// (Outlook) the network goes down",
+            "L\"Work | \\\"Main\\\"; #1 <b>*x*</b> `q` %% \\\\\"",
+        ] {
+            assert!(c.contains(want), "missing {want:?} in\n{c}");
+        }
+    }
+}

@@ -1,0 +1,349 @@
+//! Trace renderers: the same trace as documentation, as a diagram, or as the C++ a client
+//! would write.
+//!
+//! Each renderer is a pure, deterministic function `fn(&Trace) -> String` ([`render`]
+//! picks one by [`Format`]):
+//!
+//! - [`markdown::render`]: a Markdown table, one row per event (tick, depth, the event as
+//!   [`Trace::to_text`] words it, with API names and constants in code spans, diagnostics as
+//!   bold **note**/**error** citing their clause and rule).
+//! - [`mermaid::render`]: a Mermaid `sequenceDiagram`: the client, the `msmapi32.dll`
+//!   functions, every offline object and every client object as participants; calls as
+//!   arrows, returns as dashed arrows with the HRESULT, `Notify` as arrows from the offline
+//!   object to the sink, calls made from inside `Notify` as arrows from the sink, everything
+//!   else (environment, time, transitions, diagnostics) as notes.
+//! - [`cpp::render`]: the C++ client code equivalent to the trace's client calls, with a
+//!   class per client object whose `Notify` checks NTF-5 and performs the object's declared
+//!   reactions.
+//!
+//! All three describe pointers, constants and events with the same words as
+//! [`Trace::to_text`] (the private `describe` module produces them as segments, and its
+//! tests prove the segments join to `to_text` exactly), so what a learner reads in one view
+//! maps one-to-one onto the others.
+//!
+//! [`Trace::to_text`]: crate::trace::Trace::to_text
+
+pub mod cpp;
+pub(crate) mod describe;
+pub mod markdown;
+pub mod mermaid;
+
+use crate::trace::{Caller, Event, EventKind, Ptr, Trace};
+
+/// A way to render a trace, for front-ends that let the user choose (`--format cpp`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// [`Trace::to_text`](crate::trace::Trace::to_text).
+    Text,
+    Markdown,
+    Mermaid,
+    Cpp,
+}
+
+impl Format {
+    pub const ALL: [Format; 4] = [Format::Text, Format::Markdown, Format::Mermaid, Format::Cpp];
+
+    /// Its canonical name: `text`, `markdown`, `mermaid`, `cpp`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Markdown => "markdown",
+            Format::Mermaid => "mermaid",
+            Format::Cpp => "cpp",
+        }
+    }
+
+    /// The format of a name (canonical or a usual alias: `txt`, `md`, `mmd`, `c++`),
+    /// case-insensitive.
+    pub fn from_name(name: &str) -> Option<Format> {
+        match name.to_ascii_lowercase().as_str() {
+            "text" | "txt" => Some(Format::Text),
+            "markdown" | "md" => Some(Format::Markdown),
+            "mermaid" | "mmd" => Some(Format::Mermaid),
+            "cpp" | "c++" | "cxx" => Some(Format::Cpp),
+            _ => None,
+        }
+    }
+}
+
+/// Renders the trace in the given format.
+pub fn render(trace: &Trace, format: Format) -> String {
+    match format {
+        Format::Text => trace.to_text(),
+        Format::Markdown => markdown::render(trace),
+        Format::Mermaid => mermaid::render(trace),
+        Format::Cpp => cpp::render(trace),
+    }
+}
+
+/// Something in progress when an event happens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Frame {
+    /// A call not yet returned: who made it and on what (`None`: an API function,
+    /// `HrOpenOfflineObj` or `HrCreateOfflineObj`).
+    Call {
+        depth: u16,
+        by: Caller,
+        target: Option<Ptr>,
+    },
+    /// Outlook calling `Notify` on `sink` for a change of `object`.
+    Notify { depth: u16, sink: Ptr, object: Ptr },
+}
+
+impl Frame {
+    fn depth(&self) -> u16 {
+        match self {
+            Frame::Call { depth, .. } | Frame::Notify { depth, .. } => *depth,
+        }
+    }
+}
+
+/// Follows the nesting of a trace: which calls and `Notify`s are in progress.
+///
+/// A `call` at depth d is open until the `return` at depth d; a `notify` at depth d has no
+/// closing event: it ends with the next event at depth d or less.
+#[derive(Default)]
+pub(crate) struct Nesting {
+    stack: Vec<Frame>,
+}
+
+impl Nesting {
+    /// Closes what `e` is not inside of; for a `return`, pops and returns the call it closes.
+    pub fn before(&mut self, e: &Event) -> Option<Frame> {
+        let d = e.depth;
+        if let EventKind::Return { .. } = e.kind {
+            while self.stack.last().is_some_and(|f| f.depth() > d) {
+                self.stack.pop();
+            }
+            if let Some(f @ Frame::Call { depth, .. }) = self.stack.last().copied() {
+                if depth == d {
+                    self.stack.pop();
+                    return Some(f);
+                }
+            }
+            // A return without its call (a truncated trace): close whatever sits at d.
+            while self.stack.last().is_some_and(|f| f.depth() >= d) {
+                self.stack.pop();
+            }
+            None
+        } else {
+            while self.stack.last().is_some_and(|f| f.depth() >= d) {
+                self.stack.pop();
+            }
+            None
+        }
+    }
+
+    /// Opens what `e` starts (a call or a `Notify`).
+    pub fn after(&mut self, e: &Event) {
+        match &e.kind {
+            EventKind::Call { by, call } => self.stack.push(Frame::Call {
+                depth: e.depth,
+                by: *by,
+                target: describe::this_of(call),
+            }),
+            EventKind::Notify { sink, object, .. } => self.stack.push(Frame::Notify {
+                depth: e.depth,
+                sink: *sink,
+                object: *object,
+            }),
+            _ => {}
+        }
+    }
+
+    /// The innermost frame.
+    pub fn innermost(&self) -> Option<Frame> {
+        self.stack.last().copied()
+    }
+
+    /// The sink whose `Notify` is running (the innermost one), if any.
+    pub fn notify_sink(&self) -> Option<Ptr> {
+        self.stack.iter().rev().find_map(|f| match f {
+            Frame::Notify { sink, .. } => Some(*sink),
+            Frame::Call { .. } => None,
+        })
+    }
+
+    /// The innermost call in progress.
+    pub fn call(&self) -> Option<Frame> {
+        self.stack
+            .iter()
+            .rev()
+            .find(|f| matches!(f, Frame::Call { .. }))
+            .copied()
+    }
+}
+
+/// For every `call` event, the index of its `return` (the next `return` at the same depth
+/// that closes it); `None` for other events and for calls that never returned.
+pub(crate) fn returns(events: &[Event]) -> Vec<Option<usize>> {
+    let mut out = vec![None; events.len()];
+    let mut open: Vec<(u16, usize)> = Vec::new();
+    for (i, e) in events.iter().enumerate() {
+        match e.kind {
+            EventKind::Call { .. } => open.push((e.depth, i)),
+            EventKind::Return { .. } => {
+                while open.last().is_some_and(|&(d, _)| d > e.depth) {
+                    open.pop();
+                }
+                if let Some(&(d, c)) = open.last() {
+                    if d == e.depth {
+                        open.pop();
+                        out[c] = Some(i);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    //! Traces shared by the renderers' unit tests.
+
+    use crate::consts::*;
+    use crate::sim::{Action, Config, ProfileSpec, Reaction, Sim, SinkSpec};
+    use crate::trace::{AggregateInfo, Out, Ptr, Trace};
+
+    /// The sample add-in's session (spec §8), as in `examples/demo.rs`.
+    pub fn sample_session() -> Trace {
+        let mut sim = Sim::default();
+        sim.add_profile(ProfileSpec::new("Outlook")).unwrap();
+        let sink = sim.create_sink(SinkSpec::new("CMyOfflineNotify")).unwrap();
+        let mgr = sim.open("Outlook").unwrap();
+        let offline = sim
+            .query_interface(mgr, Some(IID_IMAPIOFFLINE), Out::Valid)
+            .out
+            .unwrap();
+        sim.get_capabilities(offline, Out::Valid);
+        let token = sim.advise_sink(mgr, sink, 0).unwrap();
+        sim.release(offline);
+        sim.set_state(mgr, MAPIOFFLINE_STATE_OFFLINE, false);
+        sim.set_state(mgr, MAPIOFFLINE_STATE_ONLINE, false);
+        sim.run_until_idle().unwrap();
+        sim.current_state(mgr).unwrap();
+        sim.unadvise(mgr, MAPIOFFLINE_UNADVISE_DEFAULT, token);
+        sim.release(mgr);
+        sim.release(sink);
+        sim.shutdown().unwrap();
+        sim.take_trace()
+    }
+
+    /// Many kinds of event at once: a reacting sink, bad arguments, a child object with an
+    /// aggregating outer object, environment changes, injected notifications, leaks, and
+    /// names full of characters that Markdown, Mermaid and C++ treat specially.
+    pub fn kitchen_sink() -> Trace {
+        let mut sim = Sim::new(Config {
+            arch: Arch::X86,
+            ..Config::default()
+        });
+        sim.add_profile(ProfileSpec::new("Work | \"Main\"; #1 <b>*x*</b> `q` %% \\"))
+            .unwrap();
+        let profile = "Work | \"Main\"; #1 <b>*x*</b> `q` %% \\";
+        let mgr = sim.global_object(profile).unwrap();
+        let quitter = sim
+            .create_sink(SinkSpec::new("quit|ter; #x").reacting(Reaction {
+                on: Some(MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE),
+                once: true,
+                action: Action::Unadvise { mgr, token: None },
+            }))
+            .unwrap();
+        let mut lax = SinkSpec::new("lax");
+        lax.validates_notify = false;
+        lax.reactions.push(Reaction {
+            on: None,
+            once: false,
+            action: Action::SetCurrentState {
+                this: mgr,
+                flags: MAPIOFFLINE_FLAG_BLOCK,
+                mask: MAPIOFFLINE_STATE_OFFLINE_MASK,
+                state: MAPIOFFLINE_STATE_ONLINE,
+            },
+        });
+        let lax = sim.create_sink(lax).unwrap();
+        let mut outer = SinkSpec::new("outer");
+        outer.implements_notify = false;
+        outer
+            .interfaces
+            .push(Guid::parse("{12345678-1234-5678-9ABC-DEF012345678}").unwrap());
+        let outer = sim.create_sink(outer).unwrap();
+
+        // Bad arguments first.
+        sim.hr_open_offline_obj(
+            1,
+            Some("Wrok"),
+            Some(IID_IMAPIOFFLINE),
+            Some(GUID_GLOBAL_STATE),
+            Out::Null,
+        );
+        sim.hr_open_offline_obj(0, None, None, None, Out::Valid);
+        let m = sim.open(profile).unwrap();
+        assert_eq!(m, mgr);
+        let mut info = sim.advise_info(5, quitter);
+        info.ul_size = 32;
+        sim.advise(m, 0, Some(&info), Out::Valid);
+        sim.get_capabilities(m, Out::Null);
+        sim.get_capabilities(m, Out::Valid);
+        let t1 = sim.advise_sink(m, quitter, 5).unwrap();
+        let _t2 = sim.advise_sink(m, lax, 6).unwrap();
+        sim.advise(m, 0, None, Out::Null);
+        sim.set_current_state(m, 7, 4, 9, 0x1234);
+        sim.set_current_state(
+            Ptr(0x1234),
+            MAPIOFFLINE_FLAG_BLOCK,
+            MAPIOFFLINE_STATE_OFFLINE_MASK,
+            MAPIOFFLINE_STATE_OFFLINE,
+            0,
+        );
+        sim.add_ref(Ptr::NULL);
+        sim.call_slot(m, 6);
+        sim.query_interface(m, None, Out::Valid);
+        sim.query_interface(m, Some(IID_IMAPIOFFLINENOTIFY), Out::Valid);
+
+        // A child aggregated onto `outer`.
+        let mut ci = sim.create_info(
+            profile,
+            MAPIOFFLINE_CAPABILITY_OFFLINE | 0x100,
+            Guid::parse("{AAAAAAAA-0000-1111-2222-333333333333}").unwrap(),
+            m,
+        );
+        ci.p_aggregate_info = Some(AggregateInfo {
+            ul_size: Arch::X86.sizeof_aggregateinfo(),
+            p_outer_obj: outer,
+            p_ref_track_root: Ptr::NULL,
+        });
+        let child = sim
+            .hr_create_offline_obj(0, Some(&ci), Out::Valid)
+            .out
+            .unwrap();
+        sim.query_interface(
+            child,
+            Guid::parse("{12345678-1234-5678-9ABC-DEF012345678}"),
+            Out::Valid,
+        );
+
+        // The environment.
+        sim.network_down().unwrap();
+        sim.advance(2).unwrap();
+        sim.inject_notify(m, 9, 4, 1, 2).unwrap();
+        sim.set_extra_state_bits(0x100).unwrap();
+        sim.set_extra_capability_bits(m, 0x40).unwrap();
+        sim.run_until_idle().unwrap();
+        sim.network_up().unwrap();
+        sim.server_down(profile).unwrap();
+        sim.run_until_idle().unwrap();
+        sim.server_up(profile).unwrap();
+        sim.run_until_idle().unwrap();
+        sim.unadvise(m, 3, t1);
+        sim.release(lax);
+        sim.release(lax);
+        sim.shutdown().unwrap();
+        sim.take_trace()
+    }
+
+    pub fn sample_traces() -> Vec<(&'static str, Trace)> {
+        vec![("sample", sample_session()), ("kitchen", kitchen_sink())]
+    }
+}
