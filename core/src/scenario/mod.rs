@@ -157,11 +157,20 @@ pub enum Expect {
     Diagnostic(String),
     /// `expect pending OBJ` / `expect idle OBJ`: whether a change is in progress.
     Pending { object: Expr, pending: bool },
+    /// `expect finding RULE-OR-CLAUSE`: the client-contract checker reports it for the
+    /// previous statement (R1–R7, spec §9).
+    Finding(String),
+    /// `expect clean`: the checker finds nothing in the whole trace so far. Before
+    /// `shutdown`, what the client still holds counts as left behind, so this is
+    /// normally the last line.
+    Clean,
 }
 
-/// `START`, `STATECHANGE(ONLINE->OFFLINE)`, or a number for an unsupported type.
+/// `START`, `STATECHANGE(ONLINE->OFFLINE)`, `DONE[7]` (with `ulClientToken` 7), or a
+/// number for an unsupported type.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NotifyItem {
     pub notify_type: u32,
     pub states: Option<(u32, u32)>,
+    pub client_token: Option<u32>,
 }

@@ -728,7 +728,7 @@ fn expect(p: &mut P) -> Result<Expect, ParseError> {
     let (w, wcol) = match p.peek().clone() {
         Tok::Word(w) => (w, p.tok().col),
         Tok::Num(_) => return Ok(Expect::Hr(p.expr()?)),
-        _ => return Err(p.err("an HRESULT, `state`, `refcount`, `notifications`, `diagnostic`, `pending`, `idle` or `VARIABLE ==`", None)),
+        _ => return Err(p.err("an HRESULT, `state`, `refcount`, `notifications`, `diagnostic`, `finding`, `clean`, `pending`, `idle` or `VARIABLE ==`", None)),
     };
     // `expect NAME == VALUE` wins even when NAME is also a keyword (`expect state == …`).
     if matches!(
@@ -768,6 +768,15 @@ fn expect(p: &mut P) -> Result<Expect, ParseError> {
                 object: p.expr()?,
                 pending: w == "pending",
             }
+        }
+        "finding" => {
+            p.bump();
+            let (d, _) = p.word("a rule (R1–R7) or a clause ID (GEN-3)")?;
+            Expect::Finding(d)
+        }
+        "clean" => {
+            p.bump();
+            Expect::Clean
         }
         "diagnostic" => {
             p.bump();
@@ -820,9 +829,23 @@ fn expect(p: &mut P) -> Result<Expect, ParseError> {
                     } else {
                         None
                     };
+                    let client_token = if p.is_punct("[") {
+                        p.bump();
+                        let n = match p.peek().clone() {
+                            Tok::Num(n) => u32::try_from(n).ok(),
+                            _ => None,
+                        }
+                        .ok_or_else(|| p.err("the ulClientToken, a number", None))?;
+                        p.bump();
+                        p.punct("]")?;
+                        Some(n)
+                    } else {
+                        None
+                    };
                     items.push(NotifyItem {
                         notify_type,
                         states,
+                        client_token,
                     });
                 }
             }
@@ -833,6 +856,8 @@ fn expect(p: &mut P) -> Result<Expect, ParseError> {
                 Expect::Hr(p.expr()?)
             } else {
                 let options = [
+                    "finding",
+                    "clean",
                     "state",
                     "refcount",
                     "notifications",
@@ -850,7 +875,7 @@ fn expect(p: &mut P) -> Result<Expect, ParseError> {
                     line: p.line,
                     col: wcol,
                     len: w.len(),
-                    expected: "an HRESULT, `state`, `refcount`, `notifications`, `diagnostic`, `pending`, `idle` or `VARIABLE == VALUE`".into(),
+                    expected: "an HRESULT, `state`, `refcount`, `notifications`, `diagnostic`, `finding`, `clean`, `pending`, `idle` or `VARIABLE == VALUE`".into(),
                     found: format!("`{w}`"),
                     hint: nearest(&w, options).map(|s| format!("did you mean `{s}`?")),
                 });
@@ -938,14 +963,16 @@ mod tests {
             items[0],
             NotifyItem {
                 notify_type: 1,
-                states: Some((2, 1))
+                states: Some((2, 1)),
+                client_token: None
             }
         );
         assert_eq!(
             items[1],
             NotifyItem {
                 notify_type: 0x40,
-                states: None
+                states: None,
+                client_token: None
             }
         );
         assert!(matches!(

@@ -828,49 +828,40 @@ impl Runner {
                     col: 0,
                 })?;
                 let from = self.seen.get(&p).copied().unwrap_or(0);
-                let got: Vec<(u32, u32, u32)> = self
+                let got: Vec<crate::trace::NotifyInfo> = self
                     .sim()
                     .trace()
                     .events
                     .iter()
                     .filter_map(|ev| match &ev.kind {
-                        EventKind::Notify { sink: s, info, .. } if *s == p => {
-                            Some((info.notify_type, info.ul_state_old, info.ul_state_new))
-                        }
+                        EventKind::Notify { sink: s, info, .. } if *s == p => Some(*info),
                         _ => None,
                     })
                     .skip(from)
                     .collect();
                 self.seen.insert(p, from + got.len());
-                let ok = got.len() == items.len()
-                    && got.iter().zip(items).all(|(g, w)| {
-                        g.0 == w.notify_type && w.states.is_none_or(|(o, n)| (g.1, g.2) == (o, n))
-                    });
-                let show = |t: u32, o: u32, n: u32| {
-                    format!(
-                        "{}({}->{})",
-                        match t {
-                            1 => "START".to_string(),
-                            2 => "STATECHANGE".to_string(),
-                            3 => "DONE".to_string(),
-                            x => format!("0x{x:X}"),
-                        },
-                        short(o),
-                        short(n)
-                    )
+                let matches = |g: &crate::trace::NotifyInfo, w: &NotifyItem| {
+                    g.notify_type == w.notify_type
+                        && w.states
+                            .is_none_or(|s| s == (g.ul_state_old, g.ul_state_new))
+                        && w.client_token.is_none_or(|t| t == g.ul_client_token)
                 };
+                let ok =
+                    got.len() == items.len() && got.iter().zip(items).all(|(g, w)| matches(g, w));
                 self.check(ok, || {
-                    let g: Vec<String> = got.iter().map(|g| show(g.0, g.1, g.2)).collect();
+                    let g: Vec<String> = got
+                        .iter()
+                        .map(|g| {
+                            show_item(
+                                g.notify_type,
+                                Some((g.ul_state_old, g.ul_state_new)),
+                                Some(g.ul_client_token),
+                            )
+                        })
+                        .collect();
                     let w: Vec<String> = items
                         .iter()
-                        .map(|i| match i.states {
-                            Some((o, n)) => show(i.notify_type, o, n),
-                            None => show(i.notify_type, 0, 0)
-                                .split('(')
-                                .next()
-                                .unwrap_or_default()
-                                .to_string(),
-                        })
+                        .map(|i| show_item(i.notify_type, i.states, i.client_token))
                         .collect();
                     format!(
                         "expected {sink} to receive [{}], it received [{}]",
@@ -879,9 +870,50 @@ impl Runner {
                     )
                 });
             }
+            Expect::Finding(id) => {
+                let start = self.stmt_start;
+                let findings = crate::checker::check(self.sim().trace());
+                let found = findings.iter().any(|f| {
+                    f.event >= start
+                        && (f.rule.to_string().eq_ignore_ascii_case(id)
+                            || f.clause.id().eq_ignore_ascii_case(id))
+                });
+                self.check(found, || {
+                    let near: Vec<String> = findings.iter().filter(|f| f.event >= start).map(|f| format!("{} ({})", f.rule, f.clause)).collect();
+                    format!("expected the checker to report {id} for the previous statement; it reports [{}]", near.join(", "))
+                });
+            }
+            Expect::Clean => {
+                let findings = crate::checker::check(self.sim().trace());
+                self.check(findings.is_empty(), || {
+                    let all: Vec<String> = findings.iter().map(|f| f.to_string()).collect();
+                    format!(
+                        "expected no checker findings, got {}: {}",
+                        all.len(),
+                        all.join("; ")
+                    )
+                });
+            }
         }
         Ok(())
     }
+}
+
+/// `START(ONLINE->OFFLINE)[7]`, as expectations are written.
+fn show_item(notify_type: u32, states: Option<(u32, u32)>, client_token: Option<u32>) -> String {
+    let mut s = match notify_type {
+        1 => "START".to_string(),
+        2 => "STATECHANGE".to_string(),
+        3 => "DONE".to_string(),
+        x => format!("0x{x:X}"),
+    };
+    if let Some((o, n)) = states {
+        s.push_str(&format!("({}->{})", short(o), short(n)));
+    }
+    if let Some(t) = client_token {
+        s.push_str(&format!("[{t}]"));
+    }
+    s
 }
 
 fn short(state: u32) -> String {
@@ -967,6 +999,26 @@ shutdown
         )
         .unwrap();
         assert!(o.failures.is_empty(), "{:?}", o.failures);
+    }
+
+    #[test]
+    fn checker_findings_tokens_and_clean_sessions() {
+        let o = run_script(
+            "profile \"P\"\nsink s\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &m)\nm->Advise(0, &{ulClientToken = 7, pCallback = s}, &t)\nexpect finding R1\nexpect finding GEN-3\nm->SetCurrentState(MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)\nexpect notifications s START[7] STATECHANGE(ONLINE->OFFLINE)[7] DONE\nshutdown\nexpect finding R3\nexpect finding R4\n",
+        )
+        .unwrap();
+        assert!(o.failures.is_empty(), "{:?}", o.failures);
+        let o = run_script(
+            "profile \"P\"\nsink s\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &m)\nm->GetCapabilities(&c)\nm->Advise(0, &{ulClientToken = 7, pCallback = s}, &t)\nexpect finding R1\nm->SetCurrentState(MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)\nexpect notifications s START[8]\nexpect clean\n",
+        )
+        .unwrap();
+        let lines: Vec<usize> = o.failures.iter().map(|f| f.line).collect();
+        assert_eq!(lines, vec![6, 8, 9], "{:?}", o.failures);
+        assert!(
+            o.failures[1].message.contains("START(ONLINE->OFFLINE)[7]"),
+            "{}",
+            o.failures[1].message
+        );
     }
 
     #[test]
