@@ -104,3 +104,18 @@ fn the_coverage_table_in_the_docs_is_current() {
     let current = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(current == doc, "tests/COVERAGE.md is out of date: run UPDATE_COVERAGE=1 cargo test -p mapioffline-conformance");
 }
+
+#[test]
+fn every_built_in_lesson_runs_with_its_expectations_met() {
+    assert!(mapioffline::lessons::LESSONS.len() >= 12);
+    for lesson in mapioffline::lessons::LESSONS {
+        let outcome = mapioffline::scenario::run_script(lesson.source)
+            .unwrap_or_else(|e| panic!("lesson {}: {e}", lesson.name));
+        assert!(
+            outcome.failures.is_empty(),
+            "lesson {}: {:?}",
+            lesson.name,
+            outcome.failures
+        );
+    }
+}
