@@ -29,6 +29,7 @@ pub mod checker;
 pub mod clauses;
 pub mod consts;
 pub mod coverage;
+pub mod explain;
 pub mod lessons;
 pub mod render;
 pub mod scenario;

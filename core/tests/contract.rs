@@ -1695,3 +1695,80 @@ mod trace_format {
         }
     }
 }
+
+// ---------------------------------------------------------------------- world snapshot
+
+#[test]
+fn the_snapshot_shows_states_references_registrations_and_transitions() {
+    let (mut sim, mgr, sink, token) = world();
+    let before = sim.snapshot();
+    let obj = before.objects.iter().find(|o| o.object == mgr).unwrap();
+    assert!(obj.is_global && !obj.in_transition);
+    assert_eq!(obj.state, MAPIOFFLINE_STATE_ONLINE);
+    assert_eq!(obj.registrations.len(), 1);
+    assert_eq!(obj.registrations[0].0, token);
+    assert_eq!(obj.registrations[0].2, sink);
+    assert_eq!(Some(obj.refs), sim.refcount(mgr));
+    let s = before.clients.iter().find(|c| c.object == sink).unwrap();
+    assert_eq!(Some(s.refs), sim.refcount(sink));
+    assert!(s.alive);
+
+    let r = sim.set_current_state(
+        mgr,
+        MAPIOFFLINE_FLAG_DEFAULT,
+        MAPIOFFLINE_STATE_OFFLINE_MASK,
+        MAPIOFFLINE_STATE_OFFLINE,
+        0,
+    );
+    assert_eq!(r, HResult::S_OK);
+    let during = sim.snapshot();
+    assert!(during.objects[0].in_transition);
+    assert_eq!(during.next_due, sim.next_due());
+    assert!(during.next_due.is_some());
+    let text = during.to_text();
+    assert!(text.contains("(change in progress)"), "{text}");
+    assert!(
+        text.contains(&format!("advise token {token} -> ")),
+        "{text}"
+    );
+
+    sim.run_until_idle().unwrap();
+    let after = sim.snapshot();
+    assert_eq!(after.objects[0].state, MAPIOFFLINE_STATE_OFFLINE);
+    assert!(!after.objects[0].in_transition && after.next_due.is_none());
+    sim.shutdown().unwrap();
+    assert!(sim.snapshot().ended);
+    assert!(sim.snapshot().to_text().contains("Outlook has shut down"));
+}
+
+#[test]
+fn a_pinned_set4_reading_outranks_the_script_s_config_line() {
+    use mapioffline::scenario::{parse, Runner};
+    let src = "config set4 documented\nprofile \"P\"\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &m)\nm->SetCurrentState(MAPIOFFLINE_FLAG_DEFAULT, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)\nm->SetCurrentState(MAPIOFFLINE_FLAG_DEFAULT, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_ONLINE, NULL)\n";
+    let run = |pin: Option<Set4Reading>| {
+        let mut r = Runner::default();
+        if let Some(p) = pin {
+            r.pin_set4(p);
+        }
+        for s in &parse(src).unwrap().stmts {
+            r.exec(s).unwrap();
+        }
+        r.finish().trace
+    };
+    let last_hr = |t: &Trace| {
+        t.events
+            .iter()
+            .rev()
+            .find_map(|e| match &e.kind {
+                EventKind::Return { hr, .. } => *hr,
+                _ => None,
+            })
+            .unwrap()
+    };
+    let documented = run(None);
+    assert_eq!(documented.config.set4, Set4Reading::Documented);
+    assert_eq!(last_hr(&documented), HResult::E_PENDING);
+    let literal = run(Some(Set4Reading::Literal));
+    assert_eq!(literal.config.set4, Set4Reading::Literal);
+    assert_eq!(last_hr(&literal), HResult::S_OK);
+}

@@ -863,3 +863,34 @@ fn formats_by_name() {
     assert_eq!(render(&t, Format::Mermaid), mermaid::render(&t));
     assert_eq!(render(&t, Format::Cpp), cpp::render(&t));
 }
+
+// ---------------------------------------------------------------------- text a piece at a time
+
+#[test]
+fn the_text_cursor_renders_new_events_exactly_as_to_text_does() {
+    let outcome = mapioffline::lessons::find("sample-add-in")
+        .unwrap()
+        .run()
+        .unwrap();
+    let trace = outcome.trace;
+    // Render in three uneven pieces, as a REPL would after each statement.
+    let mut cursor = mapioffline::render::TextCursor::default();
+    let mut partial = trace.clone();
+    let mut lines = Vec::new();
+    for cut in [7, 30, trace.events.len()] {
+        partial.events = trace.events[..cut].to_vec();
+        let new = cursor.advance(&partial);
+        assert_eq!(cursor.pos, cut);
+        lines.extend(new.into_iter().map(|(_, l)| l));
+    }
+    assert!(
+        cursor.advance(&partial).is_empty(),
+        "nothing new, nothing printed"
+    );
+    let joined: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    assert_eq!(joined, trace.to_text());
+    // Names learnt early are used later: the sink is named in its Notify lines.
+    assert!(lines
+        .iter()
+        .any(|l| l.contains("(sink \"monitor\")->Notify(")));
+}

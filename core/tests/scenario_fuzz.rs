@@ -127,3 +127,22 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// `explain` (the CLI's `explain TERM`, the REPL's `:explain`) answers any text with an
+    /// explanation or an "unknown" carrying an optional suggestion, never a panic; a
+    /// suggestion it makes is itself explainable.
+    #[test]
+    fn explain_never_panics(term in "\\PC{0,40}|0[xX][0-9a-fA-F_]{0,20}|-?[0-9]{0,25}|[A-Z_]{1,40}") {
+        match mapioffline::explain::explain(&term) {
+            Ok(x) => prop_assert!(!x.to_text().is_empty()),
+            Err(u) => {
+                if let Some(s) = u.suggestion {
+                    prop_assert!(mapioffline::explain::explain(&s).is_ok(), "{s}");
+                }
+            }
+        }
+    }
+}

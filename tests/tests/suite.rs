@@ -119,3 +119,34 @@ fn every_built_in_lesson_runs_with_its_expectations_met() {
         );
     }
 }
+
+#[test]
+fn the_compiled_in_scenarios_are_the_folder_s_files() {
+    let on_disk: Vec<(String, String)> = scenario_files()
+        .iter()
+        .map(|f| {
+            (
+                f.file_stem().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(f).unwrap(),
+            )
+        })
+        .collect();
+    let compiled: Vec<(String, String)> = SCENARIOS
+        .iter()
+        .map(|(n, s)| (n.to_string(), s.to_string()))
+        .collect();
+    assert_eq!(
+        compiled.iter().map(|c| &c.0).collect::<Vec<_>>(),
+        on_disk.iter().map(|c| &c.0).collect::<Vec<_>>(),
+        "add new scenario files to SCENARIOS in tests/src/lib.rs"
+    );
+    assert_eq!(compiled, on_disk);
+    // With the lessons added, coverage only grows.
+    let all = coverage_with_lessons();
+    for (clause, names) in coverage() {
+        for n in names {
+            assert!(all[&clause].contains(&n), "{clause}: {n}");
+        }
+    }
+    assert!(all.values().flatten().any(|n| n.starts_with("lesson:")));
+}

@@ -11,6 +11,7 @@
 //! let outcome = lesson.run().unwrap();
 //! assert!(outcome.failures.is_empty());
 //! assert_eq!(mapioffline::lessons::suggest("bloking-change"), Some("blocking-change"));
+//! assert_eq!(mapioffline::lessons::suggest("network"), Some("network-loss"));
 //! ```
 
 use crate::clauses::Clause;
@@ -275,7 +276,14 @@ pub fn find(name: &str) -> Option<&'static Lesson> {
     LESSONS.iter().find(|l| l.name == name)
 }
 
-/// The lesson name closest to a misspelt one, if any is close enough.
+/// The lesson name closest to a misspelt one, if any is close enough; failing that, the
+/// first lesson whose name contains what was typed (`blocking` finds `blocking-change`).
 pub fn suggest(name: &str) -> Option<&'static str> {
-    nearest(name, LESSONS.iter().map(|l| l.name))
+    nearest(name, LESSONS.iter().map(|l| l.name)).or_else(|| {
+        let typed = name.trim().to_ascii_lowercase();
+        (typed.len() >= 3)
+            .then(|| LESSONS.iter().find(|l| l.name.contains(typed.as_str())))
+            .flatten()
+            .map(|l| l.name)
+    })
 }

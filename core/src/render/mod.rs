@@ -66,6 +66,31 @@ impl Format {
     }
 }
 
+/// The text rendering a piece at a time, for hosts that show events as they happen (the
+/// REPL prints what each statement added). Lines are exactly those of
+/// [`Trace::to_text`](crate::trace::Trace::to_text).
+#[derive(Default)]
+pub struct TextCursor {
+    describer: describe::Describer,
+    /// Events of the trace already rendered.
+    pub pos: usize,
+}
+
+impl TextCursor {
+    /// The events added since the last call, each with its text line (no newline).
+    pub fn advance<'t>(&mut self, trace: &'t Trace) -> Vec<(&'t Event, String)> {
+        let new = trace.events.get(self.pos..).unwrap_or_default();
+        self.pos = trace.events.len();
+        new.iter()
+            .map(|e| {
+                let indent = "  ".repeat(e.depth as usize);
+                let body = self.describer.describe(&e.kind).plain();
+                (e, format!("t={:<4} {indent}{body}", e.tick))
+            })
+            .collect()
+    }
+}
+
 /// Renders the trace in the given format.
 pub fn render(trace: &Trace, format: Format) -> String {
     match format {

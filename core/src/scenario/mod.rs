@@ -24,9 +24,88 @@ mod run;
 
 pub use parse::{parse, ParseError};
 pub use report::ScenarioDiagnostic;
-pub use run::{run_script, ExpectFailure, Outcome, RunError, Runner};
+pub use run::{run_script, ExpectFailure, Outcome, RunError, Runner, Value};
 
 use crate::consts::Guid;
+
+/// The words of the language, for completion in editors and the REPL.
+pub mod words {
+    /// Words that start a statement.
+    pub const STATEMENTS: [&str; 14] = [
+        "config",
+        "profile",
+        "sink",
+        "advance",
+        "run",
+        "network",
+        "server",
+        "inject",
+        "extra_state_bits",
+        "extra_caps",
+        "shutdown",
+        "expect",
+        "HrOpenOfflineObj",
+        "HrCreateOfflineObj",
+    ];
+    /// Methods callable as `ptr->Method(…)` (plus `vtbl[N]()` for raw slots).
+    pub const METHODS: [&str; 9] = [
+        "QueryInterface",
+        "AddRef",
+        "Release",
+        "SetCurrentState",
+        "GetCapabilities",
+        "GetCurrentState",
+        "Advise",
+        "Unadvise",
+        "vtbl",
+    ];
+    /// Words that follow `expect` (besides an HRESULT or a variable).
+    pub const EXPECT: [&str; 8] = [
+        "state",
+        "refcount",
+        "notifications",
+        "diagnostic",
+        "pending",
+        "idle",
+        "finding",
+        "clean",
+    ];
+    /// Other words statements use.
+    pub const MODIFIERS: &[&str] = &[
+        "caps",
+        "state",
+        "outside",
+        "server",
+        "up",
+        "down",
+        "no-notify",
+        "no-validate",
+        "iid",
+        "when",
+        "once",
+        "any",
+        "own",
+        "NULL",
+        "sizeof",
+        "START",
+        "STATECHANGE",
+        "DONE",
+        "ONLINE",
+        "OFFLINE",
+        "set4",
+        "documented",
+        "literal",
+        "arch",
+        "x86",
+        "x64",
+        "phase_spacing",
+        "max_idle_steps",
+    ];
+    /// Constants, HRESULTs and GUID names a value may be written as.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        super::parse::known_names()
+    }
+}
 
 /// A parsed script.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -90,10 +90,12 @@ pub struct Runner {
     last_hr: Option<HResult>,
     /// Trace length when the last non-`expect` statement started.
     stmt_start: usize,
-    /// Per sink, how many notifications `expect notifications` has accounted for.
+    /// Per sink, the trace length when `expect notifications` last accounted for it.
     seen: BTreeMap<Ptr, usize>,
     failures: Vec<ExpectFailure>,
     line: usize,
+    /// Set by a front-end's `--set-4`: `config set4` lines no longer change the reading.
+    set4_pinned: bool,
 }
 
 struct OutArg {
@@ -102,6 +104,18 @@ struct OutArg {
 }
 
 impl Runner {
+    /// Fixes the reading of SET-4 for this run whatever the script's `config set4` lines
+    /// say (a command-line choice outranks the file's).
+    pub fn pin_set4(&mut self, reading: Set4Reading) {
+        self.config.set4 = reading;
+        self.set4_pinned = true;
+    }
+
+    /// Whether the world has started (the first statement other than `config` ran).
+    pub fn started(&self) -> bool {
+        self.sim.is_some()
+    }
+
     /// The world, created with the settings so far on first use.
     pub fn sim(&mut self) -> &mut Sim {
         let config = &self.config;
@@ -257,6 +271,7 @@ impl Runner {
             _ => None,
         };
         match (key, word) {
+            ("set4", Some("documented" | "literal")) if self.set4_pinned => {}
             ("set4", Some("documented")) => self.config.set4 = Set4Reading::Documented,
             ("set4", Some("literal")) => self.config.set4 = Set4Reading::Literal,
             ("set4", _) => return self.fail("`config set4` takes `documented` or `literal`", None),
@@ -827,19 +842,21 @@ impl Runner {
                     name: sink.clone(),
                     col: 0,
                 })?;
+                // Only the events since this sink's last expectation are read, so a long
+                // scenario with many such expectations stays linear.
                 let from = self.seen.get(&p).copied().unwrap_or(0);
-                let got: Vec<crate::trace::NotifyInfo> = self
-                    .sim()
-                    .trace()
-                    .events
+                let events = &self.sim().trace().events;
+                let got: Vec<crate::trace::NotifyInfo> = events
+                    .get(from..)
+                    .unwrap_or_default()
                     .iter()
                     .filter_map(|ev| match &ev.kind {
                         EventKind::Notify { sink: s, info, .. } if *s == p => Some(*info),
                         _ => None,
                     })
-                    .skip(from)
                     .collect();
-                self.seen.insert(p, from + got.len());
+                let scanned = events.len();
+                self.seen.insert(p, scanned);
                 let matches = |g: &crate::trace::NotifyInfo, w: &NotifyItem| {
                     g.notify_type == w.notify_type
                         && w.states

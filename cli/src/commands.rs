@@ -1,0 +1,440 @@
+//! `check`, `explain`, `spec`, `lessons`, `lesson` and `demo`.
+
+use crate::output::{self, colour_stdout, error, event_style, styled_line};
+use crate::status::{BAD_INPUT, FAILED, OK};
+use crate::{read_input, SpecFormat};
+use anstyle::{AnsiColor, Style};
+use mapioffline::checker::{self, Finding};
+use mapioffline::lessons::{self, Lesson};
+use mapioffline::render::TextCursor;
+use mapioffline::scenario::{parse, RunError, Runner, ScenarioDiagnostic};
+use mapioffline::{Clause, Trace, CLAUSES};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
+
+// ------------------------------------------------------------------------- check
+
+/// What `check` accepts: one trace, or the array `run --format json` writes for several
+/// files.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum TraceFile {
+    One(Trace),
+    Many(Vec<NamedTrace>),
+}
+
+#[derive(Deserialize)]
+struct NamedTrace {
+    file: String,
+    trace: Trace,
+}
+
+#[derive(Serialize)]
+struct FileFindings<'a> {
+    file: &'a str,
+    findings: &'a [Finding],
+}
+
+pub fn check(path: &str, json: bool) -> u8 {
+    let name = if path == "-" { "<stdin>" } else { path };
+    let text = match read_input(path) {
+        Ok(t) => t,
+        Err(m) => {
+            error(m);
+            return BAD_INPUT;
+        }
+    };
+    let traces: Vec<(String, Trace)> = match serde_json::from_str::<TraceFile>(&text) {
+        Ok(TraceFile::One(t)) => vec![(name.to_string(), t)],
+        Ok(TraceFile::Many(v)) => v.into_iter().map(|n| (n.file, n.trace)).collect(),
+        Err(e) => {
+            // `untagged` hides where a trace went wrong; parse as one trace for the message.
+            let detail = match serde_json::from_str::<Trace>(&text) {
+                Err(e1) => e1,
+                Ok(_) => e,
+            };
+            let location = if detail.line() > 0 {
+                format!("{name}:{}:{}", detail.line(), detail.column())
+            } else {
+                name.to_string()
+            };
+            // serde_json ends its message with the position, which `location` already gives.
+            let message = detail.to_string();
+            let message = message
+                .rsplit_once(" at line ")
+                .map_or(message.as_str(), |(m, _)| m);
+            error(format!("{location}: not a mapioffline trace: {message}"));
+            eprintln!(
+                "hint: write one with `mapioffline run SCENARIO --format json > trace.json` (schema: core/TRACE-SCHEMA.md)"
+            );
+            return BAD_INPUT;
+        }
+    };
+    let stdout = io::stdout();
+    let mut w = BufWriter::new(stdout.lock());
+    let colour = colour_stdout();
+    let mut any = false;
+    let mut results = Vec::new();
+    for (file, trace) in &traces {
+        let findings = checker::check(trace);
+        any |= !findings.is_empty();
+        results.push((file.clone(), findings));
+    }
+    let r = (|| -> io::Result<()> {
+        if json {
+            let out: Vec<FileFindings> = results
+                .iter()
+                .map(|(file, findings)| FileFindings { file, findings })
+                .collect();
+            serde_json::to_writer_pretty(&mut w, &out)?;
+            writeln!(w)?;
+        } else {
+            for (file, findings) in &results {
+                if findings.is_empty() {
+                    writeln!(w, "{file}: no findings (rules R1–R7 hold)")?;
+                }
+                for f in findings {
+                    let head = format!("{file}: {} ({})", f.rule, f.clause);
+                    let style = AnsiColor::Yellow.on_default().bold();
+                    styled_line(&mut w, &head, style, colour)?;
+                    writeln!(w, "  at event #{}, t={}: {}", f.event, f.tick, f.message)?;
+                    writeln!(w, "  fix: {}", f.fix)?;
+                }
+            }
+            let total: usize = results.iter().map(|(_, f)| f.len()).sum();
+            if total > 0 {
+                writeln!(w, "{total} finding{}", if total == 1 { "" } else { "s" })?;
+            }
+        }
+        w.flush()
+    })();
+    output::finish_stdout(r, if any { FAILED } else { OK })
+}
+
+// ------------------------------------------------------------------------- explain
+
+pub fn explain(term: &str, json: bool) -> u8 {
+    match mapioffline::explain::explain(term) {
+        Ok(x) => {
+            let text = if json {
+                match serde_json::to_string_pretty(&x) {
+                    Ok(s) => s + "\n",
+                    Err(e) => {
+                        error(e);
+                        return BAD_INPUT;
+                    }
+                }
+            } else {
+                x.to_text()
+            };
+            let r = io::stdout().lock().write_all(text.as_bytes());
+            output::finish_stdout(r, OK)
+        }
+        Err(unknown) => {
+            error(unknown);
+            eprintln!("hint: try a constant (MAPIOFFLINE_FLAG_BLOCK), a value (0x2000), an HRESULT (E_PENDING), a clause (SET-4), a rule (R3), a GUID (GUID_GlobalState) or a structure (MAPIOFFLINE_ADVISEINFO); `mapioffline spec` lists the clauses");
+            BAD_INPUT
+        }
+    }
+}
+
+// ------------------------------------------------------------------------- spec
+
+#[derive(Serialize)]
+struct SpecEntry<'a> {
+    id: &'a str,
+    kind: &'a str,
+    section: &'a str,
+    summary: &'a str,
+    covered_by: &'a [String],
+}
+
+pub fn spec(format: SpecFormat) -> u8 {
+    let coverage: BTreeMap<Clause, Vec<String>> = mapioffline_conformance::coverage_with_lessons();
+    let none: Vec<String> = Vec::new();
+    let entries: Vec<SpecEntry> = CLAUSES
+        .iter()
+        .map(|c| SpecEntry {
+            id: c.id,
+            kind: c.kind.as_str(),
+            section: c.source,
+            summary: c.summary,
+            covered_by: coverage.get(&c.clause).unwrap_or(&none),
+        })
+        .collect();
+    let covered = entries.iter().filter(|e| !e.covered_by.is_empty()).count();
+    let stdout = io::stdout();
+    let mut w = BufWriter::new(stdout.lock());
+    let colour = colour_stdout();
+    let r = (|| -> io::Result<()> {
+        match format {
+            SpecFormat::Json => {
+                serde_json::to_writer_pretty(&mut w, &entries)?;
+                writeln!(w)?;
+            }
+            SpecFormat::Markdown => {
+                writeln!(w, "# The Offline State API contract\n")?;
+                writeln!(
+                    w,
+                    "{covered} of {} clauses are exercised by the conformance scenarios and the built-in lessons (`lesson:NAME`).\n",
+                    entries.len()
+                )?;
+                let mut section = "";
+                for e in &entries {
+                    if e.section != section {
+                        if !section.is_empty() {
+                            writeln!(w)?;
+                        }
+                        section = e.section;
+                        writeln!(w, "## {section}\n")?;
+                        writeln!(
+                            w,
+                            "| clause | kind | summary | covered by |\n|---|---|---|---|"
+                        )?;
+                    }
+                    let by = if e.covered_by.is_empty() {
+                        "**not covered**".to_string()
+                    } else {
+                        e.covered_by.join(", ")
+                    };
+                    writeln!(
+                        w,
+                        "| {} | {} | {} | {by} |",
+                        e.id,
+                        e.kind,
+                        e.summary.replace('|', "\\|")
+                    )?;
+                }
+            }
+            SpecFormat::Text => {
+                let mut section = "";
+                let heading = Style::new().bold();
+                for e in &entries {
+                    if e.section != section {
+                        if !section.is_empty() {
+                            writeln!(w)?;
+                        }
+                        section = e.section;
+                        styled_line(&mut w, section, heading, colour)?;
+                    }
+                    writeln!(w, "{:<8} {:<10} {}", e.id, e.kind, e.summary)?;
+                    let by = if e.covered_by.is_empty() {
+                        "NOT COVERED".to_string()
+                    } else {
+                        e.covered_by.join(", ")
+                    };
+                    let dim = Style::new().dimmed();
+                    styled_line(&mut w, &format!("{:19} covered by: {by}", ""), dim, colour)?;
+                }
+                writeln!(
+                    w,
+                    "\n{covered} of {} clauses covered by the conformance scenarios and lessons",
+                    entries.len()
+                )?;
+            }
+        }
+        w.flush()
+    })();
+    output::finish_stdout(r, OK)
+}
+
+// ------------------------------------------------------------------------- lessons
+
+pub fn lessons() -> u8 {
+    let width = lessons::LESSONS
+        .iter()
+        .map(|l| l.name.len())
+        .max()
+        .unwrap_or(0);
+    let mut s = String::new();
+    for l in lessons::LESSONS {
+        s.push_str(&format!("{:width$}  {}\n", l.name, l.title));
+    }
+    s.push_str(
+        "\nRun one with `mapioffline lesson NAME` (add --step to pause before each statement).\n",
+    );
+    let r = io::stdout().lock().write_all(s.as_bytes());
+    output::finish_stdout(r, OK)
+}
+
+fn find_lesson(name: &str) -> Result<&'static Lesson, u8> {
+    lessons::find(name).ok_or_else(|| {
+        match lessons::suggest(name) {
+            Some(s) => error(format!("no lesson named `{name}`; did you mean `{s}`?")),
+            None => error(format!("no lesson named `{name}`")),
+        }
+        eprintln!("hint: `mapioffline lessons` lists them");
+        BAD_INPUT
+    })
+}
+
+pub fn lesson(name: &str, step: bool) -> u8 {
+    let lesson = match find_lesson(name) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let stdout = io::stdout();
+    let mut w = BufWriter::new(stdout.lock());
+    let colour = colour_stdout();
+    let r = (|| -> io::Result<u8> {
+        let bold = Style::new().bold();
+        styled_line(
+            &mut w,
+            &format!("{} ({})", lesson.title, lesson.name),
+            bold,
+            colour,
+        )?;
+        writeln!(w)?;
+        for line in textwrap::wrap(lesson.explanation, 88) {
+            writeln!(w, "{line}")?;
+        }
+        let clauses: Vec<&str> = lesson.clauses.iter().map(|c| c.id()).collect();
+        writeln!(w, "\nClauses: {}", clauses.join(", "))?;
+        if step {
+            writeln!(
+                w,
+                "\nPress Enter to run each statement (end of input runs the rest)."
+            )?;
+        }
+        writeln!(w)?;
+        w.flush()?;
+        play(&mut w, lesson.source, lesson.name, step, colour)
+    })();
+    match r {
+        Ok(code) => code,
+        Err(e) => output::finish_stdout(Err(e), OK),
+    }
+}
+
+/// Runs a script statement by statement, printing each statement with the comment
+/// lines before it and then the events it caused; with `step`, waits for a line on
+/// standard input before each statement.
+fn play(w: &mut impl Write, source: &str, name: &str, step: bool, colour: bool) -> io::Result<u8> {
+    let script = match parse(source) {
+        Ok(s) => s,
+        Err(e) => {
+            let d = ScenarioDiagnostic::new(&RunError::Parse(e), name, source);
+            eprint!("{}", output::draw_diagnostic(&d));
+            return Ok(BAD_INPUT);
+        }
+    };
+    let lines: Vec<&str> = source.lines().collect();
+    let mut runner = Runner::default();
+    let mut cursor = TextCursor::default();
+    let mut next_line = 1; // first source line not yet shown
+    let mut stdin_open = step;
+    let comment = Style::new().dimmed();
+    let statement = AnsiColor::Blue.on_default().bold();
+    for stmt in &script.stmts {
+        // The comments and blank lines since the last statement explain this one.
+        for text in lines.iter().take(stmt.line - 1).skip(next_line - 1) {
+            if text.trim().is_empty() {
+                writeln!(w)?;
+            } else {
+                styled_line(w, text, comment, colour)?;
+            }
+        }
+        let text = lines.get(stmt.line - 1).copied().unwrap_or("");
+        styled_line(w, &format!("> {text}"), statement, colour)?;
+        next_line = stmt.line + 1;
+        if stdin_open {
+            write!(w, "  [Enter] ")?;
+            w.flush()?;
+            let mut answer = String::new();
+            let n = io::stdin().lock().read_line(&mut answer)?;
+            if n == 0 {
+                stdin_open = false;
+            }
+            // A terminal echoes the Enter; piped input does not.
+            if n == 0 || !io::stdin().is_terminal() {
+                writeln!(w)?;
+            }
+        }
+        let failures_before = runner.failures().len();
+        if let Err(e) = runner.exec(stmt) {
+            w.flush()?;
+            let d = ScenarioDiagnostic::new(&e, name, source);
+            eprint!("{}", output::draw_diagnostic(&d));
+            return Ok(BAD_INPUT);
+        }
+        let trace = runner.sim().trace();
+        for (e, line) in cursor.advance(trace) {
+            styled_line(w, &line, event_style(&e.kind), colour)?;
+        }
+        for f in &runner.failures()[failures_before..] {
+            styled_line(
+                w,
+                &format!("  expectation failed: {}", f.message),
+                AnsiColor::Red.on_default().bold(),
+                colour,
+            )?;
+        }
+    }
+    let outcome = runner.finish();
+    let expectations = script
+        .stmts
+        .iter()
+        .filter(|s| matches!(s.kind, mapioffline::scenario::StmtKind::Expect(_)))
+        .count();
+    writeln!(w)?;
+    let code = if outcome.failures.is_empty() {
+        writeln!(w, "All {expectations} expectations held.")?;
+        OK
+    } else {
+        writeln!(
+            w,
+            "{} of {expectations} expectations failed.",
+            outcome.failures.len()
+        )?;
+        FAILED
+    };
+    w.flush()?;
+    Ok(code)
+}
+
+// ------------------------------------------------------------------------- demo
+
+pub fn demo() -> u8 {
+    let lesson = match find_lesson("sample-add-in") {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let outcome = match lesson.run() {
+        Ok(o) => o,
+        Err(e) => {
+            let d = ScenarioDiagnostic::new(&e, lesson.name, lesson.source);
+            eprint!("{}", output::draw_diagnostic(&d));
+            return BAD_INPUT;
+        }
+    };
+    let stdout = io::stdout();
+    let mut w = BufWriter::new(stdout.lock());
+    let colour = colour_stdout();
+    let r = (|| -> io::Result<()> {
+        styled_line(
+            &mut w,
+            "The Sample Offline State Add-in: Init Monitor, GetCurrentState, SetCurrentState (offline), Deinit Monitor",
+            Style::new().bold(),
+            colour,
+        )?;
+        writeln!(w)?;
+        output::write_text_trace(&mut w, &outcome.trace, colour)?;
+        writeln!(w)?;
+        let findings = checker::check(&outcome.trace).len();
+        writeln!(
+            w,
+            "{} events, {} notifications, checker findings: {findings}.",
+            outcome.trace.events.len(),
+            outcome.trace.notifications().count()
+        )?;
+        writeln!(w, "Next: `mapioffline lesson sample-add-in --step` walks through it with comments; `mapioffline lessons` lists the others.")?;
+        w.flush()
+    })();
+    let code = if outcome.failures.is_empty() {
+        OK
+    } else {
+        FAILED
+    };
+    output::finish_stdout(r, code)
+}

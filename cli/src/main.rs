@@ -1,0 +1,221 @@
+//! `mapioffline`: the terminal front-end of the Offline State API simulator. It parses
+//! arguments, calls the `mapioffline` core and prints; every rule of the contract is
+//! decided in core.
+
+mod commands;
+mod output;
+mod repl;
+mod run;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit statuses shared by every command.
+pub mod status {
+    /// Every expectation held and (when asked) the checker found nothing.
+    pub const OK: u8 = 0;
+    /// An expectation failed or the checker reported a finding.
+    pub const FAILED: u8 = 1;
+    /// Input could not be read or parsed, or the arguments were wrong.
+    pub const BAD_INPUT: u8 = 2;
+}
+
+const AFTER_HELP: &str = "\
+Examples:
+  mapioffline demo                          the sample add-in, call by call
+  mapioffline run scenario.scn              run a scenario, print its trace
+  mapioffline run a.scn b.scn --check       run several, also check the client rules
+  mapioffline run x.scn --format json > t.json && mapioffline check t.json
+  mapioffline explain 0x8000000A            what E_PENDING means and who returns it
+  mapioffline explain SET-4                 a clause, with both readings
+  mapioffline lesson blocking-change --step
+  mapioffline repl
+
+Exit status: 0 when every expectation holds (and --check finds nothing), 1 when an
+expectation fails or a finding is reported, 2 when input cannot be read or parsed.
+NO_COLOR=1 turns colour off.";
+
+#[derive(Parser)]
+#[command(
+    name = "mapioffline",
+    version,
+    about = "Simulator of Outlook's MAPI Offline State API: run scenarios, check client traces, explain constants and clauses",
+    after_help = AFTER_HELP,
+    arg_required_else_help = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run scenario files and print their traces.
+    #[command(after_help = "\
+Examples:
+  mapioffline run tests/scenarios/notify.scn
+  mapioffline run *.scn --check
+  mapioffline run lesson.scn --format mermaid > lesson.mmd
+  echo 'profile \"P\"' | mapioffline run -
+
+The trace goes to stdout; failed expectations, checker findings and errors go to
+stderr. Exit status: 0 all expectations hold, 1 an expectation failed or (with --check)
+a finding was reported, 2 a file could not be read or parsed.")]
+    Run {
+        /// Scenario files; `-` reads standard input.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<String>,
+        /// How to print each trace.
+        #[arg(long, short, value_enum, default_value_t = TraceFormat::Text)]
+        format: TraceFormat,
+        /// Also run the client-contract checker (rules R1–R7) on each trace.
+        #[arg(long)]
+        check: bool,
+        /// Which reading of SET-4 applies; overrides the scripts' `config set4` lines.
+        #[arg(long = "set-4", value_enum, value_name = "READING")]
+        set4: Option<Set4Arg>,
+        /// Print nothing on stdout (only failures and errors on stderr).
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// An interactive session on one world, in the scenario language.
+    #[command(after_help = "\
+Type statements of the scenario language, one per line; each prints the events it caused.
+Commands: :help, :trace, :state, :save FILE, :reset, :quit. Tab completes statements,
+methods, constants and the names you have bound. History is kept in
+$XDG_STATE_HOME/mapioffline/history (or ~/.local/state/...); MAPIOFFLINE_HISTORY
+overrides the path.")]
+    Repl,
+    /// Run the client-contract checker (R1–R7) on a JSON trace.
+    #[command(after_help = "\
+Examples:
+  mapioffline run client.scn --format json > trace.json
+  mapioffline check trace.json
+
+Reads a trace written by `run --format json` (one trace, or the array written for
+several files); `-` reads standard input. Exit status: 0 no findings, 1 findings,
+2 the file cannot be read or is not a trace.")]
+    Check {
+        /// The JSON trace; `-` reads standard input.
+        #[arg(value_name = "TRACE.json")]
+        trace: String,
+        /// Print findings as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Explain a constant, a value, an HRESULT, a clause ID, a rule, a GUID or a structure.
+    #[command(after_help = "\
+Examples:
+  mapioffline explain MAPIOFFLINE_STATE_ALL
+  mapioffline explain 0x003F037F
+  mapioffline explain E_PENDING
+  mapioffline explain SET-4
+  mapioffline explain R3
+  mapioffline explain MAPIOFFLINE_ADVISEINFO")]
+    Explain {
+        /// What to explain.
+        term: String,
+        /// Print the explanation as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The contract's clause registry with the scenarios and lessons that cover each clause.
+    Spec {
+        #[arg(long, short, value_enum, default_value_t = SpecFormat::Text)]
+        format: SpecFormat,
+    },
+    /// List the built-in lessons.
+    Lessons,
+    /// Run one built-in lesson with its explanation.
+    #[command(after_help = "\
+Examples:
+  mapioffline lesson sample-add-in
+  mapioffline lesson reentrant-unadvise --step     (press Enter before each statement)")]
+    Lesson {
+        /// The lesson's name (see `mapioffline lessons`).
+        name: String,
+        /// Pause before each statement until Enter is pressed.
+        #[arg(long)]
+        step: bool,
+    },
+    /// Run the sample add-in (Init Monitor, a state change, Deinit Monitor) and print its trace.
+    Demo,
+}
+
+/// `--format` of `run`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TraceFormat {
+    Text,
+    Json,
+    Markdown,
+    Mermaid,
+    Cpp,
+}
+
+/// `--format` of `spec`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SpecFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Set4Arg {
+    /// SET-3 holds: every SetCurrentState during a change returns E_PENDING.
+    Documented,
+    /// Only a blocking change makes callers see E_PENDING; requests made during an
+    /// asynchronous change are applied after it.
+    Literal,
+}
+
+impl From<Set4Arg> for mapioffline::Set4Reading {
+    fn from(a: Set4Arg) -> Self {
+        match a {
+            Set4Arg::Documented => mapioffline::Set4Reading::Documented,
+            Set4Arg::Literal => mapioffline::Set4Reading::Literal,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Run {
+            files,
+            format,
+            check,
+            set4,
+            quiet,
+        } => run::run(&run::Options {
+            files,
+            format,
+            check,
+            set4: set4.map(Into::into),
+            quiet,
+        }),
+        Command::Repl => repl::repl(),
+        Command::Check { trace, json } => commands::check(&trace, json),
+        Command::Explain { term, json } => commands::explain(&term, json),
+        Command::Spec { format } => commands::spec(format),
+        Command::Lessons => commands::lessons(),
+        Command::Lesson { name, step } => commands::lesson(&name, step),
+        Command::Demo => commands::demo(),
+    };
+    ExitCode::from(code)
+}
+
+/// A path argument that may be `-` for standard input.
+pub fn read_input(name: &str) -> Result<String, String> {
+    use std::io::Read as _;
+    if name == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(PathBuf::from(name)).map_err(|e| format!("cannot read {name}: {e}"))
+    }
+}

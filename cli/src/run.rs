@@ -1,0 +1,261 @@
+//! `mapioffline run`: scenario files in, traces out.
+
+use crate::output::{self, colour_stdout, draw_diagnostic, error, report};
+use crate::status::{BAD_INPUT, FAILED, OK};
+use crate::{read_input, TraceFormat};
+use anstyle::AnsiColor;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use mapioffline::checker::{self, Finding};
+use mapioffline::render::{self, Format};
+use mapioffline::scenario::{parse, Outcome, RunError, Runner, ScenarioDiagnostic, StmtKind};
+use mapioffline::{Set4Reading, Trace};
+use serde::Serialize;
+use std::io::{self, BufWriter, IsTerminal, Write};
+
+pub struct Options {
+    pub files: Vec<String>,
+    pub format: TraceFormat,
+    pub check: bool,
+    pub set4: Option<Set4Reading>,
+    pub quiet: bool,
+}
+
+/// A script this long gets a progress bar of its own on a terminal.
+const LONG_SCRIPT: usize = 20_000;
+
+/// Parses and runs `source`, pinning the SET-4 reading when given; `tick` is called
+/// after each statement with how many have run and how many there are.
+pub fn execute(
+    source: &str,
+    set4: Option<Set4Reading>,
+    mut tick: impl FnMut(usize, usize),
+) -> Result<Outcome, RunError> {
+    let script = parse(source).map_err(RunError::Parse)?;
+    let mut runner = Runner::default();
+    if let Some(r) = set4 {
+        runner.pin_set4(r);
+    }
+    let total = script.stmts.len();
+    for (i, s) in script.stmts.iter().enumerate() {
+        runner.exec(s)?;
+        tick(i + 1, total);
+    }
+    Ok(runner.finish())
+}
+
+/// `config set4` lines that `--set-4` overrides, as (line, reading written).
+fn overridden_set4_lines(source: &str, pinned: Set4Reading) -> Vec<(usize, String)> {
+    let Ok(script) = parse(source) else {
+        return Vec::new();
+    };
+    script
+        .stmts
+        .iter()
+        .filter_map(|s| match &s.kind {
+            StmtKind::Config {
+                key,
+                value: mapioffline::scenario::Expr::Name { name, .. },
+            } if key == "set4" => Some((s.line, name.clone())),
+            _ => None,
+        })
+        .filter(|(_, reading)| {
+            let written = match reading.as_str() {
+                "literal" => Set4Reading::Literal,
+                _ => Set4Reading::Documented,
+            };
+            written != pinned
+        })
+        .collect()
+}
+
+fn reading_name(r: Set4Reading) -> &'static str {
+    match r {
+        Set4Reading::Documented => "documented",
+        Set4Reading::Literal => "literal",
+    }
+}
+
+/// One file's result, as `--format json` prints it for several files.
+#[derive(Serialize)]
+struct FileTrace<'a> {
+    file: &'a str,
+    trace: &'a Trace,
+}
+
+pub fn run(o: &Options) -> u8 {
+    let stdout = io::stdout();
+    let mut w = BufWriter::new(stdout.lock());
+    let colour = colour_stdout() && o.format == TraceFormat::Text;
+    let many = o.files.len() > 1;
+    let on_terminal = io::stderr().is_terminal();
+    let files_bar = if many && on_terminal {
+        let bar =
+            ProgressBar::with_draw_target(Some(o.files.len() as u64), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} files  {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let mut worst = OK;
+    let (mut passed, mut failed, mut not_run) = (0usize, 0usize, 0usize);
+    let mut json_items: Vec<(String, Trace)> = Vec::new();
+    let mut write_result = Ok(());
+    for (index, file) in o.files.iter().enumerate() {
+        let name = if file == "-" {
+            "<stdin>"
+        } else {
+            file.as_str()
+        };
+        files_bar.set_message(name.to_string());
+        let source = match read_input(file) {
+            Ok(s) => s,
+            Err(m) => {
+                files_bar.suspend(|| error(m));
+                worst = worst.max(BAD_INPUT);
+                not_run += 1;
+                files_bar.inc(1);
+                continue;
+            }
+        };
+        if let Some(pinned) = o.set4 {
+            for (line, written) in overridden_set4_lines(&source, pinned) {
+                files_bar.suspend(|| {
+                    report(
+                        "note:",
+                        AnsiColor::Cyan.on_default(),
+                        format!(
+                            "{name}:{line}: --set-4 {} overrides `config set4 {written}`",
+                            reading_name(pinned)
+                        ),
+                    )
+                });
+            }
+        }
+        let long_bar = if on_terminal && source.lines().count() >= LONG_SCRIPT {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template("{bar:30} {pos}/{len} statements  {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar.set_message(name.to_string());
+            bar
+        } else {
+            ProgressBar::hidden()
+        };
+        let result = execute(&source, o.set4, |done, total| {
+            // Updating every statement would cost more than running it.
+            if done % 1024 == 0 || done == total {
+                long_bar.set_length(total as u64);
+                long_bar.set_position(done as u64);
+            }
+        });
+        long_bar.finish_and_clear();
+        let outcome = match result {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                let d = ScenarioDiagnostic::new(&e, name, &source);
+                files_bar.suspend(|| eprint!("{}", draw_diagnostic(&d)));
+                worst = worst.max(BAD_INPUT);
+                not_run += 1;
+                files_bar.inc(1);
+                continue;
+            }
+        };
+        let findings: Vec<Finding> = if o.check {
+            checker::check(&outcome.trace)
+        } else {
+            Vec::new()
+        };
+        files_bar.suspend(|| {
+            for f in &outcome.failures {
+                report(
+                    "failed:",
+                    AnsiColor::Red.on_default().bold(),
+                    format!("{name}:{}: {}", f.line, f.message),
+                );
+            }
+            for f in &findings {
+                report(
+                    "finding:",
+                    AnsiColor::Yellow.on_default().bold(),
+                    format!("{name}: {f}"),
+                );
+            }
+        });
+        if outcome.failures.is_empty() && findings.is_empty() {
+            passed += 1;
+        } else {
+            failed += 1;
+            worst = worst.max(FAILED);
+        }
+        if !o.quiet && write_result.is_ok() {
+            if o.format == TraceFormat::Json && many {
+                json_items.push((name.to_string(), outcome.trace));
+            } else {
+                write_result = files_bar.suspend(|| {
+                    write_one(&mut w, name, index, many, o.format, &outcome.trace, colour)
+                });
+            }
+        }
+        files_bar.inc(1);
+    }
+    files_bar.finish_and_clear();
+    if !json_items.is_empty() && write_result.is_ok() {
+        let items: Vec<FileTrace> = json_items
+            .iter()
+            .map(|(file, trace)| FileTrace { file, trace })
+            .collect();
+        write_result = serde_json::to_writer_pretty(&mut w, &items)
+            .map_err(io::Error::from)
+            .and_then(|()| writeln!(w));
+    }
+    if write_result.is_ok() {
+        write_result = w.flush();
+    }
+    if many {
+        let mut summary = format!("{} files: {passed} passed, {failed} failed", o.files.len());
+        if not_run > 0 {
+            summary.push_str(&format!(", {not_run} could not run"));
+        }
+        eprintln!("{summary}");
+    }
+    output::finish_stdout(write_result, worst)
+}
+
+/// Prints one trace in `format`, headed by its file name when there are several.
+fn write_one(
+    w: &mut impl Write,
+    name: &str,
+    index: usize,
+    many: bool,
+    format: TraceFormat,
+    trace: &Trace,
+    colour: bool,
+) -> io::Result<()> {
+    if many && index > 0 {
+        writeln!(w)?;
+    }
+    if many {
+        // A header in each format's own comment or heading syntax keeps the output valid.
+        match format {
+            TraceFormat::Text => writeln!(w, "==> {name} <==")?,
+            TraceFormat::Markdown => writeln!(w, "## {name}\n")?,
+            TraceFormat::Mermaid => writeln!(w, "%% {name}")?,
+            TraceFormat::Cpp => writeln!(w, "// {name}")?,
+            TraceFormat::Json => {}
+        }
+    }
+    match format {
+        TraceFormat::Text => output::write_text_trace(w, trace, colour),
+        TraceFormat::Json => {
+            serde_json::to_writer_pretty(&mut *w, trace).map_err(io::Error::from)?;
+            writeln!(w)
+        }
+        TraceFormat::Markdown => w.write_all(render::render(trace, Format::Markdown).as_bytes()),
+        TraceFormat::Mermaid => w.write_all(render::render(trace, Format::Mermaid).as_bytes()),
+        TraceFormat::Cpp => w.write_all(render::render(trace, Format::Cpp).as_bytes()),
+    }
+}

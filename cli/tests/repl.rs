@@ -1,0 +1,139 @@
+//! The REPL driven through standard input: a session with mistakes in it, `:save`, and
+//! the saved file replaying through `mapioffline run` to the same trace.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+fn exe() -> &'static str {
+    env!("CARGO_BIN_EXE_mapioffline")
+}
+
+/// Runs the REPL on `input`; returns (stdout, stderr).
+fn repl(input: &str) -> (String, String) {
+    let mut child = Command::new(exe())
+        .arg("repl")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the REPL starts");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// The lines the REPL printed in answer to `command` (up to the next prompt).
+fn answer_to(stdout: &str, command: &str) -> String {
+    let mut lines = stdout.lines();
+    let prompt = format!("mapioffline> {command}");
+    lines
+        .by_ref()
+        .find(|l| *l == prompt)
+        .expect("command echoed");
+    let mut s = String::new();
+    for l in lines.take_while(|l| !l.starts_with("mapioffline> ")) {
+        s.push_str(l);
+        s.push('\n');
+    }
+    s
+}
+
+fn run_file(path: &Path) -> (i32, String) {
+    let out = Command::new(exe())
+        .arg("run")
+        .arg(path)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+    )
+}
+
+#[test]
+fn a_saved_session_replays_to_the_same_trace() {
+    let dir = std::env::temp_dir().join(format!("mapioffline-repl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let saved = dir.join("session.scn");
+    let session = format!(
+        "\
+config phase_spacing 2
+profile \"Outlook\"
+HrOpenOfflineObj(0, L\"Outlook\", &GUID_GlobalState, NULL, &mgr)
+sink s when DONE once: mgr->SetCurrentState(MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_ONLINE, NULL)
+mgr->GetCapabilities(&caps)
+mgr->Advise(0, &{{pCallback = s}}, &t)
+mgr->Advise(0, &{{pCallback = nobody}}, &t2)
+mgr->SetCurrentState(MAPIOFFLINE_FLAG_DEFAULT, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)
+mgr->SetCurrentState(MAPIOFFLINE_FLAG_DEFAULT, MAPIOFFLINE_STATE_OFFLINE_MASK, 7, NULL)
+expect E_INVALIDARG
+advance 3
+network down
+run
+mgr->Bogus()
+expect state mgr OFFLINE
+mgr->Unadvise(0, t)
+:save {}
+:trace
+",
+        saved.display()
+    );
+    let (stdout, stderr) = repl(&session);
+    // The two bad lines were reported and left out of the file.
+    assert!(
+        stderr.contains("`nobody` is neither a constant"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("found `Bogus`"), "{stderr}");
+    assert!(!stderr.contains("failed:"), "{stderr}");
+    let file = std::fs::read_to_string(&saved).unwrap();
+    assert!(
+        !file.contains("nobody") && !file.contains("Bogus"),
+        "{file}"
+    );
+    assert_eq!(file.lines().filter(|l| !l.starts_with('#')).count(), 14);
+
+    let shown = answer_to(&stdout, ":trace");
+    assert!(
+        shown.contains("Notify"),
+        "the session delivered notifications: {shown}"
+    );
+    let (code, replayed) = run_file(&saved);
+    assert_eq!(code, 0, "every expectation of the session holds on replay");
+    assert_eq!(replayed, shown);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn reset_starts_an_empty_world_and_save_writes_only_what_follows() {
+    let dir = std::env::temp_dir().join(format!("mapioffline-reset-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let saved = dir.join("after-reset.scn");
+    let (stdout, _) = repl(&format!(
+        "profile \"A\"\n:reset\nprofile \"B\"\n:state\n:save {}\n",
+        saved.display()
+    ));
+    let state = answer_to(&stdout, ":state");
+    assert!(
+        state.contains("profile \"B\"") && !state.contains("profile \"A\""),
+        "{state}"
+    );
+    let file = std::fs::read_to_string(&saved).unwrap();
+    assert!(
+        file.contains("profile \"B\"") && !file.contains("profile \"A\""),
+        "{file}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
