@@ -1,6 +1,6 @@
 //! `check`, `explain`, `spec`, `lessons`, `lesson` and `demo`.
 
-use crate::output::{self, colour_stdout, error, event_style, styled_line};
+use crate::output::{self, colour_stdout, error, styled_line};
 use crate::status::{BAD_INPUT, FAILED, OK};
 use crate::{read_input, SpecFormat};
 use anstyle::{AnsiColor, Style};
@@ -358,10 +358,7 @@ fn play(w: &mut impl Write, source: &str, name: &str, step: bool, colour: bool) 
             eprint!("{}", output::draw_diagnostic(&d));
             return Ok(BAD_INPUT);
         }
-        let trace = runner.sim().trace();
-        for (e, line) in cursor.advance(trace) {
-            styled_line(w, &line, event_style(&e.kind), colour)?;
-        }
+        output::write_new_events(w, &mut cursor, runner.sim().trace(), colour)?;
         for f in &runner.failures()[failures_before..] {
             styled_line(
                 w,

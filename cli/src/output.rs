@@ -2,6 +2,7 @@
 //! `NO_COLOR`, errors drawn by miette, a quiet end when a pipe closes early.
 
 use anstyle::{AnsiColor, Style};
+use mapioffline::render::TextCursor;
 use mapioffline::trace::Severity;
 use mapioffline::{EventKind, Trace};
 use std::io::{self, IsTerminal, Write};
@@ -49,13 +50,23 @@ pub fn styled_line(w: &mut impl Write, line: &str, style: Style, colour: bool) -
     }
 }
 
-/// Writes the text rendering of `trace`, coloured per event when `colour`.
-pub fn write_text_trace(w: &mut impl Write, trace: &Trace, colour: bool) -> io::Result<()> {
-    let mut cursor = mapioffline::render::TextCursor::default();
+/// Writes the text lines of the events `cursor` has not shown yet, coloured per event
+/// when `colour`.
+pub fn write_new_events(
+    w: &mut impl Write,
+    cursor: &mut TextCursor,
+    trace: &Trace,
+    colour: bool,
+) -> io::Result<()> {
     for (e, line) in cursor.advance(trace) {
         styled_line(w, &line, event_style(&e.kind), colour)?;
     }
     Ok(())
+}
+
+/// Writes the text rendering of `trace`, coloured per event when `colour`.
+pub fn write_text_trace(w: &mut impl Write, trace: &Trace, colour: bool) -> io::Result<()> {
+    write_new_events(w, &mut TextCursor::default(), trace, colour)
 }
 
 /// `error:` in red on a terminal, then the message, on stderr.

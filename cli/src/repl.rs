@@ -4,7 +4,7 @@
 //! with standard input from a pipe or file it reads plain lines and echoes each one after
 //! the prompt, so a piped session prints as a readable transcript.
 
-use crate::output::{self, colour_stdout, draw_diagnostic, event_style, styled_line};
+use crate::output::{self, colour_stdout, draw_diagnostic};
 use crate::status::{BAD_INPUT, OK};
 use anstyle::AnsiColor;
 use mapioffline::render::TextCursor;
@@ -103,7 +103,11 @@ fn complete(line: &str, pos: usize, names: &[String]) -> (usize, Vec<Pair>) {
     let pool: Vec<String> = if first && word.starts_with(':') {
         COMMANDS.iter().map(|s| s.to_string()).collect()
     } else if before[..start].ends_with("->") {
-        words::METHODS.iter().map(|s| s.to_string()).collect()
+        words::METHODS
+            .iter()
+            .chain(&["vtbl"])
+            .map(|s| s.to_string())
+            .collect()
     } else if first {
         words::STATEMENTS
             .iter()
@@ -373,12 +377,8 @@ fn show_new_events(s: &mut Session, colour: bool) {
         return;
     }
     let mut out = io::stdout().lock();
-    let trace = s.runner.sim().trace();
-    for (e, line) in s.cursor.advance(trace) {
-        if styled_line(&mut out, &line, event_style(&e.kind), colour).is_err() {
-            return;
-        }
-    }
+    // Output to a closed terminal leaves nothing to tell.
+    let _ = output::write_new_events(&mut out, &mut s.cursor, s.runner.sim().trace(), colour);
     let _ = out.flush();
 }
 

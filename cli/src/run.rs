@@ -7,7 +7,7 @@ use anstyle::AnsiColor;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use mapioffline::checker::{self, Finding};
 use mapioffline::render::{self, Format};
-use mapioffline::scenario::{parse, Outcome, RunError, Runner, ScenarioDiagnostic, StmtKind};
+use mapioffline::scenario::{parse, Outcome, RunError, Runner, ScenarioDiagnostic};
 use mapioffline::{Set4Reading, Trace};
 use serde::Serialize;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -25,11 +25,12 @@ const LONG_SCRIPT: usize = 20_000;
 
 /// Parses and runs `source`, pinning the SET-4 reading when given; `tick` is called
 /// after each statement with how many have run and how many there are.
+/// Besides the outcome, returns the `config set4` lines the pinned reading outranked.
 pub fn execute(
     source: &str,
     set4: Option<Set4Reading>,
     mut tick: impl FnMut(usize, usize),
-) -> Result<Outcome, RunError> {
+) -> Result<(Outcome, Vec<(usize, Set4Reading)>), RunError> {
     let script = parse(source).map_err(RunError::Parse)?;
     let mut runner = Runner::default();
     if let Some(r) = set4 {
@@ -40,39 +41,8 @@ pub fn execute(
         runner.exec(s)?;
         tick(i + 1, total);
     }
-    Ok(runner.finish())
-}
-
-/// `config set4` lines that `--set-4` overrides, as (line, reading written).
-fn overridden_set4_lines(source: &str, pinned: Set4Reading) -> Vec<(usize, String)> {
-    let Ok(script) = parse(source) else {
-        return Vec::new();
-    };
-    script
-        .stmts
-        .iter()
-        .filter_map(|s| match &s.kind {
-            StmtKind::Config {
-                key,
-                value: mapioffline::scenario::Expr::Name { name, .. },
-            } if key == "set4" => Some((s.line, name.clone())),
-            _ => None,
-        })
-        .filter(|(_, reading)| {
-            let written = match reading.as_str() {
-                "literal" => Set4Reading::Literal,
-                _ => Set4Reading::Documented,
-            };
-            written != pinned
-        })
-        .collect()
-}
-
-fn reading_name(r: Set4Reading) -> &'static str {
-    match r {
-        Set4Reading::Documented => "documented",
-        Set4Reading::Literal => "literal",
-    }
+    let overridden = runner.set4_overridden().to_vec();
+    Ok((runner.finish(), overridden))
 }
 
 /// One file's result, as `--format json` prints it for several files.
@@ -120,20 +90,6 @@ pub fn run(o: &Options) -> u8 {
                 continue;
             }
         };
-        if let Some(pinned) = o.set4 {
-            for (line, written) in overridden_set4_lines(&source, pinned) {
-                files_bar.suspend(|| {
-                    report(
-                        "note:",
-                        AnsiColor::Cyan.on_default(),
-                        format!(
-                            "{name}:{line}: --set-4 {} overrides `config set4 {written}`",
-                            reading_name(pinned)
-                        ),
-                    )
-                });
-            }
-        }
         let long_bar = if on_terminal && source.lines().count() >= LONG_SCRIPT {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
             bar.set_style(
@@ -154,7 +110,22 @@ pub fn run(o: &Options) -> u8 {
         });
         long_bar.finish_and_clear();
         let outcome = match result {
-            Ok(outcome) => outcome,
+            Ok((outcome, overridden)) => {
+                for (line, written) in overridden {
+                    files_bar.suspend(|| {
+                        report(
+                            "note:",
+                            AnsiColor::Cyan.on_default(),
+                            format!(
+                                "{name}:{line}: --set-4 {} overrides `config set4 {}`",
+                                outcome.trace.config.set4.name(),
+                                written.name()
+                            ),
+                        )
+                    });
+                }
+                outcome
+            }
             Err(e) => {
                 let d = ScenarioDiagnostic::new(&e, name, &source);
                 files_bar.suspend(|| eprint!("{}", draw_diagnostic(&d)));

@@ -192,6 +192,24 @@ pub enum Set4Reading {
     Literal,
 }
 
+impl Set4Reading {
+    /// `documented` or `literal`: how scenarios (`config set4`) and the command line
+    /// (`--set-4`) spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Set4Reading::Documented => "documented",
+            Set4Reading::Literal => "literal",
+        }
+    }
+
+    /// The reading of that name.
+    pub fn from_name(name: &str) -> Option<Set4Reading> {
+        [Set4Reading::Documented, Set4Reading::Literal]
+            .into_iter()
+            .find(|r| r.name() == name)
+    }
+}
+
 /// A client obligation of spec §9, checked over traces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Rule {

@@ -66,40 +66,41 @@ pub fn snapshot_text(outcome: &Outcome) -> String {
     s
 }
 
-/// For each clause, the scenario files that exercise it (what `COVERAGE.md` lists).
-pub fn coverage() -> BTreeMap<Clause, Vec<String>> {
+/// For each clause, the names of the outcomes that exercise it, in the order given.
+fn coverage_of(outcomes: impl Iterator<Item = (String, Outcome)>) -> BTreeMap<Clause, Vec<String>> {
     let mut map: BTreeMap<Clause, Vec<String>> = BTreeMap::new();
-    let mut add = |name: String, outcome: &Outcome| {
+    for (name, outcome) in outcomes {
         for c in clauses_exercised(&outcome.trace) {
             map.entry(c).or_default().push(name.clone());
         }
-    };
-    for f in scenario_files() {
+    }
+    map
+}
+
+/// For each clause, the scenario files that exercise it (what `COVERAGE.md` lists).
+pub fn coverage() -> BTreeMap<Clause, Vec<String>> {
+    coverage_of(scenario_files().into_iter().map(|f| {
         let name = f
             .file_stem()
             .expect("file name")
             .to_string_lossy()
             .into_owned();
-        add(name, &run_file(&f));
-    }
-    map
+        let outcome = run_file(&f);
+        (name, outcome)
+    }))
 }
 
 /// For each clause, the compiled-in scenarios and the built-in lessons (as `lesson:NAME`)
 /// that exercise it. A scenario that fails to run counts for nothing (the suite's own
 /// tests report it).
 pub fn coverage_with_lessons() -> BTreeMap<Clause, Vec<String>> {
-    let mut map: BTreeMap<Clause, Vec<String>> = BTreeMap::new();
     let lessons = mapioffline::lessons::LESSONS
         .iter()
         .map(|l| (format!("lesson:{}", l.name), l.source));
     let scenarios = SCENARIOS.iter().map(|(n, s)| (n.to_string(), *s));
-    for (name, source) in scenarios.chain(lessons) {
-        if let Ok(outcome) = run_script(source) {
-            for c in clauses_exercised(&outcome.trace) {
-                map.entry(c).or_default().push(name.clone());
-            }
-        }
-    }
-    map
+    coverage_of(
+        scenarios
+            .chain(lessons)
+            .filter_map(|(name, source)| run_script(source).ok().map(|o| (name, o))),
+    )
 }

@@ -47,8 +47,8 @@ pub mod words {
         "HrOpenOfflineObj",
         "HrCreateOfflineObj",
     ];
-    /// Methods callable as `ptr->Method(…)` (plus `vtbl[N]()` for raw slots).
-    pub const METHODS: [&str; 9] = [
+    /// Methods callable as `ptr->Method(…)`; `ptr->vtbl[N]()` calls a raw slot.
+    pub const METHODS: [&str; 8] = [
         "QueryInterface",
         "AddRef",
         "Release",
@@ -57,7 +57,6 @@ pub mod words {
         "GetCurrentState",
         "Advise",
         "Unadvise",
-        "vtbl",
     ];
     /// Words that follow `expect` (besides an HRESULT or a variable).
     pub const EXPECT: [&str; 8] = [

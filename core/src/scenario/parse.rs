@@ -58,23 +58,6 @@ const PUNCT: [&str; 14] = [
     "->", "==", "!=", "(", ")", ",", "&", "{", "}", "=", "|", ":", "[", "]",
 ];
 
-/// Words that start a statement, for suggestions.
-pub(crate) const KEYWORDS: [&str; 13] = [
-    "config",
-    "profile",
-    "sink",
-    "advance",
-    "run",
-    "network",
-    "server",
-    "inject",
-    "extra_state_bits",
-    "extra_caps",
-    "shutdown",
-    "expect",
-    "HrOpenOfflineObj",
-];
-
 fn describe(t: &Tok) -> String {
     match t {
         Tok::Word(w) => format!("`{w}`"),
@@ -455,9 +438,9 @@ impl P<'_> {
                 col,
             });
         }
-        if !METHODS.contains(&method.as_str()) {
-            let hint =
-                nearest(&method, METHODS.iter().copied()).map(|s| format!("did you mean `{s}`?"));
+        if !words::METHODS.contains(&method.as_str()) {
+            let hint = nearest(&method, words::METHODS.iter().copied())
+                .map(|s| format!("did you mean `{s}`?"));
             return Err(ParseError {
                 line: self.line,
                 col: mcol,
@@ -476,17 +459,6 @@ impl P<'_> {
         })
     }
 }
-
-pub(crate) const METHODS: [&str; 8] = [
-    "QueryInterface",
-    "AddRef",
-    "Release",
-    "SetCurrentState",
-    "GetCapabilities",
-    "GetCurrentState",
-    "Advise",
-    "Unadvise",
-];
 
 /// Every word a value position accepts besides variables: for suggestions.
 pub(crate) fn known_names() -> impl Iterator<Item = &'static str> {
@@ -714,7 +686,7 @@ fn statement(p: &mut P) -> Result<Option<StmtKind>, ParseError> {
                     len: first.len(),
                     expected: "a statement (config, profile, sink, a call, advance, run, network, server, inject, extra_state_bits, extra_caps, shutdown, expect)".into(),
                     found: format!("`{first}`"),
-                    hint: nearest(&first, KEYWORDS).map(|s| format!("did you mean `{s}`?")),
+                    hint: nearest(&first, words::STATEMENTS).map(|s| format!("did you mean `{s}`?")),
                 });
             }
             StmtKind::Call(p.call()?)

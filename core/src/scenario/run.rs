@@ -96,6 +96,8 @@ pub struct Runner {
     line: usize,
     /// Set by a front-end's `--set-4`: `config set4` lines no longer change the reading.
     set4_pinned: bool,
+    /// `config set4` lines the pinned reading outranked: (line, reading written).
+    set4_overridden: Vec<(usize, Set4Reading)>,
 }
 
 struct OutArg {
@@ -109,6 +111,12 @@ impl Runner {
     pub fn pin_set4(&mut self, reading: Set4Reading) {
         self.config.set4 = reading;
         self.set4_pinned = true;
+    }
+
+    /// The `config set4` lines that [`Runner::pin_set4`] outranked, as (line, the reading
+    /// the line asked for), so a front-end can say so.
+    pub fn set4_overridden(&self) -> &[(usize, Set4Reading)] {
+        &self.set4_overridden
     }
 
     /// Whether the world has started (the first statement other than `config` ran).
@@ -271,10 +279,15 @@ impl Runner {
             _ => None,
         };
         match (key, word) {
-            ("set4", Some("documented" | "literal")) if self.set4_pinned => {}
-            ("set4", Some("documented")) => self.config.set4 = Set4Reading::Documented,
-            ("set4", Some("literal")) => self.config.set4 = Set4Reading::Literal,
-            ("set4", _) => return self.fail("`config set4` takes `documented` or `literal`", None),
+            ("set4", _) => match word.and_then(Set4Reading::from_name) {
+                Some(written) if !self.set4_pinned => self.config.set4 = written,
+                Some(written) => {
+                    if written != self.config.set4 {
+                        self.set4_overridden.push((self.line, written));
+                    }
+                }
+                None => return self.fail("`config set4` takes `documented` or `literal`", None),
+            },
             ("arch", Some("x86")) => self.config.arch = Arch::X86,
             ("arch", Some("x64")) => self.config.arch = Arch::X64,
             ("arch", _) => return self.fail("`config arch` takes `x86` or `x64`", None),
