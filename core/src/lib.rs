@@ -35,7 +35,6 @@ pub mod render;
 pub mod scenario;
 pub mod sim;
 pub mod trace;
-mod typed;
 pub mod util;
 
 pub use clauses::{Clause, ClauseKind, Rule, Set4Reading, CLAUSES, RULES};

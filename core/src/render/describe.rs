@@ -600,6 +600,15 @@ pub(crate) fn cite(clause: Option<crate::Clause>, rule: Option<crate::Rule>) -> 
 }
 
 /// The text rendering: `t=<tick>`, indentation by depth, the event's words.
+impl crate::trace::Trace {
+    /// The readable text rendering (one event per line, nested calls indented); see
+    /// [`crate::render`] for Markdown, Mermaid and C++. It is defined here, beside the
+    /// wording it uses, so that the trace does not depend on its renderers.
+    pub fn to_text(&self) -> String {
+        text(self)
+    }
+}
+
 /// `Trace::to_text` is this; the other renderers use the same words from [`Describer`].
 pub(crate) fn text(trace: &crate::trace::Trace) -> String {
     let mut d = Describer::default();

@@ -6,6 +6,9 @@ use crate::consts::{self, Guid, HResult};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+pub mod world;
+pub use world::{Action, Config, ProfileSpec, Reaction, SinkSpec};
+
 /// Virtual time. It advances only when the driver says so.
 pub type Tick = u64;
 
@@ -360,7 +363,7 @@ pub struct ClientObjectInfo {
     pub validates_notify: bool,
     /// Further interfaces it answers QueryInterface for (outer objects, support objects).
     pub interfaces: Vec<Guid>,
-    pub reactions: Vec<crate::sim::Reaction>,
+    pub reactions: Vec<Reaction>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -490,7 +493,7 @@ pub struct Event {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Trace {
     pub schema: u32,
-    pub config: crate::sim::Config,
+    pub config: Config,
     pub events: Vec<Event>,
 }
 
@@ -509,11 +512,5 @@ impl Trace {
             EventKind::Notify { token, info, .. } => Some((*token, info)),
             _ => None,
         })
-    }
-
-    /// The readable text rendering (one event per line, nested calls indented); see
-    /// [`crate::render`] for Markdown, Mermaid and C++.
-    pub fn to_text(&self) -> String {
-        crate::render::describe::text(self)
     }
 }

@@ -1,9 +1,7 @@
 //! Typed convenience calls for correct clients. Each one makes the same raw calls (and
 //! leaves the same trace) a careful C++ client would; none bypasses the raw API.
 
-use crate::consts::*;
-use crate::sim::Sim;
-use crate::trace::{Out, Ptr};
+use super::*;
 
 impl Sim {
     /// `HrOpenOfflineObj(0, profile, &GUID_GlobalState, NULL, &p)`.
@@ -49,5 +47,41 @@ impl Sim {
         let info = self.create_info(profile, capabilities, type_guid, parent);
         let r = self.hr_create_offline_obj(0, Some(&info), Out::Valid);
         r.out.filter(|_| r.hr == HResult::S_OK).ok_or(r.hr)
+    }
+}
+
+impl Sim {
+    /// A correct `MAPIOFFLINE_ADVISEINFO` for this world's architecture.
+    pub fn advise_info(&self, client_token: u32, callback: Ptr) -> AdviseInfo {
+        AdviseInfo {
+            ul_size: self.config.arch.sizeof_adviseinfo(),
+            ul_client_token: client_token,
+            callback_type: MAPIOFFLINE_CALLBACK_TYPE_NOTIFY,
+            p_callback: callback,
+            ul_advise_types: MAPIOFFLINE_ADVISE_TYPE_STATECHANGE,
+            ul_state_mask: MAPIOFFLINE_STATE_ALL,
+        }
+    }
+
+    /// A correct `MAPIOFFLINE_CREATEINFO` for a child of `parent` (NULL for none).
+    pub fn create_info(
+        &self,
+        profile: &str,
+        capabilities: u32,
+        type_guid: Guid,
+        parent: Ptr,
+    ) -> CreateInfo {
+        CreateInfo {
+            ul_size: self.config.arch.sizeof_createinfo(),
+            ul_create_flags: 0,
+            pwsz_profile_name: Some(profile.to_string()),
+            ul_capabilities: capabilities,
+            p_guid: Some(type_guid),
+            p_instance: None,
+            p_parent: parent,
+            p_mapi_support: Ptr::NULL,
+            p_aggregate_info: None,
+            p_connect_info: 0,
+        }
     }
 }

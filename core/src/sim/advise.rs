@@ -1,0 +1,220 @@
+//! `Advise` and `Unadvise`: argument checks and the registrations they add and remove
+//! (ADV-*, UNADV-*).
+
+use super::*;
+
+impl Sim {
+    /// `this->Advise(ulFlags, pAdviseInfo, pulAdviseToken)`.
+    pub fn advise(
+        &mut self,
+        this: Ptr,
+        ul_flags: u32,
+        p_advise_info: Option<&AdviseInfo>,
+        pul_advise_token: Out,
+    ) -> Ret<u32> {
+        let by = Caller::Client;
+        self.enter(
+            by,
+            Call::Advise {
+                this,
+                ul_flags,
+                p_advise_info: p_advise_info.copied().map(Box::new),
+                pul_advise_token,
+            },
+        );
+        let (hr, out) = self.advise_inner(this, ul_flags, p_advise_info, pul_advise_token);
+        self.leave(by, Func::Advise, Some(hr), out.map(OutValue::Ulong));
+        Ret { hr, out }
+    }
+
+    pub(super) fn advise_inner(
+        &mut self,
+        this: Ptr,
+        ul_flags: u32,
+        info: Option<&AdviseInfo>,
+        out: Out,
+    ) -> (HResult, Option<u32>) {
+        let Some(i) = self.offline_this(this, Func::Advise, Caller::Client) else {
+            return (HResult::E_INVALIDARG, None);
+        };
+        let mut bad = false;
+        if ul_flags != MAPIOFFLINE_ADVISE_DEFAULT {
+            bad = true;
+            self.error(
+                "advise.flags",
+                Some(Clause::Adv2),
+                Some(Rule::R2),
+                format!(
+                    "ulFlags 0x{ul_flags:08X}: only MAPIOFFLINE_ADVISE_DEFAULT (0) is supported"
+                ),
+            );
+        }
+        if out.is_null() {
+            bad = true;
+            self.error(
+                "advise.out_null",
+                Some(Clause::Adv9),
+                None,
+                "pulAdviseToken is NULL: there is nowhere to write the advise token".into(),
+            );
+        }
+        match info {
+            None => {
+                bad = true;
+                self.error(
+                    "advise.info_null",
+                    Some(Clause::Adv9),
+                    None,
+                    "pAdviseInfo is NULL".into(),
+                );
+            }
+            Some(a) => {
+                let size = self.config.arch.sizeof_adviseinfo();
+                if a.ul_size != size {
+                    bad = true;
+                    self.error("advise.size", Some(Clause::Adv4), Some(Rule::R2), format!("ulSize is {}; sizeof(MAPIOFFLINE_ADVISEINFO) is {size} for this {:?} client (24 on 32-bit, 32 on 64-bit)", a.ul_size, self.config.arch));
+                }
+                if a.callback_type != MAPIOFFLINE_CALLBACK_TYPE_NOTIFY {
+                    bad = true;
+                    self.error(
+                        "advise.callback_type",
+                        Some(Clause::Adv6),
+                        Some(Rule::R2),
+                        format!(
+                            "CallbackType {}: only MAPIOFFLINE_CALLBACK_TYPE_NOTIFY is supported",
+                            a.callback_type
+                        ),
+                    );
+                }
+                if a.ul_advise_types != MAPIOFFLINE_ADVISE_TYPE_STATECHANGE {
+                    bad = true;
+                    self.error("advise.advise_types", Some(Clause::Adv7), Some(Rule::R2), format!("ulAdviseTypes 0x{:X}: only MAPIOFFLINE_ADVISE_TYPE_STATECHANGE is supported", a.ul_advise_types));
+                }
+                if a.ul_state_mask != MAPIOFFLINE_STATE_ALL {
+                    bad = true;
+                    self.error(
+                        "advise.state_mask",
+                        Some(Clause::Adv8),
+                        Some(Rule::R2),
+                        format!(
+                            "ulStateMask {}: only MAPIOFFLINE_STATE_ALL (0x003F037F) is supported",
+                            show(ConstGroup::StateMask, a.ul_state_mask)
+                        ),
+                    );
+                }
+            }
+        }
+        if self.next_token == u32::MAX {
+            bad = true;
+            self.error(
+                "advise.tokens_exhausted",
+                Some(Clause::Adv10),
+                None,
+                "every advise token has been handed out once; tokens are never reused within a run"
+                    .into(),
+            );
+        }
+        if bad {
+            self.note(
+                "advise.invalidarg",
+                Clause::Adv9,
+                "Advise returns E_INVALIDARG for an invalid parameter (ADV-3)".into(),
+            );
+            return (HResult::E_INVALIDARG, None);
+        }
+        let a = *info.expect("checked above");
+        if a.p_callback.is_null() {
+            self.error(
+                "advise.callback_null",
+                Some(Clause::Adv9),
+                None,
+                "pCallback is NULL: E_NOINTERFACE (ADV-3)".into(),
+            );
+            return (HResult::E_NOINTERFACE, None);
+        }
+        if self.decode(a.p_callback).is_none() {
+            self.error("advise.callback_invalid", Some(Clause::Adv9), None, format!("pCallback {} is not a live object: E_NOINTERFACE (a real client would crash here)", a.p_callback));
+            return (HResult::E_NOINTERFACE, None);
+        }
+        let r = self.qi(
+            Caller::Outlook,
+            a.p_callback,
+            Some(IID_IMAPIOFFLINENOTIFY),
+            Out::Valid,
+        );
+        let sink = match (r.hr, r.out.and_then(|p| self.decode(p))) {
+            (hr, Some(Target::Client(s))) if hr == HResult::S_OK => s,
+            _ => {
+                self.error("advise.no_notify", Some(Clause::Adv6), None, format!("pCallback {} does not implement IMAPIOfflineNotify: E_NOINTERFACE (ADV-3, ADV-9)", a.p_callback));
+                return (HResult::E_NOINTERFACE, None);
+            }
+        };
+        let caps = self.objects[i].caps;
+        if !self.objects[i].caps_queried {
+            self.error("advise.caps_unchecked", Some(Clause::Gen3), Some(Rule::R1), "Advise before GetCapabilities: check which notifications the object can deliver first".into());
+        } else if caps & (MAPIOFFLINE_CAPABILITY_OFFLINE | MAPIOFFLINE_CAPABILITY_ONLINE) == 0 {
+            self.error("advise.no_capability", Some(Clause::Cap1), Some(Rule::R1), "Advise on an object with neither MAPIOFFLINE_CAPABILITY_OFFLINE nor MAPIOFFLINE_CAPABILITY_ONLINE: it will never notify".into());
+        }
+        let token = self.next_token;
+        self.next_token += 1;
+        self.objects[i].regs.insert(
+            token,
+            Reg {
+                client_token: a.ul_client_token,
+                sink: sink as u32, // < MAX_OBJECTS
+            },
+        );
+        self.note("advise.registered", Clause::Adv10, format!("the manager now holds a reference on {} until Unadvise; advise token {token} is unique and never reused in this run", a.p_callback));
+        if let Some(b) = self.objects[i].busy {
+            self.note("advise.during_transition", Clause::Adv11, format!("registered while transition #{} is in progress: this registration receives only later changes", b.transition));
+        }
+        (HResult::S_OK, Some(token))
+    }
+
+    /// `this->Unadvise(ulFlags, ulAdviseToken)`.
+    pub fn unadvise(&mut self, this: Ptr, ul_flags: u32, ul_advise_token: u32) -> HResult {
+        let by = Caller::Client;
+        self.enter(
+            by,
+            Call::Unadvise {
+                this,
+                ul_flags,
+                ul_advise_token,
+            },
+        );
+        let hr = match self.offline_this(this, Func::Unadvise, by) {
+            None => HResult::E_INVALIDARG,
+            Some(i) => {
+                if ul_flags != MAPIOFFLINE_UNADVISE_DEFAULT {
+                    self.error("unadvise.flags", Some(Clause::Unadv1), Some(Rule::R2), format!("ulFlags 0x{ul_flags:08X}: only MAPIOFFLINE_UNADVISE_DEFAULT (0) is supported; Unadvise still returns S_OK (UNADV-2)"));
+                }
+                match self.objects[i].regs.remove(&ul_advise_token) {
+                    Some(reg) => {
+                        if let Some(b) = self.objects[i].busy {
+                            self.note("unadvise.during_transition", Clause::Unadv4, format!("removed while transition #{} is in progress: no further phase of it reaches this sink", b.transition));
+                        }
+                        // UNADV-3: the manager releases its reference, visibly in the trace.
+                        self.release_by(Caller::Outlook, Self::client_ptr(reg.sink as usize));
+                    }
+                    None => {
+                        let elsewhere = self
+                            .objects
+                            .iter()
+                            .position(|o| o.regs.contains_key(&ul_advise_token));
+                        let more = match elsewhere {
+                            Some(j) => format!(
+                                " (it belongs to {}, a different object)",
+                                Self::offline_ptr(j)
+                            ),
+                            None => String::new(),
+                        };
+                        self.error("unadvise.unknown_token", Some(Clause::Unadv2), Some(Rule::R3), format!("advise token {ul_advise_token} is not registered on this object{more}; Unadvise still returns S_OK"));
+                    }
+                }
+                HResult::S_OK
+            }
+        };
+        self.leave(by, Func::Unadvise, Some(hr), None);
+        hr
+    }
+}

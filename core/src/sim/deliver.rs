@@ -1,0 +1,159 @@
+//! Delivering notifications: which registrations hear a phase, calling each sink's
+//! `Notify`, and what a client object does inside it (NTF-*, ADV-11).
+
+use super::*;
+
+/// Nesting beyond this (Notify → blocking call → Notify …) is refused rather than
+/// risking the host's stack.
+pub(super) const MAX_NESTING: u16 = 64;
+
+impl Sim {
+    /// Delivers `info` to the object's registrations with tokens below `bound`, in token
+    /// (registration) order, re-checking each one so that an Unadvise made meanwhile holds.
+    pub(super) fn deliver(
+        &mut self,
+        obj: usize,
+        mut info: NotifyInfo,
+        bound: u32,
+        transition: Option<u32>,
+    ) {
+        let object = Self::offline_ptr(obj);
+        let supported = info.is_supported();
+        let mut cursor = 0u32;
+        loop {
+            // Fast path: sinks that only receive cannot change the registrations, so one
+            // range walk serves them all. A sink that may call back (or needs a
+            // diagnostic) ends the walk; the search resumes after it, which re-reads
+            // whatever its calls changed.
+            let mut reactive = None;
+            {
+                let (tick, depth) = (self.now, self.depth);
+                let clients = &self.clients;
+                let events = &mut self.trace.events;
+                for (&token, reg) in self.objects[obj]
+                    .regs
+                    .range((Bound::Excluded(cursor), Bound::Excluded(bound)))
+                {
+                    cursor = token;
+                    let c = &clients[reg.sink as usize];
+                    if !(supported && c.alive && c.spec.reactions.is_empty()) {
+                        reactive = Some(*reg);
+                        break;
+                    }
+                    info.ul_client_token = reg.client_token;
+                    let sink = Self::client_ptr(reg.sink as usize);
+                    record!(
+                        events,
+                        tick,
+                        depth,
+                        EventKind::Notify {
+                            object,
+                            token,
+                            sink,
+                            info,
+                            transition,
+                        }
+                    );
+                }
+            }
+            let Some(reg) = reactive else { break };
+            info.ul_client_token = reg.client_token;
+            self.notify_one(obj, cursor, reg.sink as usize, info, transition);
+        }
+    }
+
+    pub(super) fn notify_one(
+        &mut self,
+        obj: usize,
+        token: u32,
+        sink: usize,
+        info: NotifyInfo,
+        transition: Option<u32>,
+    ) {
+        let sink_ptr = Self::client_ptr(sink);
+        if !self.clients[sink].alive {
+            // The client released the reference the manager holds (R4): in Outlook this
+            // Notify would call into freed memory.
+            self.error("notify.destroyed_sink", Some(Clause::Adv10), Some(Rule::R4), format!("advise token {token}: the sink {sink_ptr} was destroyed while still registered (the client released the manager's reference); a real Outlook would call freed memory. The simulator skips it"));
+            return;
+        }
+        self.push(EventKind::Notify {
+            object: Self::offline_ptr(obj),
+            token,
+            sink: sink_ptr,
+            info,
+            transition,
+        });
+        let c = &self.clients[sink];
+        if c.spec.reactions.is_empty() && info.is_supported() {
+            return;
+        }
+        self.depth += 1;
+        self.in_notify += 1;
+        self.sink_behaviour(sink, token, info);
+        self.in_notify -= 1;
+        self.depth -= 1;
+    }
+
+    pub(super) fn sink_behaviour(&mut self, sink: usize, token: u32, info: NotifyInfo) {
+        if !info.is_supported() {
+            if self.clients[sink].spec.validates_notify {
+                self.note("notify.ignored", Clause::Ntf6, format!("NotifyType {} / ulMask 0x{:X} is outside the supported values: the sink checks first (NTF-5) and ignores it", info.notify_type, info.ul_mask));
+                return;
+            }
+            self.error("notify.misread", Some(Clause::Ntf5), Some(Rule::R6), format!("the sink reads Info.StateChange of a notification with NotifyType {} / ulMask 0x{:X} without checking: it must ignore it (NTF-6, GEN-4)", info.notify_type, info.ul_mask));
+        }
+        if self.depth > MAX_NESTING {
+            self.error("notify.too_deep", Some(Clause::Ntf8), None, format!("calls from inside Notify are nested {} deep; the simulator stops here rather than exhaust the stack", self.depth));
+            return;
+        }
+        let n = self.clients[sink].spec.reactions.len();
+        for k in 0..n {
+            let c = &self.clients[sink];
+            if !c.alive {
+                return;
+            }
+            let r = &c.spec.reactions[k];
+            if r.on.is_some_and(|t| t != info.notify_type) || (r.once && c.fired[k]) {
+                continue;
+            }
+            let action = r.action.clone();
+            self.clients[sink].fired[k] = true;
+            self.perform(action, token);
+        }
+    }
+
+    pub(super) fn perform(&mut self, action: Action, own_token: u32) {
+        match action {
+            Action::Unadvise { mgr, token } => {
+                self.unadvise(
+                    mgr,
+                    MAPIOFFLINE_UNADVISE_DEFAULT,
+                    token.unwrap_or(own_token),
+                );
+            }
+            Action::SetCurrentState {
+                this,
+                flags,
+                mask,
+                state,
+            } => {
+                self.set_current_state(this, flags, mask, state, 0);
+            }
+            Action::Advise {
+                mgr,
+                sink,
+                client_token,
+            } => {
+                let info = self.advise_info(client_token, sink);
+                self.advise(mgr, MAPIOFFLINE_ADVISE_DEFAULT, Some(&info), Out::Valid);
+            }
+            Action::Release { this } => {
+                self.release(this);
+            }
+            Action::GetCurrentState { this } => {
+                self.get_current_state(this, Out::Valid);
+            }
+        }
+    }
+}

@@ -1,0 +1,465 @@
+//! The simulated world and the raw API, shaped like the COM surface.
+//!
+//! Every API function takes the raw arguments a C client passes (NULL pointers, wrong sizes
+//! and undocumented values included) and returns the HRESULT the contract gives. Nothing
+//! here does I/O or reads a clock: time moves only through [`Sim::advance`] and
+//! [`Sim::run_until_idle`].
+//!
+//! This module holds [`Sim`] itself: its state, construction, queries, world set-up and
+//! the trace plumbing every call uses. Each call and each engine lives in a module of its
+//! own, beside the clauses it implements:
+//!
+//! | module | owns |
+//! |---|---|
+//! | [`identity`] | pointers, `this` decoding, QueryInterface / AddRef / Release, vtable slots (OFF-*, MGR-*) |
+//! | [`open`] | `HrOpenOfflineObj` (OPEN-*) |
+//! | [`create`] | `HrCreateOfflineObj` and object trees (CRE-*) |
+//! | [`state`] | `SetCurrentState`, `GetCapabilities`, `GetCurrentState` (SET-*, CAP-*, CUR-*) |
+//! | [`advise`] | `Advise`, `Unadvise` and registrations (ADV-*, UNADV-*) |
+//! | [`transition`] | the transition engine: start, phases, completion, reconcile, time (SET-1…8, CAP-4, CRE-7, NTF-7) |
+//! | [`deliver`] | notification delivery and client objects' behaviour in `Notify` (NTF-*) |
+//! | [`environment`] | network, servers, injected faults, extra bits, shutdown (GEN-3, GEN-5, SET-11, NTF-6, CAP-3, CUR-2) |
+//! | [`snapshot`] | the world at one moment, as data and text |
+//! | [`typed`] | typed convenience calls for correct clients |
+
+/// Appends an event to a `Vec<Event>`, building it in place. `Vec::push` must hold the
+/// 64-byte event across its (out-of-line) growth path, so it is built on the stack with
+/// narrow stores and copied with wide loads: a store-forwarding stall on every event, the
+/// largest single cost of a blocking change. Growing first and evaluating the event
+/// afterwards lets it be written straight into the buffer.
+macro_rules! record {
+    ($events:expr, $tick:expr, $depth:expr, $kind:expr) => {{
+        let events: &mut Vec<Event> = $events;
+        if events.len() == events.capacity() {
+            events.reserve(1);
+        }
+        let len = events.len();
+        // SAFETY: capacity exceeds `len` (checked or reserved just above), and the slot
+        // is initialised before `set_len` makes it part of the vector.
+        unsafe {
+            events.as_mut_ptr().add(len).write(Event {
+                tick: $tick,
+                depth: $depth,
+                kind: $kind,
+            });
+            events.set_len(len + 1);
+        }
+    }};
+}
+
+mod advise;
+mod create;
+mod deliver;
+mod environment;
+mod identity;
+mod open;
+mod snapshot;
+mod state;
+mod transition;
+mod typed;
+
+pub use crate::trace::world::{Action, Config, ProfileSpec, Reaction, SinkSpec};
+pub use snapshot::{ClientSnapshot, ObjectSnapshot, ProfileSnapshot, WorldSnapshot};
+
+use crate::clauses::{Clause, Rule, Set4Reading};
+use crate::consts::*;
+use crate::trace::*;
+use crate::util::nearest;
+use identity::{Target, MAX_OBJECTS};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::ops::Bound;
+use transition::{Affected, Transition};
+
+/// A call's result and what it wrote through its out-parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ret<T> {
+    pub hr: HResult,
+    pub out: Option<T>,
+}
+
+/// Misuse of the driver API (not of the simulated COM API, which answers with HRESULTs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SimError {
+    /// The Outlook process has shut down; the world takes no more events.
+    Ended,
+    DuplicateProfile(String),
+    UnknownProfile {
+        name: String,
+        suggestion: Option<String>,
+    },
+    InvalidState(u32),
+    NotAnOfflineObject(Ptr),
+    TooManyObjects,
+    /// `run_until_idle` gave up.
+    NotIdle {
+        steps: u64,
+    },
+}
+
+impl fmt::Display for SimError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SimError::Ended => f.write_str("Outlook has shut down; the world accepts no more events"),
+            SimError::DuplicateProfile(n) => write!(f, "a profile named \"{n}\" already exists"),
+            SimError::UnknownProfile { name, suggestion } => {
+                write!(f, "no profile named \"{name}\"")?;
+                if let Some(s) = suggestion {
+                    write!(f, " (did you mean \"{s}\"?)")?;
+                }
+                Ok(())
+            }
+            SimError::InvalidState(s) => write!(
+                f,
+                "0x{s:08X} is not a state: use MAPIOFFLINE_STATE_ONLINE or MAPIOFFLINE_STATE_OFFLINE"
+            ),
+            SimError::NotAnOfflineObject(p) => write!(f, "{p} is not a live offline object"),
+            SimError::TooManyObjects => f.write_str("too many objects (65536 of a kind at most)"),
+            SimError::NotIdle { steps } => write!(
+                f,
+                "the world did not become idle within {steps} phases: a client keeps requesting changes"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SimError {}
+
+#[derive(Clone, Copy)]
+struct Reg {
+    client_token: u32,
+    /// Index of the sink among the client objects (u32 keeps a registration small).
+    sink: u32,
+}
+
+#[derive(Clone, Copy)]
+struct Busy {
+    transition: u32,
+    blocking: bool,
+}
+
+struct OfflineObj {
+    profile: usize,
+    parent: Option<usize>,
+    children: Vec<usize>,
+    is_global: bool,
+    outer: Option<usize>,
+    caps: u32,
+    /// What was last requested (SetCurrentState or the profile's initial state).
+    desired: u32,
+    /// The masked state clients read.
+    state: u32,
+    busy: Option<Busy>,
+    regs: BTreeMap<u32, Reg>,
+    /// References the client holds (Outlook's own are not counted).
+    refs: u32,
+    opened: bool,
+    caps_queried: bool,
+}
+
+struct ClientObj {
+    spec: SinkSpec,
+    fired: Vec<bool>,
+    refs: u32,
+    alive: bool,
+}
+
+struct Profile {
+    name: String,
+    global: usize,
+    caller_inside_outlook: bool,
+    server_up: bool,
+}
+
+/// The simulated world: profiles, offline objects, client objects, clock and trace.
+pub struct Sim {
+    config: Config,
+    now: Tick,
+    depth: u16,
+    in_notify: u32,
+    ended: bool,
+    network_up: bool,
+    extra_state_bits: u32,
+    profiles: Vec<Profile>,
+    objects: Vec<OfflineObj>,
+    clients: Vec<ClientObj>,
+    transitions: BTreeMap<u32, Transition>,
+    queue: BTreeSet<(Tick, u32)>,
+    next_token: u32,
+    next_transition: u32,
+    spare_affected: Vec<Affected>,
+    trace: Trace,
+}
+
+fn state_ok(s: u32) -> bool {
+    s == MAPIOFFLINE_STATE_ONLINE || s == MAPIOFFLINE_STATE_OFFLINE
+}
+
+fn capability_for(state: u32) -> u32 {
+    if state == MAPIOFFLINE_STATE_OFFLINE {
+        MAPIOFFLINE_CAPABILITY_OFFLINE
+    } else {
+        MAPIOFFLINE_CAPABILITY_ONLINE
+    }
+}
+
+impl Default for Sim {
+    fn default() -> Sim {
+        Sim::new(Config::default())
+    }
+}
+
+impl Sim {
+    pub fn new(mut config: Config) -> Sim {
+        // Bits inside the mask would change the state itself, not decorate it (CUR-2);
+        // drop them so the trace's config shows what is in effect.
+        config.extra_state_bits &= !MAPIOFFLINE_STATE_OFFLINE_MASK;
+        Sim {
+            now: 0,
+            depth: 0,
+            in_notify: 0,
+            ended: false,
+            network_up: config.network_up,
+            extra_state_bits: config.extra_state_bits,
+            profiles: Vec::new(),
+            objects: Vec::new(),
+            clients: Vec::new(),
+            transitions: BTreeMap::new(),
+            queue: BTreeSet::new(),
+            next_token: 1,
+            next_transition: 1,
+            spare_affected: Vec::new(),
+            trace: Trace {
+                schema: SCHEMA_VERSION,
+                config: config.clone(),
+                events: Vec::new(),
+            },
+            config,
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn now(&self) -> Tick {
+        self.now
+    }
+
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+
+    /// Hands over the trace recorded so far and starts an empty one.
+    pub fn take_trace(&mut self) -> Trace {
+        let fresh = Trace {
+            schema: SCHEMA_VERSION,
+            config: self.config.clone(),
+            events: Vec::new(),
+        };
+        std::mem::replace(&mut self.trace, fresh)
+    }
+
+    /// Forgets the events recorded so far but keeps their buffer, for long-running hosts.
+    pub fn clear_trace(&mut self) {
+        self.trace.events.clear();
+    }
+
+    pub fn is_ended(&self) -> bool {
+        self.ended
+    }
+
+    pub fn has_network(&self) -> bool {
+        self.network_up
+    }
+
+    /// The tick of the next scheduled phase, if any (the driver's timeout).
+    pub fn next_due(&self) -> Option<Tick> {
+        self.queue.first().map(|(t, _)| *t)
+    }
+
+    /// The global offline object of a profile.
+    pub fn global_object(&self, profile: &str) -> Option<Ptr> {
+        self.profiles
+            .iter()
+            .find(|p| p.name == profile)
+            .map(|p| Self::offline_ptr(p.global))
+    }
+
+    pub fn profile_names(&self) -> impl Iterator<Item = &str> {
+        self.profiles.iter().map(|p| p.name.as_str())
+    }
+
+    /// The masked state of an offline object, as the simulator holds it.
+    pub fn state_of(&self, p: Ptr) -> Option<u32> {
+        match self.decode(p)? {
+            Target::Offline(i) => Some(self.objects[i].state),
+            Target::Client(_) => None,
+        }
+    }
+
+    /// Whether a change of this object is in progress (what makes SET-3 answer E_PENDING).
+    pub fn in_transition(&self, p: Ptr) -> bool {
+        matches!(self.decode(p), Some(Target::Offline(i)) if self.objects[i].busy.is_some())
+    }
+
+    /// The reference count the simulator would return from AddRef/Release minus one.
+    pub fn refcount(&self, p: Ptr) -> Option<u32> {
+        match self.decode(p)? {
+            Target::Offline(i) => Some(self.objects[i].refs),
+            Target::Client(i) => Some(self.clients[i].refs),
+        }
+    }
+
+    /// Live registrations of an offline object: (advise token, ulClientToken, sink).
+    pub fn registrations(&self, p: Ptr) -> Vec<(u32, u32, Ptr)> {
+        match self.decode(p) {
+            Some(Target::Offline(i)) => self.objects[i]
+                .regs
+                .iter()
+                .map(|(t, r)| (*t, r.client_token, Self::client_ptr(r.sink as usize)))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Total live registrations in the world.
+    pub fn registration_count(&self) -> usize {
+        self.objects.iter().map(|o| o.regs.len()).sum()
+    }
+
+    /// Driver events need a running Outlook.
+    fn running(&self) -> Result<(), SimError> {
+        if self.ended {
+            Err(SimError::Ended)
+        } else {
+            Ok(())
+        }
+    }
+
+    #[inline(always)]
+    fn push(&mut self, kind: EventKind) {
+        record!(&mut self.trace.events, self.now, self.depth, kind);
+    }
+
+    fn diag(
+        &mut self,
+        severity: Severity,
+        code: &str,
+        clause: Option<Clause>,
+        rule: Option<Rule>,
+        message: String,
+    ) {
+        self.push(EventKind::Diagnostic(Box::new(Diagnostic {
+            severity,
+            code: code.to_string(),
+            clause,
+            rule,
+            message,
+        })));
+    }
+
+    fn note(&mut self, code: &str, clause: Clause, message: String) {
+        self.diag(Severity::Info, code, Some(clause), None, message);
+    }
+
+    fn error(&mut self, code: &str, clause: Option<Clause>, rule: Option<Rule>, message: String) {
+        self.diag(Severity::Error, code, clause, rule, message);
+    }
+
+    /// Records the call and opens a nesting level for what happens inside it.
+    fn enter(&mut self, by: Caller, call: Call) {
+        self.push(EventKind::Call { by, call });
+        self.depth += 1;
+    }
+
+    fn leave(&mut self, by: Caller, func: Func, hr: Option<HResult>, out: Option<OutValue>) {
+        self.depth -= 1;
+        self.push(EventKind::Return { by, func, hr, out });
+    }
+
+    /// Adds a profile with its global offline object (GEN-1). Returns that object's address.
+    pub fn add_profile(&mut self, spec: ProfileSpec) -> Result<Ptr, SimError> {
+        self.running()?;
+        if self.profiles.iter().any(|p| p.name == spec.name) {
+            return Err(SimError::DuplicateProfile(spec.name));
+        }
+        if !state_ok(spec.state) {
+            return Err(SimError::InvalidState(spec.state));
+        }
+        if self.objects.len() >= MAX_OBJECTS {
+            return Err(SimError::TooManyObjects);
+        }
+        let obj = self.objects.len();
+        let connected = self.network_up && spec.server_up;
+        let state = if connected {
+            spec.state
+        } else {
+            MAPIOFFLINE_STATE_OFFLINE
+        };
+        self.objects.push(OfflineObj {
+            profile: self.profiles.len(),
+            parent: None,
+            children: Vec::new(),
+            is_global: true,
+            outer: None,
+            caps: spec.capabilities,
+            desired: spec.state,
+            state,
+            busy: None,
+            regs: BTreeMap::new(),
+            refs: 0,
+            opened: false,
+            caps_queried: false,
+        });
+        self.profiles.push(Profile {
+            name: spec.name.clone(),
+            global: obj,
+            caller_inside_outlook: spec.caller_inside_outlook,
+            server_up: spec.server_up,
+        });
+        let ptr = Self::offline_ptr(obj);
+        self.push(EventKind::ProfileAdded(Box::new(ProfileAdded {
+            profile: spec.name,
+            object: ptr,
+            capabilities: spec.capabilities,
+            state,
+            caller_inside_outlook: spec.caller_inside_outlook,
+            server_up: spec.server_up,
+        })));
+        if state != spec.state {
+            self.note(
+                "env.start_offline",
+                Clause::Gen5,
+                "the profile starts OFFLINE: there is no connectivity; it goes ONLINE when connectivity returns (SET-11)".into(),
+            );
+        }
+        Ok(ptr)
+    }
+
+    /// Creates a client-owned object (a notify sink, an outer or a support object) with
+    /// one reference, the client's own. Returns its address.
+    pub fn create_sink(&mut self, spec: SinkSpec) -> Result<Ptr, SimError> {
+        self.running()?;
+        if self.clients.len() >= MAX_OBJECTS {
+            return Err(SimError::TooManyObjects);
+        }
+        let i = self.clients.len();
+        let ptr = Self::client_ptr(i);
+        self.push(EventKind::ClientObjectCreated(Box::new(ClientObjectInfo {
+            object: ptr,
+            name: spec.name.clone(),
+            implements_notify: spec.implements_notify,
+            validates_notify: spec.validates_notify,
+            interfaces: spec.interfaces.clone(),
+            reactions: spec.reactions.clone(),
+        })));
+        self.clients.push(ClientObj {
+            fired: vec![false; spec.reactions.len()],
+            spec,
+            refs: 1,
+            alive: true,
+        });
+        Ok(ptr)
+    }
+}

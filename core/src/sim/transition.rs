@@ -1,0 +1,243 @@
+//! The transition engine: a change of state from its start through the START,
+//! STATECHANGE and DONE phases to its completion, children following their parents, and
+//! the virtual clock that drives asynchronous changes (SET-1…SET-8, CAP-4, CRE-7, NTF-7).
+
+use super::*;
+
+#[derive(Clone, Copy)]
+pub(super) struct Affected {
+    obj: usize,
+    old: u32,
+    new: u32,
+}
+
+pub(super) struct Transition {
+    id: u32,
+    root: usize,
+    affected: Vec<Affected>,
+    /// ADV-11: only registrations with a smaller token are notified.
+    token_bound: u32,
+    next_phase: u32,
+}
+
+impl Sim {
+    pub(super) fn connected(&self, profile: usize) -> bool {
+        self.network_up && self.profiles[profile].server_up
+    }
+
+    /// The state an object should be in now: its request, overridden by missing
+    /// connectivity (global objects, GEN-5) or an offline parent (CRE-7).
+    pub(super) fn target_of(&self, i: usize) -> u32 {
+        let o = &self.objects[i];
+        let forced_offline = match o.parent {
+            Some(p) => self.objects[p].state == MAPIOFFLINE_STATE_OFFLINE,
+            None => o.is_global && !self.connected(o.profile),
+        };
+        if forced_offline {
+            MAPIOFFLINE_STATE_OFFLINE
+        } else {
+            o.desired
+        }
+    }
+
+    pub(super) fn collect_children(&self, i: usize, new_state: u32, out: &mut Vec<Affected>) {
+        for &c in &self.objects[i].children {
+            let child = &self.objects[c];
+            if child.busy.is_some() {
+                continue; // reconciled when its own change completes
+            }
+            let target = if new_state == MAPIOFFLINE_STATE_OFFLINE {
+                MAPIOFFLINE_STATE_OFFLINE
+            } else {
+                child.desired
+            };
+            if target != child.state {
+                out.push(Affected {
+                    obj: c,
+                    old: child.state,
+                    new: target,
+                });
+                self.collect_children(c, target, out);
+            }
+        }
+    }
+
+    pub(super) fn start_transition(&mut self, root: usize, new: u32, blocking: bool, cause: Cause) {
+        // Reuse the last finished transition's buffer: blocking changes are the hot path.
+        let mut affected = std::mem::take(&mut self.spare_affected);
+        affected.clear();
+        affected.push(Affected {
+            obj: root,
+            old: self.objects[root].state,
+            new,
+        });
+        if !self.objects[root].children.is_empty() {
+            self.collect_children(root, new, &mut affected);
+        }
+        let id = self.next_transition;
+        // Numbers only label transitions in the trace; they wrap after 2^32 of them.
+        self.next_transition = self.next_transition.wrapping_add(1);
+        for a in &affected {
+            self.objects[a.obj].busy = Some(Busy {
+                transition: id,
+                blocking,
+            });
+        }
+        self.push(EventKind::TransitionStarted {
+            transition: id,
+            object: Self::offline_ptr(root),
+            old: affected[0].old,
+            new,
+            blocking,
+            cause,
+            objects: affected.len() as u32,
+        });
+        if affected.len() > 1 {
+            self.note("transition.children", Clause::Cre7, format!("{} descendant object(s) change with it; each notifies its own registrations after its parent's, depth-first in creation order", affected.len() - 1));
+        }
+        // NTF-7 matters once there is an order to speak of: two or more registrations.
+        let listeners: usize = affected
+            .iter()
+            .filter(|a| self.objects[a.obj].caps & capability_for(a.new) != 0)
+            .map(|a| self.objects[a.obj].regs.len())
+            .sum();
+        if listeners > 1 {
+            self.note("transition.order", Clause::Ntf7, format!("{listeners} registrations receive START, STATECHANGE and DONE with the same old and new states; within each phase in the order they were made"));
+        }
+        for a in &affected {
+            if self.objects[a.obj].caps & capability_for(a.new) == 0 {
+                let cap = if a.new == MAPIOFFLINE_STATE_OFFLINE {
+                    "MAPIOFFLINE_CAPABILITY_OFFLINE"
+                } else {
+                    "MAPIOFFLINE_CAPABILITY_ONLINE"
+                };
+                self.note("transition.silent", Clause::Cap4, format!("{} lacks {cap}: the change happens but notifies nobody; clients must poll GetCurrentState", Self::offline_ptr(a.obj)));
+            }
+        }
+        let t = Transition {
+            id,
+            root,
+            affected,
+            token_bound: self.next_token,
+            next_phase: 1,
+        };
+        if blocking {
+            for phase in 1..=3 {
+                self.run_phase(&t, phase);
+            }
+            self.complete(t);
+        } else {
+            let due = self.now.saturating_add(self.config.phase_spacing);
+            self.queue.insert((due, id));
+            self.transitions.insert(id, t);
+        }
+    }
+
+    pub(super) fn run_phase(&mut self, t: &Transition, phase: u32) {
+        self.push(EventKind::Phase {
+            transition: t.id,
+            phase,
+        });
+        if phase == MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE {
+            for a in &t.affected {
+                self.objects[a.obj].state = a.new;
+                self.push(EventKind::StateChanged {
+                    object: Self::offline_ptr(a.obj),
+                    old: a.old,
+                    new: a.new,
+                });
+            }
+        }
+        for a in &t.affected {
+            if self.objects[a.obj].caps & capability_for(a.new) == 0 {
+                continue;
+            }
+            let info = NotifyInfo {
+                ul_size: SIZEOF_MAPIOFFLINE_NOTIFY,
+                notify_type: phase,
+                ul_client_token: 0,
+                ul_mask: MAPIOFFLINE_STATE_OFFLINE_MASK,
+                ul_state_old: a.old,
+                ul_state_new: a.new,
+            };
+            self.deliver(a.obj, info, t.token_bound, Some(t.id));
+        }
+    }
+
+    pub(super) fn complete(&mut self, t: Transition) {
+        self.push(EventKind::TransitionCompleted { transition: t.id });
+        for a in &t.affected {
+            self.objects[a.obj].busy = None;
+        }
+        let root = t.root;
+        self.spare_affected = t.affected;
+        self.reconcile(root);
+    }
+
+    /// Starts whatever change an object (or a descendant) now needs: a request or an
+    /// environment change that arrived while it was busy, or a parent that moved.
+    pub(super) fn reconcile(&mut self, i: usize) {
+        if self.objects[i].busy.is_some() {
+            return;
+        }
+        let target = self.target_of(i);
+        if target != self.objects[i].state {
+            self.start_transition(i, target, false, Cause::Deferred);
+            return;
+        }
+        for k in 0..self.objects[i].children.len() {
+            let c = self.objects[i].children[k];
+            self.reconcile(c);
+        }
+    }
+
+    pub(super) fn run_due(&mut self, id: u32) {
+        let Some(mut t) = self.transitions.remove(&id) else {
+            return;
+        };
+        let phase = t.next_phase;
+        self.run_phase(&t, phase);
+        if phase == MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_DONE {
+            self.complete(t);
+        } else {
+            t.next_phase += 1;
+            self.queue
+                .insert((self.now.saturating_add(self.config.phase_spacing), id));
+            self.transitions.insert(id, t);
+        }
+    }
+
+    /// Moves the clock forward by `ticks`, running every phase that falls due on the way.
+    pub fn advance(&mut self, ticks: Tick) -> Result<(), SimError> {
+        self.running()?;
+        let to = self.now.saturating_add(ticks);
+        self.push(EventKind::Advance { from: self.now, to });
+        while let Some(&(due, id)) = self.queue.first() {
+            if due > to {
+                break;
+            }
+            self.queue.pop_first();
+            self.now = due;
+            self.run_due(id);
+        }
+        self.now = to;
+        Ok(())
+    }
+
+    /// Runs phases until nothing is scheduled; returns the tick reached.
+    pub fn run_until_idle(&mut self) -> Result<Tick, SimError> {
+        self.running()?;
+        self.push(EventKind::RunUntilIdle { from: self.now });
+        let mut steps = 0u64;
+        while let Some((due, id)) = self.queue.pop_first() {
+            if steps >= self.config.max_idle_steps {
+                self.queue.insert((due, id));
+                return Err(SimError::NotIdle { steps });
+            }
+            steps += 1;
+            self.now = self.now.max(due);
+            self.run_due(id);
+        }
+        Ok(self.now)
+    }
+}
