@@ -74,6 +74,7 @@ clauses! {
     Gen3 "GEN-3" Doc S1 "Client workflow: implement IMAPIOfflineNotify, open, GetCapabilities, Advise, Unadvise on shutdown.";
     Gen4 "GEN-4" Doc S1 "Only online/offline changes are supported; clients ignore every other notification.";
     Gen5 "GEN-5" Doc S1 "The environment (server failure, network loss) can take a profile offline.";
+    Gen6 "GEN-6" Sim S1 "A network or server change during a transition of the affected tree is applied when it completes; the trace says so both times.";
     Open1 "OPEN-1" Doc S2 "Exported by msmapi32.dll as HrOpenOfflineObj@20; called by clients, implemented by Outlook.";
     Open2 "OPEN-2" Doc S2 "ulReserved must be 0.";
     Open3 "OPEN-3" Doc S2 "pwszProfileNameIn names the profile in UTF-16.";
@@ -91,7 +92,7 @@ clauses! {
     Set1 "SET-1" Doc S3S "MAPIOFFLINE_FLAG_BLOCK blocks until the change is complete.";
     Set2 "SET-2" Doc S3S "MAPIOFFLINE_FLAG_DEFAULT changes state asynchronously.";
     Set3 "SET-3" Doc S3S "During an asynchronous change every SetCurrentState returns E_PENDING.";
-    Set4 "SET-4" DocDefect S3S "Return values tie E_PENDING to an earlier FLAG_BLOCK call; default reading is SET-3, literal reading configurable.";
+    Set4 "SET-4" DocDefect S3S "Return values tie E_PENDING to an earlier FLAG_BLOCK call; default reading is SET-3, literal reading configurable (it queues requests, but a FLAG_BLOCK request still blocks until done).";
     Set5 "SET-5" Doc S3S "ulMask must be MAPIOFFLINE_STATE_OFFLINE_MASK.";
     Set6 "SET-6" Doc S3S "ulState must be MAPIOFFLINE_STATE_ONLINE or MAPIOFFLINE_STATE_OFFLINE.";
     Set7 "SET-7" Doc S3S "pReserved is unsupported; pass NULL.";
@@ -99,6 +100,8 @@ clauses! {
     Set9 "SET-9" Sim S3S "Undocumented flags, mask, state or non-NULL pReserved give E_INVALIDARG (an undocumented result).";
     Set10 "SET-10" Sim S3S "Requesting the current state (no change in progress) gives S_OK and no notifications.";
     Set11 "SET-11" Sim S3S "ONLINE requested without connectivity: S_OK, remembered, applied when connectivity returns.";
+    Set12 "SET-12" Sim S3S "A transition makes its whole object tree busy; no object is ever ONLINE while an ancestor is OFFLINE.";
+    Set13 "SET-13" Sim S3S "Argument errors are checked first: a malformed SetCurrentState during a transition gets E_INVALIDARG.";
     Cap1 "CAP-1" Doc S3C "Capabilities: CAPABILITY_OFFLINE delivers offline notifications, CAPABILITY_ONLINE online ones.";
     Cap2 "CAP-2" Doc S3C "An object may support only one direction; capabilities are configurable per profile.";
     Cap3 "CAP-3" Doc S3C "Other capability bits may be reported; clients test only the two documented bits.";
@@ -131,16 +134,17 @@ clauses! {
     Ntf3 "NTF-3" Doc S5 "ulClientToken is the client's token from Advise.";
     Ntf4 "NTF-4" Doc S5 "ulMask is OFFLINE_MASK; ulStateOld/ulStateNew are ONLINE or OFFLINE.";
     Ntf5 "NTF-5" Doc S5 "Clients check NotifyType and ulMask before reading Info.StateChange.";
-    Ntf6 "NTF-6" Doc S5 "Other notifications may arrive and must be ignored; the simulator can inject them.";
+    Ntf6 "NTF-6" Doc S5 "Other notifications may arrive and must be ignored; the simulator injects them, but refuses to forge one with supported values.";
     Ntf7 "NTF-7" Sim S5 "Each notified change delivers START, STATECHANGE, DONE with the same states, in registration order.";
     Ntf8 "NTF-8" Sim S5 "SetCurrentState from inside Notify gets E_PENDING; re-entrancy never deadlocks, loses or duplicates.";
     Cre1 "CRE-1" Doc S6 "ulFlags, ulCreateFlags must be 0 and pConnectInfo NULL.";
-    Cre2 "CRE-2" Doc S6 "pGUID is the object type (GUID_GlobalState is the global parent); pInstance names the object.";
+    Cre2 "CRE-2" Doc S6 "pGUID is the object type (GUID_GlobalState is the global parent); pInstance names the object; both may be NULL.";
     Cre3 "CRE-3" Doc S6 "pParent is the object whose changes this one inherits.";
     Cre4 "CRE-4" Doc S6 "ulCapabilities uses the CAP-1 bits.";
     Cre5 "CRE-5" Doc S6 "pMAPISupport may be NULL; pAggregateInfo aggregates onto pOuterObj; pRefTrackRoot must be NULL.";
     Cre6 "CRE-6" DocDefect S6 "Documented as returning None; the simulator returns S_OK or E_INVALIDARG.";
     Cre7 "CRE-7" Sim S6 "A child is OFFLINE while its parent is; it notifies after the parent, depth-first in creation order.";
+    Cre8 "CRE-8" Sim S6 "pGUID = GUID_GlobalState with no parent returns the profile's global object with one more reference.";
 }
 
 impl Clause {
@@ -232,7 +236,7 @@ pub static RULES: &[RuleInfo] = &[
     RuleInfo { rule: Rule::R1, obligation: "Check capabilities before Advise, and Advise only for a capability the object has.", clauses: &[Clause::Gen3, Clause::Cap1, Clause::Cap2] },
     RuleInfo { rule: Rule::R2, obligation: "Pass only documented flags, masks, states and types, and a correct ulSize.", clauses: &[Clause::Set5, Clause::Set6, Clause::Set7, Clause::Adv2, Clause::Adv3, Clause::Adv4, Clause::Adv5, Clause::Adv6, Clause::Adv7, Clause::Adv8, Clause::Unadv1] },
     RuleInfo { rule: Rule::R3, obligation: "Match every Advise with an Unadvise before shutdown; never Unadvise an unknown token.", clauses: &[Clause::Gen3, Clause::Unadv2] },
-    RuleInfo { rule: Rule::R4, obligation: "Release every reference obtained (open, QueryInterface, AddRef) before shutdown; never release below zero.", clauses: &[Clause::Open10, Clause::Mgr3] },
+    RuleInfo { rule: Rule::R4, obligation: "Release every reference obtained (open, create, QueryInterface, AddRef) before shutdown; never release below zero; never call through a pointer after its last Release.", clauses: &[Clause::Open10, Clause::Mgr3] },
     RuleInfo { rule: Rule::R5, obligation: "Treat E_PENDING as 'try again after DONE', neither failure nor success.", clauses: &[Clause::Set3] },
     RuleInfo { rule: Rule::R6, obligation: "Ignore notifications outside the three types or with another mask; mask the state before comparing.", clauses: &[Clause::Ntf5, Clause::Ntf6, Clause::Cur2] },
     RuleInfo { rule: Rule::R7, obligation: "Never call a placeholder slot.", clauses: &[Clause::Off3] },
@@ -262,10 +266,10 @@ mod tests {
     use std::collections::BTreeSet;
 
     #[test]
-    fn registry_has_all_72_clauses_in_order_with_unique_ids() {
-        assert_eq!(CLAUSES.len(), 72);
+    fn registry_has_all_76_clauses_in_order_with_unique_ids() {
+        assert_eq!(CLAUSES.len(), 76);
         let ids: BTreeSet<_> = CLAUSES.iter().map(|c| c.id).collect();
-        assert_eq!(ids.len(), 72);
+        assert_eq!(ids.len(), 76);
         for (i, c) in CLAUSES.iter().enumerate() {
             assert_eq!(c.clause as usize, i, "{} out of place", c.id);
             assert_eq!(Clause::from_id(c.id), Some(c.clause));
@@ -275,17 +279,17 @@ mod tests {
     #[test]
     fn registry_matches_the_digest_group_sizes() {
         let count = |p: &str| CLAUSES.iter().filter(|c| c.id.starts_with(p)).count();
-        assert_eq!(count("GEN-"), 5);
+        assert_eq!(count("GEN-"), 6);
         assert_eq!(count("OPEN-"), 11);
         assert_eq!(count("OFF-"), 3);
-        assert_eq!(count("SET-"), 11);
+        assert_eq!(count("SET-"), 13);
         assert_eq!(count("CAP-"), 5);
         assert_eq!(count("CUR-"), 4);
         assert_eq!(count("MGR-"), 3);
         assert_eq!(count("ADV-"), 11);
         assert_eq!(count("UNADV-"), 4);
         assert_eq!(count("NTF-"), 8);
-        assert_eq!(count("CRE-"), 7);
+        assert_eq!(count("CRE-"), 8);
     }
 
     #[test]
@@ -297,7 +301,7 @@ mod tests {
         assert_eq!(kind("OPEN-10"), ClauseKind::Sim);
         assert_eq!(kind("GEN-1"), ClauseKind::Doc);
         let sims = CLAUSES.iter().filter(|c| c.kind == ClauseKind::Sim).count();
-        assert_eq!(sims, 18);
+        assert_eq!(sims, 22);
     }
 
     #[test]

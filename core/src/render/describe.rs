@@ -173,9 +173,13 @@ impl Describer {
                 s
             }
             EventKind::ObjectCreated(o) => {
+                let ty = match o.type_guid {
+                    Some(g) => format!("{g:?}"),
+                    None => "NULL".to_string(),
+                };
                 let mut s = gen(format!(
-                    "offline object {} created: type {:?}, parent ",
-                    o.object, o.type_guid
+                    "offline object {} created: type {ty}, parent ",
+                    o.object
                 ));
                 s.append(self.ptr(o.parent)).gen(format!(
                     ", capabilities {}, state {}",

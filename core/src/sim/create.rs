@@ -100,13 +100,6 @@ impl Sim {
                         )),
                     },
                 }
-                if ci.p_guid.is_none() {
-                    bad.push((
-                        "create.guid_null",
-                        Clause::Cre2,
-                        "pGUID is NULL; it must identify the type of offline object".to_string(),
-                    ));
-                }
                 if !ci.p_parent.is_null() {
                     match self.decode(ci.p_parent) {
                         Some(Target::Offline(p)) => {
@@ -180,6 +173,12 @@ impl Sim {
         }
         let ci = info.expect("checked above");
         let pi = profile.expect("checked above");
+        if ci.p_guid == Some(GUID_GLOBAL_STATE) && parent.is_none() {
+            return self.create_global(pi, ci);
+        }
+        if ci.p_guid.is_none() {
+            self.note("create.guid_null", Clause::Cre2, "pGUID and pInstance may be NULL: the reference's own example creates a store's object that way".into());
+        }
         let i = self.objects.len();
         let state = match parent {
             Some(p) if self.objects[p].state == MAPIOFFLINE_STATE_OFFLINE => {
@@ -197,6 +196,7 @@ impl Sim {
             desired: MAPIOFFLINE_STATE_ONLINE,
             state,
             busy: None,
+            asked_online: false,
             regs: BTreeMap::new(),
             refs: 0,
             opened: true,
@@ -211,12 +211,13 @@ impl Sim {
             profile: self.profiles[pi].name.clone(),
             parent: ci.p_parent,
             capabilities: ci.ul_capabilities,
-            type_guid: ci.p_guid.expect("checked above"),
+            type_guid: ci.p_guid,
             instance: ci.p_instance,
             outer: outer.map(Self::client_ptr).unwrap_or(Ptr::NULL),
             state,
         })));
         self.set_refs(Target::Offline(i), 1);
+        self.join_parents_transition(i);
         if parent.is_some() {
             self.note("create.parent", Clause::Cre7, "the new object inherits its parent's changes: it is OFFLINE whenever the parent is".into());
         }
@@ -225,6 +226,24 @@ impl Sim {
             Clause::Cre6,
             "the reference lists the return value as \"None\"; the simulator returns S_OK".into(),
         );
+        (HResult::S_OK, Some(ptr))
+    }
+
+    /// CRE-8: "create/get global offline object to use as parent" gets the profile's
+    /// global object, the one `HrOpenOfflineObj` returns, with one more reference.
+    fn create_global(&mut self, pi: usize, ci: &CreateInfo) -> (HResult, Option<Ptr>) {
+        let g = self.profiles[pi].global;
+        let ptr = Self::offline_ptr(g);
+        let refs = self.objects[g].refs;
+        self.set_refs(Target::Offline(g), refs + 1);
+        self.objects[g].opened = true;
+        self.note("create.global", Clause::Cre8, format!("pGUID = &GUID_GlobalState with no pParent: the profile's global object {ptr}, the same one HrOpenOfflineObj returns, with one more reference to release"));
+        if ci.ul_capabilities != self.objects[g].caps {
+            self.note("create.global_caps_kept", Clause::Cre8, format!("ulCapabilities {} is not applied: the global object exists already and keeps {}", show_capabilities(ci.ul_capabilities), show_capabilities(self.objects[g].caps)));
+        }
+        if ci.p_aggregate_info.is_some() {
+            self.note("create.global_not_aggregated", Clause::Cre8, "pAggregateInfo is not applied: the global object exists already and is not aggregated onto the outer object".into());
+        }
         (HResult::S_OK, Some(ptr))
     }
 }

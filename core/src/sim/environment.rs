@@ -10,14 +10,21 @@ impl Sim {
         self.push(EventKind::Env { env });
         for pi in profiles {
             let g = self.profiles[pi].global;
-            if let Some(b) = self.objects[g].busy {
-                self.note("env.deferred", Clause::Gen5, format!("transition #{} of {} is in progress: the change in connectivity is applied when it completes", b.transition, Self::offline_ptr(g)));
+            if let Some(b) = self.tree_busy(g) {
+                self.profiles[pi].env_deferred = Some(b.transition);
+                self.note("env.deferred", Clause::Gen6, format!("transition #{} of {} is in progress in \"{}\"'s object tree: the change in connectivity is applied when it completes", b.transition, Self::offline_ptr(b.object), self.profiles[pi].name));
                 continue;
             }
             let target = self.target_of(g);
             if target != self.objects[g].state {
                 if target == MAPIOFFLINE_STATE_ONLINE {
-                    self.note("env.back_online", Clause::Set11, format!("connectivity is back and \"{}\" was asked to work online: it goes ONLINE", self.profiles[pi].name));
+                    let name = &self.profiles[pi].name;
+                    let msg = if std::mem::take(&mut self.objects[g].asked_online) {
+                        format!("connectivity is back and \"{name}\" was asked to work online while it was unavailable: it goes ONLINE")
+                    } else {
+                        format!("connectivity is back and nobody set \"{name}\" to work offline: it returns to ONLINE")
+                    };
+                    self.note("env.back_online", Clause::Set11, msg);
                 }
                 self.start_transition(g, target, false, cause);
             } else if target == MAPIOFFLINE_STATE_OFFLINE
@@ -102,6 +109,9 @@ impl Sim {
         let Some(Target::Offline(i)) = self.decode(object) else {
             return Err(SimError::NotAnOfflineObject(object));
         };
+        if (1..=3).contains(&notify_type) && ul_mask == MAPIOFFLINE_STATE_OFFLINE_MASK {
+            return Err(SimError::ForgedNotification { notify_type });
+        }
         self.push(EventKind::Env {
             env: EnvEvent::InjectNotify {
                 object,

@@ -91,6 +91,10 @@ pub enum SimError {
     InvalidState(u32),
     NotAnOfflineObject(Ptr),
     TooManyObjects,
+    /// NTF-6: an injected notification with supported values would forge a state change.
+    ForgedNotification {
+        notify_type: u32,
+    },
     /// `run_until_idle` gave up.
     NotIdle {
         steps: u64,
@@ -115,6 +119,11 @@ impl fmt::Display for SimError {
             ),
             SimError::NotAnOfflineObject(p) => write!(f, "{p} is not a live offline object"),
             SimError::TooManyObjects => f.write_str("too many objects (65536 of a kind at most)"),
+            SimError::ForgedNotification { notify_type } => write!(
+                f,
+                "refused (NTF-6): injecting {} with ulMask MAPIOFFLINE_STATE_OFFLINE_MASK would forge a state change that never happened; inject another NotifyType or ulMask, or cause a real change (SetCurrentState, network down, server down)",
+                show(ConstGroup::NotifyType, *notify_type)
+            ),
             SimError::NotIdle { steps } => write!(
                 f,
                 "the world did not become idle within {steps} phases: a client keeps requesting changes"
@@ -135,6 +144,8 @@ struct Reg {
 #[derive(Clone, Copy)]
 struct Busy {
     transition: u32,
+    /// The object the transition was started on.
+    object: usize,
     blocking: bool,
 }
 
@@ -150,6 +161,8 @@ struct OfflineObj {
     /// The masked state clients read.
     state: u32,
     busy: Option<Busy>,
+    /// SET-11: ONLINE was requested while connectivity (or a parent) kept it OFFLINE.
+    asked_online: bool,
     regs: BTreeMap<u32, Reg>,
     /// References the client holds (Outlook's own are not counted).
     refs: u32,
@@ -169,6 +182,8 @@ struct Profile {
     global: usize,
     caller_inside_outlook: bool,
     server_up: bool,
+    /// GEN-6: the transition a connectivity change arrived during, applied at its end.
+    env_deferred: Option<u32>,
 }
 
 /// The simulated world: profiles, offline objects, client objects, clock and trace.
@@ -188,6 +203,11 @@ pub struct Sim {
     next_token: u32,
     next_transition: u32,
     spare_affected: Vec<Affected>,
+    /// SET-12: the transition in progress in each object tree, by the tree's root.
+    busy_trees: BTreeMap<usize, Busy>,
+    /// Set while a `MAPIOFFLINE_FLAG_BLOCK` call drives its tree to rest (literal SET-4):
+    /// deferred changes then run inside the call too.
+    reconcile_blocking: bool,
     trace: Trace,
 }
 
@@ -229,6 +249,8 @@ impl Sim {
             next_token: 1,
             next_transition: 1,
             spare_affected: Vec::new(),
+            busy_trees: BTreeMap::new(),
+            reconcile_blocking: false,
             trace: Trace {
                 schema: SCHEMA_VERSION,
                 config: config.clone(),
@@ -407,6 +429,7 @@ impl Sim {
             desired: spec.state,
             state,
             busy: None,
+            asked_online: false,
             regs: BTreeMap::new(),
             refs: 0,
             opened: false,
@@ -417,6 +440,7 @@ impl Sim {
             global: obj,
             caller_inside_outlook: spec.caller_inside_outlook,
             server_up: spec.server_up,
+            env_deferred: None,
         });
         let ptr = Self::offline_ptr(obj);
         self.push(EventKind::ProfileAdded(Box::new(ProfileAdded {

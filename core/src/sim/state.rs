@@ -74,11 +74,26 @@ impl Sim {
             );
         }
         if bad {
+            if let Some(b) = self.tree_busy(i) {
+                self.note("set.args_before_pending", Clause::Set13, format!("the arguments are checked before the busy state: E_INVALIDARG, although transition #{} is in progress (it would otherwise be E_PENDING)", b.transition));
+            }
             self.note("set.invalidarg", Clause::Set9, "E_INVALIDARG: an undocumented result, the simulator's answer to undocumented arguments".into());
             return HResult::E_INVALIDARG;
         }
-        if let Some(b) = self.objects[i].busy {
+        if let Some(b) = self.tree_busy(i) {
+            if self.objects[i].busy.is_none() {
+                self.note("set.tree_busy", Clause::Set12, format!("transition #{} of {} is in progress in this object's tree: the tree is busy until it completes", b.transition, Self::offline_ptr(b.object)));
+            }
+            let block = ul_flags == MAPIOFFLINE_FLAG_BLOCK;
             match (self.config.set4, b.blocking) {
+                (Set4Reading::Literal, false) if block && self.in_notify == 0 => {
+                    self.note("set.literal_block", Clause::Set4, format!("literal reading of SET-4 with MAPIOFFLINE_FLAG_BLOCK: the call blocks (SET-1) until asynchronous transition #{} and then the requested change are complete", b.transition));
+                    self.finish_tree(i);
+                }
+                (Set4Reading::Literal, false) if block => {
+                    self.note("set.pending_reentrant", Clause::Ntf8, format!("SetCurrentState(MAPIOFFLINE_FLAG_BLOCK) from inside Notify while transition #{} is in progress cannot block without deadlock: E_PENDING at once", b.transition));
+                    return HResult::E_PENDING;
+                }
                 (Set4Reading::Literal, false) => {
                     self.objects[i].desired = ul_state;
                     self.note("set.literal_queued", Clause::Set4, format!("literal reading of SET-4: only a change started with MAPIOFFLINE_FLAG_BLOCK makes callers wait, so this request is accepted during asynchronous transition #{} and applied when it completes", b.transition));
@@ -95,9 +110,12 @@ impl Sim {
                     }
                 }
             }
-            return HResult::E_PENDING;
+            if self.tree_busy(i).is_some() {
+                return HResult::E_PENDING;
+            }
         }
         self.objects[i].desired = ul_state;
+        self.objects[i].asked_online = false;
         let target = self.target_of(i);
         if target == self.objects[i].state {
             if target != ul_state {
@@ -105,6 +123,7 @@ impl Sim {
                     Some(p) => format!("its parent {} is OFFLINE (CRE-7)", Self::offline_ptr(p)),
                     None => "the network or the server is unavailable".to_string(),
                 };
+                self.objects[i].asked_online = true;
                 self.note("set.intent_remembered", Clause::Set11, format!("MAPIOFFLINE_STATE_ONLINE requested but {why}: S_OK, the request is remembered and the object goes ONLINE, with notifications, when that changes"));
             } else {
                 self.note(

@@ -13,7 +13,8 @@ pub(super) struct Affected {
 
 pub(super) struct Transition {
     id: u32,
-    root: usize,
+    /// The root of the object tree it makes busy (SET-12).
+    tree: usize,
     affected: Vec<Affected>,
     /// ADV-11: only registrations with a smaller token are notified.
     token_bound: u32,
@@ -21,6 +22,74 @@ pub(super) struct Transition {
 }
 
 impl Sim {
+    /// The root of `i`'s object tree (the objects linked through `pParent`).
+    pub(super) fn tree_root(&self, mut i: usize) -> usize {
+        while let Some(p) = self.objects[i].parent {
+            i = p;
+        }
+        i
+    }
+
+    /// SET-12: the transition in progress anywhere in `i`'s tree.
+    pub(super) fn tree_busy(&self, i: usize) -> Option<Busy> {
+        if self.busy_trees.is_empty() {
+            return None;
+        }
+        self.busy_trees.get(&self.tree_root(i)).copied()
+    }
+
+    /// An object created while its parent is changing to OFFLINE, before the parent's
+    /// STATECHANGE, changes with it: otherwise it would read ONLINE under an OFFLINE
+    /// parent until a later change (CRE-7, SET-12).
+    pub(super) fn join_parents_transition(&mut self, child: usize) {
+        let Some(p) = self.objects[child].parent else {
+            return;
+        };
+        let Some(b) = self.objects[p].busy else {
+            return;
+        };
+        let Some(t) = self.transitions.get_mut(&b.transition) else {
+            return;
+        };
+        let goes_offline = t
+            .affected
+            .iter()
+            .any(|a| a.obj == p && a.new == MAPIOFFLINE_STATE_OFFLINE);
+        if goes_offline
+            && t.next_phase <= MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE
+            && self.objects[child].state == MAPIOFFLINE_STATE_ONLINE
+        {
+            t.affected.push(Affected {
+                obj: child,
+                old: MAPIOFFLINE_STATE_ONLINE,
+                new: MAPIOFFLINE_STATE_OFFLINE,
+            });
+            self.objects[child].busy = Some(b);
+            self.note("create.joins_transition", Clause::Set12, format!("{} is created while its parent {} is changing to OFFLINE: it changes with it in transition #{}", Self::offline_ptr(child), Self::offline_ptr(p), b.transition));
+        }
+    }
+
+    /// Literal SET-4 with `MAPIOFFLINE_FLAG_BLOCK` (SET-1): runs the change in progress in
+    /// `i`'s tree, and every change deferred behind it, to completion now, inside the
+    /// blocking call.
+    pub(super) fn finish_tree(&mut self, i: usize) {
+        let saved = std::mem::replace(&mut self.reconcile_blocking, true);
+        let root = self.tree_root(i);
+        while let Some(b) = self.busy_trees.get(&root).copied() {
+            let Some(mut t) = self.transitions.remove(&b.transition) else {
+                break;
+            };
+            self.queue.retain(|&(_, id)| id != b.transition);
+            while t.next_phase <= MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_DONE {
+                let phase = t.next_phase;
+                self.run_phase(&t, phase);
+                t.next_phase += 1;
+            }
+            self.complete(t);
+        }
+        self.reconcile_blocking = saved;
+    }
+
     pub(super) fn connected(&self, profile: usize) -> bool {
         self.network_up && self.profiles[profile].server_up
     }
@@ -77,12 +146,16 @@ impl Sim {
         let id = self.next_transition;
         // Numbers only label transitions in the trace; they wrap after 2^32 of them.
         self.next_transition = self.next_transition.wrapping_add(1);
+        let busy = Busy {
+            transition: id,
+            object: root,
+            blocking,
+        };
         for a in &affected {
-            self.objects[a.obj].busy = Some(Busy {
-                transition: id,
-                blocking,
-            });
+            self.objects[a.obj].busy = Some(busy);
         }
+        let tree = self.tree_root(root);
+        self.busy_trees.insert(tree, busy);
         self.push(EventKind::TransitionStarted {
             transition: id,
             object: Self::offline_ptr(root),
@@ -116,7 +189,7 @@ impl Sim {
         }
         let t = Transition {
             id,
-            root,
+            tree,
             affected,
             token_bound: self.next_token,
             next_phase: 1,
@@ -169,20 +242,31 @@ impl Sim {
         for a in &t.affected {
             self.objects[a.obj].busy = None;
         }
-        let root = t.root;
+        let tree = t.tree;
+        self.busy_trees.remove(&tree);
         self.spare_affected = t.affected;
-        self.reconcile(root);
+        if self.objects[tree].is_global {
+            let pi = self.objects[tree].profile;
+            if self.profiles[pi].env_deferred.take().is_some() {
+                self.note("env.applied", Clause::Gen6, format!("transition #{} is complete: the change in connectivity that arrived during it is applied now", t.id));
+            }
+        }
+        // The whole tree: a request or a parent's change may have left any object of it
+        // needing a change of its own.
+        self.reconcile(tree);
     }
 
     /// Starts whatever change an object (or a descendant) now needs: a request or an
     /// environment change that arrived while it was busy, or a parent that moved.
     pub(super) fn reconcile(&mut self, i: usize) {
-        if self.objects[i].busy.is_some() {
+        // One transition per tree at a time (SET-12): the running one reconciles the
+        // tree again when it completes.
+        if self.objects[i].busy.is_some() || self.tree_busy(i).is_some() {
             return;
         }
         let target = self.target_of(i);
         if target != self.objects[i].state {
-            self.start_transition(i, target, false, Cause::Deferred);
+            self.start_transition(i, target, self.reconcile_blocking, Cause::Deferred);
             return;
         }
         for k in 0..self.objects[i].children.len() {

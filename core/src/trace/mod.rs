@@ -382,7 +382,8 @@ pub struct ObjectCreated {
     pub profile: String,
     pub parent: Ptr,
     pub capabilities: u32,
-    pub type_guid: Guid,
+    /// `pGUID`; NULL is allowed (CRE-2).
+    pub type_guid: Option<Guid>,
     pub instance: Option<Guid>,
     pub outer: Ptr,
     pub state: u32,
