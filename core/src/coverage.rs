@@ -1,7 +1,7 @@
 //! Which clauses a trace exercises, read from its events: every diagnostic's clause,
 //! plus evidence for the clauses that succeed silently (a blocking change that notified
 //! inside its call is SET-1; three phases delivered is NTF-7…). The conformance suite
-//! unions this over its scenarios and requires all 72.
+//! unions this over its scenarios and requires every clause of the registry.
 
 use crate::clauses::{Clause, CLAUSES};
 use crate::consts::*;

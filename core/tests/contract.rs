@@ -665,7 +665,8 @@ mod set {
         sim.network_down().unwrap(); // already going offline: nothing more to do
         sim.set_state(mgr, ON, false);
         sim.run_until_idle().unwrap();
-        assert!(has(&sim, "env.deferred", Clause::Gen5));
+        assert!(has(&sim, "env.deferred", Clause::Gen6));
+        assert!(has(&sim, "env.applied", Clause::Gen6));
         assert_eq!(sim.state_of(mgr), Some(OFF));
         assert_eq!(notes(&sim), full_change(token, 7, ON, OFF));
     }
@@ -1447,13 +1448,18 @@ mod cre {
     }
 
     #[test]
-    fn cre2_type_guid_required() {
+    fn cre2_type_guid_and_instance_may_be_null() {
+        // The reference's own example creates a store's object with both NULL.
         let (mut sim, mgr, _, _) = world();
         let info = CreateInfo {
             p_guid: None,
+            p_instance: None,
             ..sim.create_info("Outlook", 3, STORE, mgr)
         };
-        invalid(&mut sim, &info, "create.guid_null", Clause::Cre2);
+        let r = sim.hr_create_offline_obj(0, Some(&info), Out::Valid);
+        assert_eq!(r.hr, HResult::S_OK);
+        assert!(r.out.is_some());
+        assert!(has(&sim, "create.guid_null", Clause::Cre2));
     }
 
     #[test]

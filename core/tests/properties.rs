@@ -672,6 +672,21 @@ struct Model {
 }
 
 impl Model {
+    fn tree_root(&self, mut p: Ptr) -> Ptr {
+        while let Some(&q) = self.parent.get(&p) {
+            p = q;
+        }
+        p
+    }
+
+    /// SET-12: a change is in progress somewhere in `p`'s object tree.
+    fn tree_busy(&self, p: Ptr) -> bool {
+        let root = self.tree_root(p);
+        self.transitions
+            .values()
+            .any(|tr| self.tree_root(tr.root) == root)
+    }
+
     fn kind(&self, p: Ptr) -> Kind {
         if self.ended {
             Kind::Invalid
@@ -894,6 +909,9 @@ impl Model {
                     (Set4Reading::Documented, _) | (Set4Reading::Literal, true) => {
                         HResult::E_PENDING
                     }
+                    // A FLAG_BLOCK request would have to block inside Notify: it cannot
+                    // without deadlock, so it is E_PENDING too (SET-1, NTF-8).
+                    (Set4Reading::Literal, false) if *ul_flags == BLOCK => HResult::E_PENDING,
                     (Set4Reading::Literal, false) => HResult::S_OK,
                 });
             }
@@ -1707,7 +1725,7 @@ impl Driver {
                 reserved,
             } => {
                 let p = self.target(obj);
-                let busy = self.sim.in_transition(p);
+                let busy = self.m.tree_busy(p);
                 let hr = self.sim.set_current_state(p, flags, mask, state, reserved);
                 let valid = set_args_valid(flags, mask, state, reserved);
                 let want = if self.m.kind(p) != Kind::Offline || !valid {
@@ -1871,6 +1889,11 @@ impl Driver {
                     assert_eq!(r, Err(SimError::Ended));
                 } else if self.m.kind(p) != Kind::Offline {
                     assert_eq!(r, Err(SimError::NotAnOfflineObject(p)));
+                } else if (1..=3).contains(&notify_type) && mask == MASK {
+                    // NTF-6: supported values would forge a state change; refused, and
+                    // nothing is delivered.
+                    assert_eq!(r, Err(SimError::ForgedNotification { notify_type }));
+                    assert_eq!(self.sim.trace().events.len(), events_before);
                 } else {
                     assert_eq!(r, Ok(()));
                     // NTF-6: delivered as given, to every registration, in order; a

@@ -30,6 +30,7 @@ pub static SCENARIOS: &[(&str, &str)] = &[
         "set4-literal",
         include_str!("../scenarios/set4-literal.scn"),
     ),
+    ("trees", include_str!("../scenarios/trees.scn")),
     ("unadvise", include_str!("../scenarios/unadvise.scn")),
 ];
 

@@ -181,11 +181,11 @@ impl Sim {
         }
         let i = self.objects.len();
         let state = match parent {
-            Some(p) if self.objects[p].state == MAPIOFFLINE_STATE_OFFLINE => {
-                MAPIOFFLINE_STATE_OFFLINE
-            }
+            Some(p) if self.offline_or_going(p) => MAPIOFFLINE_STATE_OFFLINE,
             _ => MAPIOFFLINE_STATE_ONLINE,
         };
+        let joins = parent.is_some_and(|p| self.objects[p].state == MAPIOFFLINE_STATE_ONLINE)
+            && state == MAPIOFFLINE_STATE_OFFLINE;
         self.objects.push(OfflineObj {
             profile: pi,
             parent,
@@ -217,7 +217,9 @@ impl Sim {
             state,
         })));
         self.set_refs(Target::Offline(i), 1);
-        self.join_parents_transition(i);
+        if joins {
+            self.note("create.parent_going_offline", Clause::Set12, format!("the parent {} is changing to OFFLINE: the new object starts OFFLINE, so that it never reads ONLINE under an OFFLINE parent", ci.p_parent));
+        }
         if parent.is_some() {
             self.note("create.parent", Clause::Cre7, "the new object inherits its parent's changes: it is OFFLINE whenever the parent is".into());
         }

@@ -81,7 +81,7 @@ impl Sim {
             return HResult::E_INVALIDARG;
         }
         if let Some(b) = self.tree_busy(i) {
-            if self.objects[i].busy.is_none() {
+            if b.object != i {
                 self.note("set.tree_busy", Clause::Set12, format!("transition #{} of {} is in progress in this object's tree: the tree is busy until it completes", b.transition, Self::offline_ptr(b.object)));
             }
             let block = ul_flags == MAPIOFFLINE_FLAG_BLOCK;

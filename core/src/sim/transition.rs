@@ -38,35 +38,20 @@ impl Sim {
         self.busy_trees.get(&self.tree_root(i)).copied()
     }
 
-    /// An object created while its parent is changing to OFFLINE, before the parent's
-    /// STATECHANGE, changes with it: otherwise it would read ONLINE under an OFFLINE
-    /// parent until a later change (CRE-7, SET-12).
-    pub(super) fn join_parents_transition(&mut self, child: usize) {
-        let Some(p) = self.objects[child].parent else {
-            return;
-        };
-        let Some(b) = self.objects[p].busy else {
-            return;
-        };
-        let Some(t) = self.transitions.get_mut(&b.transition) else {
-            return;
-        };
-        let goes_offline = t
-            .affected
-            .iter()
-            .any(|a| a.obj == p && a.new == MAPIOFFLINE_STATE_OFFLINE);
-        if goes_offline
-            && t.next_phase <= MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE
-            && self.objects[child].state == MAPIOFFLINE_STATE_ONLINE
-        {
-            t.affected.push(Affected {
-                obj: child,
-                old: MAPIOFFLINE_STATE_ONLINE,
-                new: MAPIOFFLINE_STATE_OFFLINE,
-            });
-            self.objects[child].busy = Some(b);
-            self.note("create.joins_transition", Clause::Set12, format!("{} is created while its parent {} is changing to OFFLINE: it changes with it in transition #{}", Self::offline_ptr(child), Self::offline_ptr(p), b.transition));
+    /// Whether `p` is OFFLINE or on its way there: an object created under it starts
+    /// OFFLINE, so that it never reads ONLINE under an OFFLINE parent (CRE-7, SET-12).
+    pub(super) fn offline_or_going(&self, p: usize) -> bool {
+        if self.objects[p].state == MAPIOFFLINE_STATE_OFFLINE {
+            return true;
         }
+        let Some(b) = self.objects[p].busy else {
+            return false;
+        };
+        self.transitions.get(&b.transition).is_some_and(|t| {
+            t.affected
+                .iter()
+                .any(|a| a.obj == p && a.new == MAPIOFFLINE_STATE_OFFLINE)
+        })
     }
 
     /// Literal SET-4 with `MAPIOFFLINE_FLAG_BLOCK` (SET-1): runs the change in progress in
