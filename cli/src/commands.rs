@@ -7,7 +7,7 @@ use anstyle::{AnsiColor, Style};
 use mapioffline::checker::{self, Finding};
 use mapioffline::lessons::{self, Lesson};
 use mapioffline::render::TextCursor;
-use mapioffline::scenario::{parse, RunError, Runner, ScenarioDiagnostic};
+use mapioffline::scenario::{parse, quote, RunError, Runner, ScenarioDiagnostic};
 use mapioffline::{Clause, Trace, CLAUSES};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -261,8 +261,11 @@ pub fn lessons() -> u8 {
 fn find_lesson(name: &str) -> Result<&'static Lesson, u8> {
     lessons::find(name).ok_or_else(|| {
         match lessons::suggest(name) {
-            Some(s) => error(format!("no lesson named `{name}`; did you mean `{s}`?")),
-            None => error(format!("no lesson named `{name}`")),
+            Some(s) => error(format!(
+                "no lesson named {}; did you mean `{s}`?",
+                quote(name)
+            )),
+            None => error(format!("no lesson named {}", quote(name))),
         }
         eprintln!("hint: `mapioffline lessons` lists them");
         BAD_INPUT

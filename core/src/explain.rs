@@ -89,8 +89,8 @@ impl fmt::Display for Unknown {
         }
         write!(
             f,
-            "no constant, HRESULT, clause, rule, GUID or structure named `{}`",
-            self.term
+            "no constant, HRESULT, clause, rule, GUID or structure named {}",
+            crate::scenario::quote(&self.term)
         )?;
         if let Some(s) = &self.suggestion {
             write!(f, "; did you mean `{s}`?")?;
