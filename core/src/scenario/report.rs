@@ -49,8 +49,11 @@ fn excerpt(source: &str, line: usize, col: usize) -> (String, usize) {
     let mut out = String::new();
     for (i, text) in source.lines().enumerate() {
         if (i + 1).abs_diff(line) <= 1 {
-            let mut chars = text.chars().skip(start);
-            if start > 0 && !text.is_empty() {
+            // A context line short enough is shown whole; a long one in the same window.
+            let len = text.chars().count();
+            let from = if len <= WINDOW { 0 } else { start.min(len - WINDOW) };
+            let mut chars = text.chars().skip(from);
+            if from > 0 {
                 out.push('…');
             }
             out.extend(chars.by_ref().take(WINDOW));
