@@ -51,7 +51,11 @@ fn excerpt(source: &str, line: usize, col: usize) -> (String, usize) {
         if (i + 1).abs_diff(line) <= 1 {
             // A context line short enough is shown whole; a long one in the same window.
             let len = text.chars().count();
-            let from = if len <= WINDOW { 0 } else { start.min(len - WINDOW) };
+            let from = if len <= WINDOW {
+                0
+            } else {
+                start.min(len - WINDOW)
+            };
             let mut chars = text.chars().skip(from);
             if from > 0 {
                 out.push('…');
