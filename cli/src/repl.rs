@@ -236,16 +236,22 @@ enum Flow {
     Quit,
 }
 
-/// Handles one line: a `:command` or a statement.
-fn handle(s: &mut Session, line: &str, colour: bool) -> Flow {
-    let trimmed = line.trim();
-    if let Some(command) = trimmed.strip_prefix(':') {
-        let (name, arg) = command
-            .split_once(char::is_whitespace)
-            .map_or((command, ""), |(n, a)| (n, a.trim()));
-        return command_line(s, name, arg, colour);
+/// Handles what one prompt returned: a line, or several when a bracketed paste brought
+/// them; each is a `:command` or a statement, run in order as if typed one by one.
+fn handle(s: &mut Session, input: &str, colour: bool) -> Flow {
+    for line in input.lines() {
+        let trimmed = line.trim();
+        if let Some(command) = trimmed.strip_prefix(':') {
+            let (name, arg) = command
+                .split_once(char::is_whitespace)
+                .map_or((command, ""), |(n, a)| (n, a.trim()));
+            if command_line(s, name, arg, colour) == Flow::Quit {
+                return Flow::Quit;
+            }
+        } else {
+            statement(s, line, colour);
+        }
     }
-    statement(s, line, colour);
     Flow::Go
 }
 
@@ -254,6 +260,11 @@ fn command_line(s: &mut Session, name: &str, arg: &str, colour: bool) -> Flow {
     let r: io::Result<()> = match name {
         "help" | "h" | "?" => writeln!(out, "{HELP}"),
         "quit" | "q" | "exit" => return Flow::Quit,
+        // Asking must not start the world: `config` lines may still follow.
+        "trace" | "state" | "check" if !s.runner.started() => writeln!(
+            out,
+            "nothing has run yet: the world starts with the first statement other than `config`"
+        ),
         "trace" => output::write_text_trace(&mut out, s.runner.sim().trace(), colour),
         "state" => {
             let mut text = s.runner.sim().snapshot().to_text();
@@ -414,6 +425,29 @@ mod tests {
         // The replacement starts where the word does.
         let (start, _) = complete("x->Re", 5, &[]);
         assert_eq!(start, 3);
+    }
+
+    #[test]
+    fn a_paste_of_several_lines_runs_each_line_on_its_own() {
+        let mut s = Session::new();
+        let paste = "profile \"P\"\nmgr->Bogus()\nsink s\n:reset\nsink t\nsink u";
+        assert!(handle(&mut s, paste, false) == Flow::Go);
+        // The bad line is left out, and every line after it ran, `:reset` included.
+        assert_eq!(s.lines, [HEADER, "sink t", "sink u"]);
+        assert!(handle(&mut s, "sink v\n:quit\nsink w", false) == Flow::Quit);
+        assert_eq!(s.lines.last().map(String::as_str), Some("sink v"));
+    }
+
+    #[test]
+    fn asking_about_the_world_does_not_start_it() {
+        let mut s = Session::new();
+        handle(&mut s, "config phase_spacing 3", false);
+        for c in [":state", ":trace", ":check"] {
+            handle(&mut s, c, false);
+            assert!(!s.runner.started(), "{c} started the world");
+        }
+        handle(&mut s, "config arch x86", false);
+        assert_eq!(s.lines.len(), 3, "both config lines ran: {:?}", s.lines);
     }
 
     #[test]

@@ -137,3 +137,16 @@ fn reset_starts_an_empty_world_and_save_writes_only_what_follows() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn commands_before_the_first_statement_leave_config_open() {
+    let (stdout, stderr) = repl(
+        "config phase_spacing 2\n:state\n:trace\n:check\nconfig arch x86\nprofile \"P\"\n:state\n",
+    );
+    assert!(!stderr.contains("after the world has started"), "{stderr}");
+    assert!(
+        answer_to(&stdout, ":check").starts_with("nothing has run yet"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("profile \"P\": server up"), "{stdout}");
+}
