@@ -7,7 +7,8 @@ use anstyle::{AnsiColor, Style};
 use mapioffline::checker::{self, Finding};
 use mapioffline::lessons::{self, Lesson};
 use mapioffline::render::TextCursor;
-use mapioffline::scenario::{parse, quote, RunError, Runner, ScenarioDiagnostic};
+use mapioffline::scenario::{parse, quote, shorten, RunError, Runner, ScenarioDiagnostic};
+use mapioffline::trace::SCHEMA_VERSION;
 use mapioffline::{Clause, Trace, CLAUSES};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -45,6 +46,16 @@ pub fn check(path: &str, json: bool) -> u8 {
             return BAD_INPUT;
         }
     };
+    let stops = match preflight(name, &text) {
+        Ok(stops) => stops,
+        Err(message) => {
+            error(message);
+            eprintln!(
+                "hint: write one with `mapioffline run SCENARIO --format json > trace.json` (schema: core/TRACE-SCHEMA.md)"
+            );
+            return BAD_INPUT;
+        }
+    };
     let traces: Vec<(String, Trace)> = match serde_json::from_str::<TraceFile>(&text) {
         Ok(TraceFile::One(t)) => vec![(name.to_string(), t)],
         Ok(TraceFile::Many(v)) => v.into_iter().map(|n| (n.file, n.trace)).collect(),
@@ -71,6 +82,13 @@ pub fn check(path: &str, json: bool) -> u8 {
             return BAD_INPUT;
         }
     };
+    for (file, at, message) in &stops {
+        output::report(
+            "note:",
+            AnsiColor::Cyan.on_default(),
+            format!("{file}: the run stopped at {at}: {message}; the trace ends there"),
+        );
+    }
     let stdout = io::stdout();
     let mut w = BufWriter::new(stdout.lock());
     let colour = colour_stdout();
@@ -110,6 +128,48 @@ pub fn check(path: &str, json: bool) -> u8 {
         w.flush()
     })();
     output::finish_stdout(r, if any { FAILED } else { OK })
+}
+
+/// What typed parsing would let pass: a file with no trace in it, or a trace of a schema
+/// version this build does not know (the number changes on incompatible changes). On
+/// success, the runs that stopped early: (file, where, message) from their `error` field.
+fn preflight(name: &str, text: &str) -> Result<Vec<(String, String, String)>, String> {
+    use serde_json::Value;
+    // Malformed JSON is reported, with its position, by the typed parse after this.
+    let Ok(v) = serde_json::from_str::<Value>(text) else {
+        return Ok(Vec::new());
+    };
+    let traces: Vec<(String, &Value)> = match &v {
+        Value::Array(items) if items.is_empty() => {
+            return Err(format!("{name}: no trace in it (an empty array)"));
+        }
+        Value::Array(items) => items
+            .iter()
+            .map(|i| {
+                let file = i.get("file").and_then(Value::as_str).unwrap_or(name);
+                (file.to_string(), i.get("trace").unwrap_or(i))
+            })
+            .collect(),
+        other => vec![(name.to_string(), other)],
+    };
+    let mut stops = Vec::new();
+    for (file, t) in traces {
+        if let Some(schema) = t.get("schema") {
+            if schema.as_u64() != Some(u64::from(SCHEMA_VERSION)) {
+                return Err(format!(
+                    "{file}: trace schema {} is not one this mapioffline reads (schema {SCHEMA_VERSION})",
+                    shorten(&schema.to_string())
+                ));
+            }
+        }
+        if let Some(e) = t.get("error") {
+            let at = e.get("file").and_then(Value::as_str).unwrap_or("");
+            let line = e.get("line").and_then(Value::as_u64).unwrap_or(0);
+            let message = e.get("message").and_then(Value::as_str).unwrap_or("");
+            stops.push((file, format!("{}:{line}", shorten(at)), shorten(message)));
+        }
+    }
+    Ok(stops)
 }
 
 // ------------------------------------------------------------------------- explain
