@@ -193,7 +193,7 @@ pub fn explain(term: &str, json: bool) -> u8 {
         }
         Err(unknown) => {
             error(unknown);
-            eprintln!("hint: try a constant (MAPIOFFLINE_FLAG_BLOCK), a value (0x2000), an HRESULT (E_PENDING), a clause (SET-4), a rule (R3), a GUID (GUID_GlobalState) or a structure (MAPIOFFLINE_ADVISEINFO); `mapioffline spec` lists the clauses");
+            eprintln!("hint: try a constant (MAPIOFFLINE_FLAG_BLOCK), a value (0x2000), an HRESULT (E_PENDING), a clause (SET-4), a rule (R3), a GUID (GUID_GlobalState), a structure (MAPIOFFLINE_ADVISEINFO), a function (HrOpenOfflineObj), an interface (IMAPIOfflineMgr) or a method (SetCurrentState); `mapioffline spec` lists the clauses");
             BAD_INPUT
         }
     }

@@ -104,7 +104,8 @@ several files); `-` reads standard input. Exit status: 0 no findings, 1 findings
         #[arg(long)]
         json: bool,
     },
-    /// Explain a constant, a value, an HRESULT, a clause ID, a rule, a GUID or a structure.
+    /// Explain a constant, a value, an HRESULT, a clause ID, a rule, a GUID, a structure, a
+    /// function, an interface or a method.
     #[command(after_help = "\
 Examples:
   mapioffline explain MAPIOFFLINE_STATE_ALL
@@ -112,7 +113,9 @@ Examples:
   mapioffline explain E_PENDING
   mapioffline explain SET-4
   mapioffline explain R3
-  mapioffline explain MAPIOFFLINE_ADVISEINFO")]
+  mapioffline explain MAPIOFFLINE_ADVISEINFO
+  mapioffline explain SetCurrentState          signature, vtable slot, results, clauses
+  mapioffline explain IMAPIOfflineMgr")]
     Explain {
         /// What to explain.
         term: String,

@@ -1,6 +1,6 @@
-//! `explain TERM`: what a constant, value, HRESULT, clause, rule, GUID or structure of the
-//! Offline State API means, with the clause IDs of the contract digest
-//! (`shared/spec/offline-state-api.md`) that say so.
+//! `explain TERM`: what a constant, value, HRESULT, clause, rule, GUID, structure,
+//! function, interface or method of the Offline State API means, with the clause IDs of
+//! the contract (`docs/contract.md`) that say so.
 //!
 //! Front-ends only print what [`explain`] returns: [`Explanation::to_text`] on a terminal,
 //! the serialised [`Explanation`] anywhere else.
@@ -16,6 +16,8 @@
 //! let unknown = explain("SET-44").unwrap_err();
 //! assert_eq!(unknown.suggestion.as_deref(), Some("SET-4"));
 //! ```
+
+mod api;
 
 use crate::clauses::{Clause, ClauseKind, Rule, Set4Reading, CLAUSES, RULES};
 use crate::consts::{
@@ -62,6 +64,12 @@ pub enum TermKind {
     Guid,
     /// A structure of the API (`MAPIOFFLINE_ADVISEINFO`).
     Struct,
+    /// A function of the API (`HrOpenOfflineObj`).
+    Function,
+    /// An interface of the API (`IMAPIOfflineMgr`).
+    Interface,
+    /// A method of one of its interfaces (`SetCurrentState`, `IMAPIOfflineNotify::Notify`).
+    Method,
 }
 
 /// A block of an explanation: an optional heading and its lines.
@@ -84,12 +92,12 @@ impl fmt::Display for Unknown {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.term.is_empty() {
             return f.write_str(
-                "nothing to explain: give a constant, value, HRESULT, clause, rule, GUID or structure",
+                "nothing to explain: give a constant, value, HRESULT, clause, rule, GUID, structure, function, interface or method",
             );
         }
         write!(
             f,
-            "no constant, HRESULT, clause, rule, GUID or structure named {}",
+            "no constant, HRESULT, clause, rule, GUID, structure, function, interface or method named {}",
             crate::scenario::quote(&self.term)
         )?;
         if let Some(s) = &self.suggestion {
@@ -157,6 +165,9 @@ pub fn explain(term: &str) -> Result<Explanation, Unknown> {
     if let Some(s) = STRUCTS.iter().find(|s| s.name.eq_ignore_ascii_case(t)) {
         return Ok(explain_struct(s));
     }
+    if let Some(d) = api::find(t) {
+        return Ok(api::explain_api(d));
+    }
     if let Some(e) = by_suffix(t) {
         return Ok(e);
     }
@@ -173,7 +184,8 @@ pub fn explain(term: &str) -> Result<Explanation, Unknown> {
 }
 
 /// Every name [`explain`] accepts besides numbers and GUIDs in registry format: constants,
-/// HRESULTs, clause IDs, rules, GUID names and structures. What suggestions are drawn from.
+/// HRESULTs, clause IDs, rules, GUID names, structures, functions, interfaces and methods.
+/// What suggestions are drawn from.
 pub fn names() -> Vec<&'static str> {
     CONSTANTS
         .iter()
@@ -183,6 +195,7 @@ pub fn names() -> Vec<&'static str> {
         .chain(RULE_NAMES)
         .chain(KNOWN_GUIDS.iter().map(|g| g.name))
         .chain(STRUCTS.iter().map(|s| s.name))
+        .chain(api::names())
         .collect()
 }
 
@@ -1450,7 +1463,7 @@ mod tests {
         }
         assert_eq!(
             explain("").unwrap_err().to_string(),
-            "nothing to explain: give a constant, value, HRESULT, clause, rule, GUID or structure"
+            "nothing to explain: give a constant, value, HRESULT, clause, rule, GUID, structure, function, interface or method"
         );
         assert!(explain("0x").is_err());
         assert_eq!(explain("0x").unwrap_err().suggestion, None);
@@ -1463,7 +1476,7 @@ mod tests {
         assert_eq!(e.suggestion.as_deref(), Some("SET-4"));
         assert_eq!(
             e.to_string(),
-            "no constant, HRESULT, clause, rule, GUID or structure named `SET-44`; did you mean `SET-4`?"
+            "no constant, HRESULT, clause, rule, GUID, structure, function, interface or method named `SET-44`; did you mean `SET-4`?"
         );
         assert_eq!(
             explain("E_PENDNG").unwrap_err().suggestion.as_deref(),
@@ -1494,7 +1507,7 @@ mod tests {
         assert_eq!(e.suggestion, None);
         assert_eq!(
             e.to_string(),
-            "no constant, HRESULT, clause, rule, GUID or structure named `completely unrelated words`"
+            "no constant, HRESULT, clause, rule, GUID, structure, function, interface or method named `completely unrelated words`"
         );
     }
 
