@@ -18,6 +18,9 @@
 //! ```
 
 mod api;
+mod contract;
+
+pub use contract::contract_markdown;
 
 use crate::clauses::{Clause, ClauseKind, Rule, Set4Reading, CLAUSES, RULES};
 use crate::consts::{
