@@ -91,14 +91,13 @@ pub fn check(path: &str, json: bool) -> u8 {
     }
     let stdout = io::stdout();
     let mut w = BufWriter::new(stdout.lock());
-    let colour = colour_stdout();
-    let mut any = false;
     let mut results = Vec::new();
     for (file, trace) in &traces {
-        let findings = checker::check(trace);
-        any |= !findings.is_empty();
-        results.push((file.clone(), findings));
+        results.push((file.clone(), checker::check(trace)));
     }
+    let total: usize = results.iter().map(|(_, f)| f.len()).sum();
+    // Findings go to stderr as `run --check` prints them; stdout answers which traces are
+    // clean (or, with --json, holds every finding as data).
     let r = (|| -> io::Result<()> {
         if json {
             let out: Vec<FileFindings> = results
@@ -113,20 +112,16 @@ pub fn check(path: &str, json: bool) -> u8 {
                     writeln!(w, "{file}: no findings (rules R1–R7 hold)")?;
                 }
                 for f in findings {
-                    let head = format!("{file}: {} ({})", f.rule, f.clause);
-                    let style = AnsiColor::Yellow.on_default().bold();
-                    styled_line(&mut w, &head, style, colour)?;
-                    writeln!(w, "  at event #{}, t={}: {}", f.event, f.tick, f.message)?;
-                    writeln!(w, "  fix: {}", f.fix)?;
+                    output::finding(file, f);
                 }
             }
-            let total: usize = results.iter().map(|(_, f)| f.len()).sum();
             if total > 0 {
-                writeln!(w, "{total} finding{}", if total == 1 { "" } else { "s" })?;
+                eprintln!("{total} finding{}", if total == 1 { "" } else { "s" });
             }
         }
         w.flush()
     })();
+    let any = total > 0;
     output::finish_stdout(r, if any { FAILED } else { OK })
 }
 
@@ -422,13 +417,16 @@ fn play(w: &mut impl Write, source: &str, name: &str, step: bool, colour: bool) 
             return Ok(BAD_INPUT);
         }
         output::write_new_events(w, &mut cursor, runner.sim().trace(), colour)?;
-        for f in &runner.failures()[failures_before..] {
-            styled_line(
-                w,
-                &format!("  expectation failed: {}", f.message),
-                AnsiColor::Red.on_default().bold(),
-                colour,
-            )?;
+        if runner.failures().len() > failures_before {
+            // Failures go to stderr, as everywhere; flush first to keep them in place.
+            w.flush()?;
+            for f in &runner.failures()[failures_before..] {
+                output::report(
+                    "failed:",
+                    AnsiColor::Red.on_default().bold(),
+                    format!("{name}:{}: {}", f.line, f.message),
+                );
+            }
         }
     }
     let outcome = runner.finish();

@@ -239,11 +239,7 @@ pub fn run(o: &Options) -> u8 {
                 );
             }
             for f in &findings {
-                report(
-                    "finding:",
-                    AnsiColor::Yellow.on_default().bold(),
-                    format!("{name}: {f}"),
-                );
+                output::finding(name, f);
             }
         });
         if outcome.failures.is_empty() && findings.is_empty() {

@@ -56,7 +56,7 @@ fn deep_nesting_in_the_repl_is_reported_and_the_session_goes_on() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("repl:4:302") && stderr.contains("nested at most 32 deep"),
+        stderr.contains("repl:3:302") && stderr.contains("nested at most 32 deep"),
         "{stderr}"
     );
     assert!(stderr.len() < 4_000, "{} bytes on stderr", stderr.len());

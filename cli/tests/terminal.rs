@@ -114,8 +114,8 @@ fn a_bracketed_paste_runs_line_by_line_and_points_at_the_bad_line() {
     t.tmux(&["send-keys", "Enter"]);
     t.tmux(&["send-keys", ":state", "Enter"]);
     let screen = t.wait_for("names: m = 0x00A00000", 1);
-    // The header is line 1, so the third pasted line is line 4 of the session.
-    assert!(screen.contains("[repl:4:4]"), "{screen}");
+    // The third pasted line is line 3 of the session.
+    assert!(screen.contains("[repl:3:4]"), "{screen}");
     assert!(
         screen.contains("names: m = 0x00A00000, s = 0x00C00000"),
         "{screen}"
