@@ -352,7 +352,7 @@ pub fn lesson(name: &str, step: bool) -> u8 {
         if step {
             writeln!(
                 w,
-                "\nPress Enter to run each statement (end of input runs the rest)."
+                "\nPress Enter to run each statement, q and Enter to stop (end of input runs the rest)."
             )?;
         }
         writeln!(w)?;
@@ -407,6 +407,17 @@ fn play(w: &mut impl Write, source: &str, name: &str, step: bool, colour: bool) 
             // A terminal echoes the Enter; piped input does not.
             if n == 0 || !io::stdin().is_terminal() {
                 writeln!(w)?;
+            }
+            if answer.trim().eq_ignore_ascii_case("q") {
+                let left = script.stmts.iter().filter(|s| s.line >= stmt.line).count();
+                writeln!(
+                    w,
+                    "\nStopped before line {}; {left} statement{} not run.",
+                    stmt.line,
+                    if left == 1 { "" } else { "s" }
+                )?;
+                w.flush()?;
+                return Ok(OK);
             }
         }
         let failures_before = runner.failures().len();

@@ -113,6 +113,10 @@ struct FileTrace<'a> {
 }
 
 pub fn run(o: &Options) -> u8 {
+    if o.files.iter().filter(|f| *f == "-").count() > 1 {
+        error("`-` is given more than once: standard input can be read only once");
+        return BAD_INPUT;
+    }
     let stdout = io::stdout();
     let mut w = BufWriter::new(stdout.lock());
     let colour = colour_stdout() && o.format == TraceFormat::Text;
