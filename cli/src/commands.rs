@@ -7,7 +7,8 @@ use anstyle::{AnsiColor, Style};
 use mapioffline::checker::{self, Finding};
 use mapioffline::lessons::{self, Lesson};
 use mapioffline::render::TextCursor;
-use mapioffline::scenario::{parse, RunError, Runner, ScenarioDiagnostic};
+use mapioffline::scenario::{parse, quote, shorten, RunError, Runner, ScenarioDiagnostic};
+use mapioffline::trace::SCHEMA_VERSION;
 use mapioffline::{Clause, Trace, CLAUSES};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -45,6 +46,16 @@ pub fn check(path: &str, json: bool) -> u8 {
             return BAD_INPUT;
         }
     };
+    let stops = match preflight(name, &text) {
+        Ok(stops) => stops,
+        Err(message) => {
+            error(message);
+            eprintln!(
+                "hint: write one with `mapioffline run SCENARIO --format json > trace.json` (schema: core/TRACE-SCHEMA.md)"
+            );
+            return BAD_INPUT;
+        }
+    };
     let traces: Vec<(String, Trace)> = match serde_json::from_str::<TraceFile>(&text) {
         Ok(TraceFile::One(t)) => vec![(name.to_string(), t)],
         Ok(TraceFile::Many(v)) => v.into_iter().map(|n| (n.file, n.trace)).collect(),
@@ -71,16 +82,22 @@ pub fn check(path: &str, json: bool) -> u8 {
             return BAD_INPUT;
         }
     };
+    for (file, at, message) in &stops {
+        output::report(
+            "note:",
+            AnsiColor::Cyan.on_default(),
+            format!("{file}: the run stopped at {at}: {message}; the trace ends there"),
+        );
+    }
     let stdout = io::stdout();
     let mut w = BufWriter::new(stdout.lock());
-    let colour = colour_stdout();
-    let mut any = false;
     let mut results = Vec::new();
     for (file, trace) in &traces {
-        let findings = checker::check(trace);
-        any |= !findings.is_empty();
-        results.push((file.clone(), findings));
+        results.push((file.clone(), checker::check(trace)));
     }
+    let total: usize = results.iter().map(|(_, f)| f.len()).sum();
+    // Findings go to stderr as `run --check` prints them; stdout answers which traces are
+    // clean (or, with --json, holds every finding as data).
     let r = (|| -> io::Result<()> {
         if json {
             let out: Vec<FileFindings> = results
@@ -95,21 +112,59 @@ pub fn check(path: &str, json: bool) -> u8 {
                     writeln!(w, "{file}: no findings (rules R1–R7 hold)")?;
                 }
                 for f in findings {
-                    let head = format!("{file}: {} ({})", f.rule, f.clause);
-                    let style = AnsiColor::Yellow.on_default().bold();
-                    styled_line(&mut w, &head, style, colour)?;
-                    writeln!(w, "  at event #{}, t={}: {}", f.event, f.tick, f.message)?;
-                    writeln!(w, "  fix: {}", f.fix)?;
+                    output::finding(file, f);
                 }
             }
-            let total: usize = results.iter().map(|(_, f)| f.len()).sum();
             if total > 0 {
-                writeln!(w, "{total} finding{}", if total == 1 { "" } else { "s" })?;
+                eprintln!("{total} finding{}", if total == 1 { "" } else { "s" });
             }
         }
         w.flush()
     })();
+    let any = total > 0;
     output::finish_stdout(r, if any { FAILED } else { OK })
+}
+
+/// What typed parsing would let pass: a file with no trace in it, or a trace of a schema
+/// version this build does not know (the number changes on incompatible changes). On
+/// success, the runs that stopped early: (file, where, message) from their `error` field.
+fn preflight(name: &str, text: &str) -> Result<Vec<(String, String, String)>, String> {
+    use serde_json::Value;
+    // Malformed JSON is reported, with its position, by the typed parse after this.
+    let Ok(v) = serde_json::from_str::<Value>(text) else {
+        return Ok(Vec::new());
+    };
+    let traces: Vec<(String, &Value)> = match &v {
+        Value::Array(items) if items.is_empty() => {
+            return Err(format!("{name}: no trace in it (an empty array)"));
+        }
+        Value::Array(items) => items
+            .iter()
+            .map(|i| {
+                let file = i.get("file").and_then(Value::as_str).unwrap_or(name);
+                (file.to_string(), i.get("trace").unwrap_or(i))
+            })
+            .collect(),
+        other => vec![(name.to_string(), other)],
+    };
+    let mut stops = Vec::new();
+    for (file, t) in traces {
+        if let Some(schema) = t.get("schema") {
+            if schema.as_u64() != Some(u64::from(SCHEMA_VERSION)) {
+                return Err(format!(
+                    "{file}: trace schema {} is not one this mapioffline reads (schema {SCHEMA_VERSION})",
+                    shorten(&schema.to_string())
+                ));
+            }
+        }
+        if let Some(e) = t.get("error") {
+            let at = e.get("file").and_then(Value::as_str).unwrap_or("");
+            let line = e.get("line").and_then(Value::as_u64).unwrap_or(0);
+            let message = e.get("message").and_then(Value::as_str).unwrap_or("");
+            stops.push((file, format!("{}:{line}", shorten(at)), shorten(message)));
+        }
+    }
+    Ok(stops)
 }
 
 // ------------------------------------------------------------------------- explain
@@ -133,7 +188,7 @@ pub fn explain(term: &str, json: bool) -> u8 {
         }
         Err(unknown) => {
             error(unknown);
-            eprintln!("hint: try a constant (MAPIOFFLINE_FLAG_BLOCK), a value (0x2000), an HRESULT (E_PENDING), a clause (SET-4), a rule (R3), a GUID (GUID_GlobalState) or a structure (MAPIOFFLINE_ADVISEINFO); `mapioffline spec` lists the clauses");
+            eprintln!("hint: try a constant (MAPIOFFLINE_FLAG_BLOCK), a value (0x2000), an HRESULT (E_PENDING), a clause (SET-4), a rule (R3), a GUID (GUID_GlobalState), a structure (MAPIOFFLINE_ADVISEINFO), a function (HrOpenOfflineObj), an interface (IMAPIOfflineMgr) or a method (SetCurrentState); `mapioffline spec` lists the clauses");
             BAD_INPUT
         }
     }
@@ -261,8 +316,11 @@ pub fn lessons() -> u8 {
 fn find_lesson(name: &str) -> Result<&'static Lesson, u8> {
     lessons::find(name).ok_or_else(|| {
         match lessons::suggest(name) {
-            Some(s) => error(format!("no lesson named `{name}`; did you mean `{s}`?")),
-            None => error(format!("no lesson named `{name}`")),
+            Some(s) => error(format!(
+                "no lesson named {}; did you mean `{s}`?",
+                quote(name)
+            )),
+            None => error(format!("no lesson named {}", quote(name))),
         }
         eprintln!("hint: `mapioffline lessons` lists them");
         BAD_INPUT
@@ -294,7 +352,7 @@ pub fn lesson(name: &str, step: bool) -> u8 {
         if step {
             writeln!(
                 w,
-                "\nPress Enter to run each statement (end of input runs the rest)."
+                "\nPress Enter to run each statement, q and Enter to stop (end of input runs the rest)."
             )?;
         }
         writeln!(w)?;
@@ -350,6 +408,17 @@ fn play(w: &mut impl Write, source: &str, name: &str, step: bool, colour: bool) 
             if n == 0 || !io::stdin().is_terminal() {
                 writeln!(w)?;
             }
+            if answer.trim().eq_ignore_ascii_case("q") {
+                let left = script.stmts.iter().filter(|s| s.line >= stmt.line).count();
+                writeln!(
+                    w,
+                    "\nStopped before line {}; {left} statement{} not run.",
+                    stmt.line,
+                    if left == 1 { "" } else { "s" }
+                )?;
+                w.flush()?;
+                return Ok(OK);
+            }
         }
         let failures_before = runner.failures().len();
         if let Err(e) = runner.exec(stmt) {
@@ -359,13 +428,16 @@ fn play(w: &mut impl Write, source: &str, name: &str, step: bool, colour: bool) 
             return Ok(BAD_INPUT);
         }
         output::write_new_events(w, &mut cursor, runner.sim().trace(), colour)?;
-        for f in &runner.failures()[failures_before..] {
-            styled_line(
-                w,
-                &format!("  expectation failed: {}", f.message),
-                AnsiColor::Red.on_default().bold(),
-                colour,
-            )?;
+        if runner.failures().len() > failures_before {
+            // Failures go to stderr, as everywhere; flush first to keep them in place.
+            w.flush()?;
+            for f in &runner.failures()[failures_before..] {
+                output::report(
+                    "failed:",
+                    AnsiColor::Red.on_default().bold(),
+                    format!("{name}:{}: {}", f.line, f.message),
+                );
+            }
         }
     }
     let outcome = runner.finish();

@@ -63,7 +63,7 @@ The trace goes to stdout; failed expectations, checker findings and errors go to
 stderr. Exit status: 0 all expectations hold, 1 an expectation failed or (with --check)
 a finding was reported, 2 a file could not be read or parsed.")]
     Run {
-        /// Scenario files; `-` reads standard input.
+        /// Scenario files; `-` reads standard input (once).
         #[arg(required = true, value_name = "FILE")]
         files: Vec<String>,
         /// How to print each trace.
@@ -82,10 +82,19 @@ a finding was reported, 2 a file could not be read or parsed.")]
     /// An interactive session on one world, in the scenario language.
     #[command(after_help = "\
 Type statements of the scenario language, one per line; each prints the events it caused.
-Commands: :help, :trace, :state, :save FILE, :reset, :quit. Tab completes statements,
-methods, constants and the names you have bound. History is kept in
-$XDG_STATE_HOME/mapioffline/history (or ~/.local/state/...); MAPIOFFLINE_HISTORY
-overrides the path.")]
+Commands:
+  :help (:h, :?)    the language and these commands
+  :trace            the whole trace so far
+  :state            the world now: objects, states, references, registrations, names
+  :save FILE        write the session as a scenario file (:save! FILE replaces one)
+  :reset            start again with an empty world
+  :check            the client-contract checker (R1–R7) on the trace so far
+  :explain TERM     a constant, value, HRESULT, clause, rule, GUID, structure or API name
+  :quit (:q, :exit) leave (Ctrl-D does too)
+Tab completes statements, methods, constants and the names you have bound. History is
+kept in $XDG_STATE_HOME/mapioffline/history (or ~/.local/state/...); MAPIOFFLINE_HISTORY
+overrides the path. With standard input from a file or pipe each line is echoed after the
+prompt. Exit status: the worst of the session's lines, as for `run` (0, 1, or 2).")]
     Repl,
     /// Run the client-contract checker (R1–R7) on a JSON trace.
     #[command(after_help = "\
@@ -100,11 +109,12 @@ several files); `-` reads standard input. Exit status: 0 no findings, 1 findings
         /// The JSON trace; `-` reads standard input.
         #[arg(value_name = "TRACE.json")]
         trace: String,
-        /// Print findings as JSON.
+        /// Print the findings as JSON on stdout (a list of {file, findings}).
         #[arg(long)]
         json: bool,
     },
-    /// Explain a constant, a value, an HRESULT, a clause ID, a rule, a GUID or a structure.
+    /// Explain a constant, a value, an HRESULT, a clause ID, a rule, a GUID, a structure, a
+    /// function, an interface or a method.
     #[command(after_help = "\
 Examples:
   mapioffline explain MAPIOFFLINE_STATE_ALL
@@ -112,16 +122,20 @@ Examples:
   mapioffline explain E_PENDING
   mapioffline explain SET-4
   mapioffline explain R3
-  mapioffline explain MAPIOFFLINE_ADVISEINFO")]
+  mapioffline explain MAPIOFFLINE_ADVISEINFO
+  mapioffline explain SetCurrentState          signature, vtable slot, results, clauses
+  mapioffline explain IMAPIOfflineMgr")]
     Explain {
         /// What to explain.
         term: String,
-        /// Print the explanation as JSON.
+        /// Print the explanation as JSON: {term, kind, title, body: [{heading, lines}]}.
         #[arg(long)]
         json: bool,
     },
     /// The contract's clause registry with the scenarios and lessons that cover each clause.
     Spec {
+        /// How to print the clauses: text for a terminal, JSON as data, Markdown for a
+        /// document.
         #[arg(long, short, value_enum, default_value_t = SpecFormat::Text)]
         format: SpecFormat,
     },
@@ -131,11 +145,14 @@ Examples:
     #[command(after_help = "\
 Examples:
   mapioffline lesson sample-add-in
-  mapioffline lesson reentrant-unadvise --step     (press Enter before each statement)")]
+  mapioffline lesson unadvise-inside-notify --step  (press Enter before each statement)
+
+With --step, Enter runs the next statement, `q` and Enter stops the lesson, and the end
+of input runs the rest.")]
     Lesson {
         /// The lesson's name (see `mapioffline lessons`).
         name: String,
-        /// Pause before each statement until Enter is pressed.
+        /// Pause before each statement until Enter is pressed (`q` stops).
         #[arg(long)]
         step: bool,
     },

@@ -92,6 +92,19 @@ pub fn report(label: &str, style: Style, message: impl std::fmt::Display) {
     }
 }
 
+/// A checker finding on stderr, the same for `run --check`, `check` and the REPL's
+/// `:check`: `finding: FILE: RULE (CLAUSE) at event #N, t=T: what`, then `  fix: how`.
+pub fn finding(file: &str, f: &mapioffline::checker::Finding) {
+    report(
+        "finding:",
+        AnsiColor::Yellow.on_default().bold(),
+        format!(
+            "{file}: {} ({}) at event #{}, t={}: {}\n  fix: {}",
+            f.rule, f.clause, f.event, f.tick, f.message, f.fix
+        ),
+    );
+}
+
 /// A miette diagnostic drawn for stderr: with source snippet and underline, in colour only
 /// on a terminal.
 pub fn draw_diagnostic(d: &dyn miette::Diagnostic) -> String {

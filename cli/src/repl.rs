@@ -4,8 +4,8 @@
 //! with standard input from a pipe or file it reads plain lines and echoes each one after
 //! the prompt, so a piped session prints as a readable transcript.
 
-use crate::output::{self, colour_stdout, draw_diagnostic};
-use crate::status::{BAD_INPUT, OK};
+use crate::output::{self, colour_stdout};
+use crate::status::{BAD_INPUT, FAILED, OK};
 use anstyle::AnsiColor;
 use mapioffline::render::TextCursor;
 use mapioffline::scenario::{parse, words, RunError, Runner, ScenarioDiagnostic, Value};
@@ -22,7 +22,8 @@ use std::path::PathBuf;
 use std::rc::Rc;
 
 const PROMPT: &str = "mapioffline> ";
-const HEADER: &str = "# mapioffline REPL session (replay with `mapioffline run FILE`)";
+/// The last line of a saved session.
+const HEADER: &str = "# a mapioffline REPL session: `mapioffline run FILE` replays it";
 const COMMANDS: [&str; 9] = [
     ":help", ":trace", ":state", ":save", ":reset", ":check", ":explain", ":quit", ":exit",
 ];
@@ -54,15 +55,23 @@ struct Session {
     /// numbers in messages are positions in this file.
     lines: Vec<String>,
     cursor: TextCursor,
+    /// The exit status the session has earned, by the rule every command follows: 1 once
+    /// an expectation failed or `:check` found something, 2 once a line could not run.
+    status: u8,
 }
 
 impl Session {
     fn new() -> Session {
         Session {
             runner: Runner::default(),
-            lines: vec![HEADER.to_string()],
+            lines: Vec::new(),
             cursor: TextCursor::default(),
+            status: OK,
         }
+    }
+
+    fn worse(&mut self, status: u8) {
+        self.status = self.status.max(status);
     }
 
     fn bound_names(&self) -> Vec<String> {
@@ -227,7 +236,7 @@ pub fn repl() -> u8 {
             }
         }
     }
-    OK
+    session.status
 }
 
 #[derive(PartialEq, Eq)]
@@ -236,16 +245,22 @@ enum Flow {
     Quit,
 }
 
-/// Handles one line: a `:command` or a statement.
-fn handle(s: &mut Session, line: &str, colour: bool) -> Flow {
-    let trimmed = line.trim();
-    if let Some(command) = trimmed.strip_prefix(':') {
-        let (name, arg) = command
-            .split_once(char::is_whitespace)
-            .map_or((command, ""), |(n, a)| (n, a.trim()));
-        return command_line(s, name, arg, colour);
+/// Handles what one prompt returned: a line, or several when a bracketed paste brought
+/// them; each is a `:command` or a statement, run in order as if typed one by one.
+fn handle(s: &mut Session, input: &str, colour: bool) -> Flow {
+    for line in input.lines() {
+        let trimmed = line.trim();
+        if let Some(command) = trimmed.strip_prefix(':') {
+            let (name, arg) = command
+                .split_once(char::is_whitespace)
+                .map_or((command, ""), |(n, a)| (n, a.trim()));
+            if command_line(s, name, arg, colour) == Flow::Quit {
+                return Flow::Quit;
+            }
+        } else {
+            statement(s, line, colour);
+        }
     }
-    statement(s, line, colour);
     Flow::Go
 }
 
@@ -254,6 +269,11 @@ fn command_line(s: &mut Session, name: &str, arg: &str, colour: bool) -> Flow {
     let r: io::Result<()> = match name {
         "help" | "h" | "?" => writeln!(out, "{HELP}"),
         "quit" | "q" | "exit" => return Flow::Quit,
+        // Asking must not start the world: `config` lines may still follow.
+        "trace" | "state" | "check" if !s.runner.started() => writeln!(
+            out,
+            "nothing has run yet: the world starts with the first statement other than `config`"
+        ),
         "trace" => output::write_text_trace(&mut out, s.runner.sim().trace(), colour),
         "state" => {
             let mut text = s.runner.sim().snapshot().to_text();
@@ -270,27 +290,46 @@ fn command_line(s: &mut Session, name: &str, arg: &str, colour: bool) -> Flow {
             }
             out.write_all(text.as_bytes())
         }
-        "save" => {
+        "save" | "save!" => {
             if arg.is_empty() {
+                s.worse(BAD_INPUT);
                 output::error(":save needs a file name, e.g. `:save session.scn`");
                 return Flow::Go;
             }
-            let mut text = s.lines.join("\n");
-            text.push('\n');
-            match std::fs::write(arg, text) {
-                Ok(()) => writeln!(
-                    out,
-                    "saved {} lines to {arg}; `mapioffline run {arg}` replays them",
-                    s.lines.len()
-                ),
-                Err(e) => {
-                    output::error(format!("cannot write {arg}: {e}"));
-                    Ok(())
+            if s.lines.is_empty() {
+                writeln!(out, "nothing to save: no statement has run yet")
+            } else if name == "save" && std::path::Path::new(arg).exists() {
+                s.worse(BAD_INPUT);
+                output::error(format!(
+                    "{arg} exists; `:save! {arg}` replaces it, or choose another name"
+                ));
+                Ok(())
+            } else {
+                // The header comes last, so that line N of the file is line N of the session.
+                let mut text = s.lines.join("\n");
+                text.push('\n');
+                text.push_str(HEADER);
+                text.push('\n');
+                let n = s.lines.len();
+                match std::fs::write(arg, text) {
+                    Ok(()) => writeln!(
+                        out,
+                        "saved {n} line{} to {arg}; `mapioffline run {arg}` replays them",
+                        if n == 1 { "" } else { "s" }
+                    ),
+                    Err(e) => {
+                        s.worse(BAD_INPUT);
+                        output::error(format!("cannot write {arg}: {e}"));
+                        Ok(())
+                    }
                 }
             }
         }
         "reset" => {
+            // A new world; what went wrong before still counts for the exit status.
+            let status = s.status;
             *s = Session::new();
+            s.status = status;
             writeln!(out, "a new, empty world")
         }
         "check" => {
@@ -298,19 +337,24 @@ fn command_line(s: &mut Session, name: &str, arg: &str, colour: bool) -> Flow {
             if findings.is_empty() {
                 writeln!(out, "no findings: rules R1–R7 hold so far")
             } else {
-                findings
-                    .iter()
-                    .try_for_each(|f| writeln!(out, "finding: {f}"))
+                s.worse(FAILED);
+                let _ = out.flush();
+                for f in &findings {
+                    output::finding("repl", f);
+                }
+                Ok(())
             }
         }
         "explain" => match mapioffline::explain::explain(arg) {
             Ok(x) => out.write_all(x.to_text().as_bytes()),
             Err(e) => {
+                s.worse(BAD_INPUT);
                 output::error(e);
                 Ok(())
             }
         },
         other => {
+            s.worse(BAD_INPUT);
             let suggestion =
                 mapioffline::util::nearest(&format!(":{other}"), COMMANDS.iter().copied());
             match suggestion {
@@ -330,9 +374,12 @@ fn command_line(s: &mut Session, name: &str, arg: &str, colour: bool) -> Flow {
 /// Runs one line of the scenario language; only a line that runs is kept for `:save`.
 fn statement(s: &mut Session, line: &str, colour: bool) {
     let line_no = s.lines.len() + 1;
-    let source_so_far = || {
-        let mut t = s.lines.join("\n");
-        t.push('\n');
+    // The session as `:save` would write it, this line last: line numbers match the file.
+    let source_so_far = |lines: &[String]| {
+        let mut t = lines.join("\n");
+        if !t.is_empty() {
+            t.push('\n');
+        }
         t.push_str(line);
         t.push('\n');
         t
@@ -340,9 +387,10 @@ fn statement(s: &mut Session, line: &str, colour: bool) {
     let script = match parse(line) {
         Ok(script) => script,
         Err(mut e) => {
+            s.worse(BAD_INPUT);
             e.line = line_no;
-            let d = ScenarioDiagnostic::new(&RunError::Parse(e), "repl", &source_so_far());
-            eprint!("{}", draw_diagnostic(&d));
+            let d = ScenarioDiagnostic::new(&RunError::Parse(e), "repl", &source_so_far(&s.lines));
+            eprint!("{}", output::draw_diagnostic(&d));
             return;
         }
     };
@@ -350,8 +398,9 @@ fn statement(s: &mut Session, line: &str, colour: bool) {
     for mut stmt in script.stmts {
         stmt.line = line_no;
         if let Err(e) = s.runner.exec(&stmt) {
-            let d = ScenarioDiagnostic::new(&e, "repl", &source_so_far());
-            eprint!("{}", draw_diagnostic(&d));
+            s.worse(BAD_INPUT);
+            let d = ScenarioDiagnostic::new(&e, "repl", &source_so_far(&s.lines));
+            eprint!("{}", output::draw_diagnostic(&d));
             show_new_events(s, colour);
             return;
         }
@@ -362,6 +411,9 @@ fn statement(s: &mut Session, line: &str, colour: bool) {
         .iter()
         .map(|f| f.message.clone())
         .collect();
+    if !failed.is_empty() {
+        s.worse(FAILED);
+    }
     for f in failed {
         output::report(
             "failed:",
@@ -417,6 +469,29 @@ mod tests {
     }
 
     #[test]
+    fn a_paste_of_several_lines_runs_each_line_on_its_own() {
+        let mut s = Session::new();
+        let paste = "profile \"P\"\nmgr->Bogus()\nsink s\n:reset\nsink t\nsink u";
+        assert!(handle(&mut s, paste, false) == Flow::Go);
+        // The bad line is left out, and every line after it ran, `:reset` included.
+        assert_eq!(s.lines, ["sink t", "sink u"]);
+        assert!(handle(&mut s, "sink v\n:quit\nsink w", false) == Flow::Quit);
+        assert_eq!(s.lines.last().map(String::as_str), Some("sink v"));
+    }
+
+    #[test]
+    fn asking_about_the_world_does_not_start_it() {
+        let mut s = Session::new();
+        handle(&mut s, "config phase_spacing 3", false);
+        for c in [":state", ":trace", ":check"] {
+            handle(&mut s, c, false);
+            assert!(!s.runner.started(), "{c} started the world");
+        }
+        handle(&mut s, "config arch x86", false);
+        assert_eq!(s.lines.len(), 2, "both config lines ran: {:?}", s.lines);
+    }
+
+    #[test]
     fn a_failed_line_is_not_saved_and_a_good_one_is() {
         let mut s = Session::new();
         statement(&mut s, "profile \"P\"", false);
@@ -426,9 +501,9 @@ mod tests {
             "HrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &mgr)",
             false,
         );
-        assert_eq!(s.lines.len(), 3, "{:?}", s.lines);
+        assert_eq!(s.lines.len(), 2, "{:?}", s.lines);
         assert_eq!(
-            s.lines[2],
+            s.lines[1],
             "HrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &mgr)"
         );
         assert_eq!(s.bound_names(), ["mgr"]);

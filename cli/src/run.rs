@@ -7,7 +7,7 @@ use anstyle::AnsiColor;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use mapioffline::checker::{self, Finding};
 use mapioffline::render::{self, Format};
-use mapioffline::scenario::{parse, Outcome, RunError, Runner, ScenarioDiagnostic};
+use mapioffline::scenario::{parse, shorten, Outcome, RunError, Runner, ScenarioDiagnostic};
 use mapioffline::{Set4Reading, Trace};
 use serde::Serialize;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -23,6 +23,13 @@ pub struct Options {
 /// A script this long gets a progress bar of its own on a terminal.
 const LONG_SCRIPT: usize = 20_000;
 
+/// A script that stopped: the error, and the trace up to the failing statement when
+/// any statement ran (a syntax error stops it before the first).
+pub struct Stopped {
+    pub error: RunError,
+    pub partial: Option<Outcome>,
+}
+
 /// Parses and runs `source`, pinning the SET-4 reading when given; `tick` is called
 /// after each statement with how many have run and how many there are.
 /// Besides the outcome, returns the `config set4` lines the pinned reading outranked.
@@ -30,29 +37,86 @@ pub fn execute(
     source: &str,
     set4: Option<Set4Reading>,
     mut tick: impl FnMut(usize, usize),
-) -> Result<(Outcome, Vec<(usize, Set4Reading)>), RunError> {
-    let script = parse(source).map_err(RunError::Parse)?;
+) -> Result<(Outcome, Vec<(usize, Set4Reading)>), Stopped> {
+    let script = parse(source).map_err(|e| Stopped {
+        error: RunError::Parse(e),
+        partial: None,
+    })?;
     let mut runner = Runner::default();
     if let Some(r) = set4 {
         runner.pin_set4(r);
     }
     let total = script.stmts.len();
     for (i, s) in script.stmts.iter().enumerate() {
-        runner.exec(s)?;
+        if let Err(error) = runner.exec(s) {
+            return Err(Stopped {
+                error,
+                partial: Some(runner.finish()),
+            });
+        }
         tick(i + 1, total);
     }
     let overridden = runner.set4_overridden().to_vec();
     Ok((runner.finish(), overridden))
 }
 
+/// Where and why a run stopped, as `--format json` records it beside the trace.
+#[derive(Serialize)]
+pub struct ErrorRecord {
+    file: String,
+    line: usize,
+    column: usize,
+    message: String,
+    hint: Option<String>,
+}
+
+impl ErrorRecord {
+    fn new(e: &RunError, file: &str) -> ErrorRecord {
+        let (line, column, message, hint) = match e {
+            RunError::Parse(p) => (
+                p.line,
+                p.col,
+                format!("expected {}, found {}", p.expected, p.found),
+                p.hint.clone(),
+            ),
+            RunError::Statement {
+                line,
+                message,
+                hint,
+            } => (*line, 1, message.clone(), hint.clone()),
+        };
+        ErrorRecord {
+            file: file.to_string(),
+            line,
+            column,
+            message: shorten(&message),
+            hint: hint.as_deref().map(shorten),
+        }
+    }
+}
+
+/// A trace as `--format json` prints it: the trace's own fields, and `error` when the
+/// run stopped at a statement that could not run (core/TRACE-SCHEMA.md).
+#[derive(Serialize)]
+struct TraceJson<'a> {
+    #[serde(flatten)]
+    trace: &'a Trace,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a ErrorRecord>,
+}
+
 /// One file's result, as `--format json` prints it for several files.
 #[derive(Serialize)]
 struct FileTrace<'a> {
     file: &'a str,
-    trace: &'a Trace,
+    trace: TraceJson<'a>,
 }
 
 pub fn run(o: &Options) -> u8 {
+    if o.files.iter().filter(|f| *f == "-").count() > 1 {
+        error("`-` is given more than once: standard input can be read only once");
+        return BAD_INPUT;
+    }
     let stdout = io::stdout();
     let mut w = BufWriter::new(stdout.lock());
     let colour = colour_stdout() && o.format == TraceFormat::Text;
@@ -71,7 +135,7 @@ pub fn run(o: &Options) -> u8 {
     };
     let mut worst = OK;
     let (mut passed, mut failed, mut not_run) = (0usize, 0usize, 0usize);
-    let mut json_items: Vec<(String, Trace)> = Vec::new();
+    let mut json_items: Vec<(String, Trace, Option<ErrorRecord>)> = Vec::new();
     let mut write_result = Ok(());
     for (index, file) in o.files.iter().enumerate() {
         let name = if file == "-" {
@@ -109,7 +173,7 @@ pub fn run(o: &Options) -> u8 {
             }
         });
         long_bar.finish_and_clear();
-        let outcome = match result {
+        let (outcome, stopped) = match result {
             Ok((outcome, overridden)) => {
                 for (line, written) in overridden {
                     files_bar.suspend(|| {
@@ -124,17 +188,47 @@ pub fn run(o: &Options) -> u8 {
                         )
                     });
                 }
-                outcome
+                (outcome, None)
             }
-            Err(e) => {
-                let d = ScenarioDiagnostic::new(&e, name, &source);
-                files_bar.suspend(|| eprint!("{}", draw_diagnostic(&d)));
+            Err(Stopped { error, partial }) => {
                 worst = worst.max(BAD_INPUT);
                 not_run += 1;
-                files_bar.inc(1);
-                continue;
+                let Some(partial) = partial else {
+                    let d = ScenarioDiagnostic::new(&error, name, &source);
+                    files_bar.suspend(|| eprint!("{}", draw_diagnostic(&d)));
+                    files_bar.inc(1);
+                    continue;
+                };
+                (partial, Some(error))
             }
         };
+        if let Some(error) = &stopped {
+            // What led to the error is printed first, the error after it.
+            if !o.quiet && write_result.is_ok() {
+                let record = ErrorRecord::new(error, name);
+                if o.format == TraceFormat::Json && many {
+                    json_items.push((name.to_string(), outcome.trace, Some(record)));
+                } else {
+                    write_result = files_bar.suspend(|| {
+                        write_one(
+                            &mut w,
+                            name,
+                            index,
+                            many,
+                            o.format,
+                            &outcome.trace,
+                            Some(&record),
+                            colour,
+                        )
+                        .and_then(|()| w.flush())
+                    });
+                }
+            }
+            let d = ScenarioDiagnostic::new(error, name, &source);
+            files_bar.suspend(|| eprint!("{}", draw_diagnostic(&d)));
+            files_bar.inc(1);
+            continue;
+        }
         let findings: Vec<Finding> = if o.check {
             checker::check(&outcome.trace)
         } else {
@@ -149,11 +243,7 @@ pub fn run(o: &Options) -> u8 {
                 );
             }
             for f in &findings {
-                report(
-                    "finding:",
-                    AnsiColor::Yellow.on_default().bold(),
-                    format!("{name}: {f}"),
-                );
+                output::finding(name, f);
             }
         });
         if outcome.failures.is_empty() && findings.is_empty() {
@@ -164,10 +254,19 @@ pub fn run(o: &Options) -> u8 {
         }
         if !o.quiet && write_result.is_ok() {
             if o.format == TraceFormat::Json && many {
-                json_items.push((name.to_string(), outcome.trace));
+                json_items.push((name.to_string(), outcome.trace, None));
             } else {
                 write_result = files_bar.suspend(|| {
-                    write_one(&mut w, name, index, many, o.format, &outcome.trace, colour)
+                    write_one(
+                        &mut w,
+                        name,
+                        index,
+                        many,
+                        o.format,
+                        &outcome.trace,
+                        None,
+                        colour,
+                    )
                 });
             }
         }
@@ -177,7 +276,13 @@ pub fn run(o: &Options) -> u8 {
     if !json_items.is_empty() && write_result.is_ok() {
         let items: Vec<FileTrace> = json_items
             .iter()
-            .map(|(file, trace)| FileTrace { file, trace })
+            .map(|(file, trace, error)| FileTrace {
+                file,
+                trace: TraceJson {
+                    trace,
+                    error: error.as_ref(),
+                },
+            })
             .collect();
         write_result = serde_json::to_writer_pretty(&mut w, &items)
             .map_err(io::Error::from)
@@ -196,7 +301,9 @@ pub fn run(o: &Options) -> u8 {
     output::finish_stdout(write_result, worst)
 }
 
-/// Prints one trace in `format`, headed by its file name when there are several.
+/// Prints one trace in `format`, headed by its file name when there are several; JSON
+/// records `error` when the run stopped there.
+#[allow(clippy::too_many_arguments)]
 fn write_one(
     w: &mut impl Write,
     name: &str,
@@ -204,6 +311,7 @@ fn write_one(
     many: bool,
     format: TraceFormat,
     trace: &Trace,
+    error: Option<&ErrorRecord>,
     colour: bool,
 ) -> io::Result<()> {
     if many && index > 0 {
@@ -222,7 +330,8 @@ fn write_one(
     match format {
         TraceFormat::Text => output::write_text_trace(w, trace, colour),
         TraceFormat::Json => {
-            serde_json::to_writer_pretty(&mut *w, trace).map_err(io::Error::from)?;
+            serde_json::to_writer_pretty(&mut *w, &TraceJson { trace, error })
+                .map_err(io::Error::from)?;
             writeln!(w)
         }
         TraceFormat::Markdown => w.write_all(render::render(trace, Format::Markdown).as_bytes()),

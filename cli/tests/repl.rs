@@ -26,7 +26,6 @@ fn repl(input: &str) -> (String, String) {
         .write_all(input.as_bytes())
         .unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{out:?}");
     (
         String::from_utf8(out.stdout).unwrap(),
         String::from_utf8(out.stderr).unwrap(),
@@ -136,4 +135,102 @@ fn reset_starts_an_empty_world_and_save_writes_only_what_follows() {
         "{file}"
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn commands_before_the_first_statement_leave_config_open() {
+    let (stdout, stderr) = repl(
+        "config phase_spacing 2\n:state\n:trace\n:check\nconfig arch x86\nprofile \"P\"\n:state\n",
+    );
+    assert!(!stderr.contains("after the world has started"), "{stderr}");
+    assert!(
+        answer_to(&stdout, ":check").starts_with("nothing has run yet"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("profile \"P\": server up"), "{stdout}");
+}
+
+#[test]
+fn save_says_what_it_wrote_and_never_overwrites_silently() {
+    let dir = std::env::temp_dir().join(format!("mapioffline-save-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("s.scn");
+    let (stdout, _) = repl(&format!(":save {}\n", f.display()));
+    assert!(
+        stdout.contains("nothing to save: no statement has run yet"),
+        "{stdout}"
+    );
+    assert!(!f.exists());
+    let (stdout, _) = repl(&format!("profile \"P\"\n:save {}\n", f.display()));
+    assert!(
+        stdout.contains(&format!("saved 1 line to {}", f.display())),
+        "{stdout}"
+    );
+    // The file's line 1 is the session's line 1; the header comment comes last.
+    let text = std::fs::read_to_string(&f).unwrap();
+    assert!(text.starts_with("profile \"P\"\n# "), "{text}");
+    let out = Command::new(exe())
+        .arg("repl")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = out;
+    out.stdin
+        .take()
+        .unwrap()
+        .write_all(format!("sink s\n:save {0}\n:save! {0}\n", f.display()).as_bytes())
+        .unwrap();
+    let out = out.wait_with_output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stderr.contains("exists; `:save! "), "{stderr}");
+    assert!(stdout.contains("saved 1 line to"), "{stdout}");
+    assert_eq!(out.status.code(), Some(2), "the refused :save counts");
+    assert!(std::fs::read_to_string(&f).unwrap().starts_with("sink s\n"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_piped_session_exits_as_run_would() {
+    let status = |input: &str| {
+        let mut child = Command::new(exe())
+            .arg("repl")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait().unwrap().code()
+    };
+    assert_eq!(status("profile \"P\"\n"), Some(0));
+    assert_eq!(
+        status("profile \"P\"\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &m)\nexpect S_OK\n"),
+        Some(0)
+    );
+    assert_eq!(
+        status("sink s\nexpect refcount s 7\n"),
+        Some(1),
+        "a failed expect"
+    );
+    assert_eq!(
+        status("profile \"P\"\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &m)\n:check\n"),
+        Some(1),
+        "a finding"
+    );
+    assert_eq!(status("mgr->Bogus()\nsink s\n"), Some(2), "a parse error");
+    assert_eq!(
+        status("sink s\nexpect refcount s 7\nprofile \"P\"\nprofile \"P\"\n"),
+        Some(2),
+        "an error outranks a failure"
+    );
+    assert_eq!(status(":explain NOTHING_AT_ALL\n"), Some(2));
 }

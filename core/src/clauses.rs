@@ -1,5 +1,5 @@
 //! The clause registry: every rule of the contract digest
-//! (`shared/spec/offline-state-api.md`) as data, plus the client rules R1–R7 of its §9.
+//! (`docs/contract.md`) as data, plus the client rules R1–R7 of its §9.
 //!
 //! Diagnostics, tests and lessons cite these IDs; the conformance suite proves each one is
 //! exercised.

@@ -3,7 +3,7 @@
 //! A deterministic, sans-IO simulator of Outlook's MAPI **Offline State API**
 //! (`HrOpenOfflineObj`, `IMAPIOffline`, `IMAPIOfflineMgr`, `IMAPIOfflineNotify`,
 //! `HrCreateOfflineObj`). Every rule comes from the contract digest
-//! (`shared/spec/offline-state-api.md`), whose clause IDs live in [`clauses`].
+//! (`docs/contract.md`), whose clause IDs live in [`clauses`].
 //!
 //! ```
 //! use mapioffline::{consts::*, Out, ProfileSpec, Sim, SinkSpec};

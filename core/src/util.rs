@@ -19,13 +19,28 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 
 /// The candidate closest to `word`, if it is close enough to be a plausible typo.
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(2);
+    let len = word.chars().count();
+    let limit = (len / 3).max(2);
     candidates
         .into_iter()
+        // The distance is at least the difference in length: a huge word costs nothing.
+        .filter(|c| c.chars().count().abs_diff(len) <= limit)
         .map(|c| (edit_distance(word, c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
+}
+
+/// Longest piece of the input an error message quotes, in characters.
+pub const MAX_QUOTE: usize = 60;
+
+/// `text` in backticks, cut to [`MAX_QUOTE`] characters with its length said when longer:
+/// a megabyte of garbage is named, not echoed.
+pub fn quote(text: &str) -> String {
+    match text.char_indices().nth(MAX_QUOTE) {
+        None => format!("`{text}`"),
+        Some((cut, _)) => format!("`{}…` ({} characters)", &text[..cut], text.chars().count()),
+    }
 }
 
 #[cfg(test)]

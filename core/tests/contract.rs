@@ -1,4 +1,4 @@
-//! Unit tests per clause group of the contract (shared/spec/offline-state-api.md).
+//! Unit tests per clause group of the contract (docs/contract.md).
 //! Each test names the clauses it pins down and asserts exact HRESULTs, out-values and
 //! notification sequences.
 

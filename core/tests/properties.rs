@@ -5,7 +5,7 @@
 //! are generated.
 //!
 //! After every operation the driver checks the contract (clause IDs of
-//! `shared/spec/offline-state-api.md`) against a model of what a client may expect, and it
+//! `docs/contract.md`) against a model of what a client may expect, and it
 //! reads the trace to check what happened *inside* calls (re-entrant calls from `Notify`):
 //!
 //! 1. CUR-1/CUR-2: the masked state of every offline object is exactly ONLINE or OFFLINE

@@ -1,7 +1,9 @@
 //! The scenario parser and runner never panic: arbitrary text, and arbitrary sequences of
 //! the language's own tokens (which get much deeper into the grammar than random text).
+//! Hostile shapes get generators of their own: deep nesting, very long lines and very
+//! long tokens; their errors stay positioned and short whatever the input's size.
 
-use mapioffline::scenario::{parse, run_script, words};
+use mapioffline::scenario::{parse, run_script, words, RunError, ScenarioDiagnostic};
 use proptest::prelude::*;
 
 /// Tokens besides the language's statement words and methods (`scenario::words`).
@@ -132,5 +134,102 @@ proptest! {
                 }
             }
         }
+    }
+}
+
+/// The error for `source`, drawn as the CLI draws it, must be short whatever the input.
+fn assert_bounded_error(source: &str) -> Result<(), TestCaseError> {
+    let err = match run_script(source) {
+        Ok(_) => return Ok(()),
+        Err(e) => e,
+    };
+    if let RunError::Parse(e) = &err {
+        prop_assert!(e.line >= 1 && e.col >= 1 && e.len >= 1);
+    }
+    prop_assert!(
+        err.to_string().len() < 1_000,
+        "{} bytes",
+        err.to_string().len()
+    );
+    let d = ScenarioDiagnostic::new(&err, "fuzz.scn", source);
+    let mut drawn = String::new();
+    miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+        .with_width(100)
+        .render_report(&mut drawn, &d)
+        .unwrap();
+    prop_assert!(drawn.len() < 6_000, "{} bytes drawn", drawn.len());
+    Ok(())
+}
+
+/// Openers of nested values, and what closes each.
+const OPENERS: &[(&str, &str)] = &[
+    ("&", ""),
+    ("&{ulClientToken = ", "}"),
+    ("{ulSize = ", "}"),
+    ("{", "}"),
+    ("(", ")"),
+    ("[", "]"),
+    ("a|", ""),
+];
+
+fn hostile_cases() -> u32 {
+    (cases() / 40).max(16)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: hostile_cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Values nested up to 20,000 deep, closed or not: a bounded error, never a stack
+    /// overflow.
+    #[test]
+    fn deep_nesting_is_a_short_positioned_error(
+        nest in prop::collection::vec(prop::sample::select(OPENERS), 0..20_000),
+        closed in any::<bool>(),
+        head in prop::sample::select(&["mgr->Advise(0, ", "HrOpenOfflineObj(", "expect ", "advance ", "sink s iid "][..]),
+    ) {
+        let mut line = head.to_string();
+        for (open, _) in &nest {
+            line.push_str(open);
+        }
+        line.push('1');
+        if closed {
+            for (_, close) in nest.iter().rev() {
+                line.push_str(close);
+            }
+            line.push_str(", &t)");
+        }
+        assert_bounded_error(&format!("{PRELUDE}{line}\n"))?;
+    }
+
+    /// Lines of up to 50,000 of the language's tokens.
+    #[test]
+    fn very_long_lines_never_panic(
+        toks in prop::collection::vec(prop::sample::select(tokens()), 0..50_000)
+    ) {
+        let line: String = toks.into_iter().filter(|t| *t != "\n" && *t != "#").collect::<Vec<_>>().join(" ");
+        assert_bounded_error(&format!("{PRELUDE}{line}\n"))?;
+    }
+
+    /// A token of up to a million characters in any place of a valid statement.
+    #[test]
+    fn very_long_tokens_are_quoted_short(
+        len in 0usize..1_000_000,
+        unit in prop::sample::select(&["x", "9", "0x", "é", "\"", "-", "_", "🙂", "{", "&"][..]),
+        at in prop::sample::select(&[
+            "mgr->SetCurrentState(@, 3, 1, NULL)",
+            "mgr->@(0)",
+            "profile \"@\"",
+            "profile \"P2\" caps @",
+            "expect @",
+            "expect notifications s @",
+            "config @ 1",
+            "sink @",
+            "@",
+            "advance 1@",
+        ][..]),
+    ) {
+        let token = unit.repeat(len / unit.len().max(1));
+        let line = at.replace('@', &token);
+        assert_bounded_error(&format!("{PRELUDE}{line}\n"))?;
     }
 }

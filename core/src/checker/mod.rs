@@ -1,6 +1,6 @@
 //! The client-contract checker: reads a [`Trace`] and reports every place where the
 //! **client** broke one of the obligations R1–R7 of spec §9
-//! (`shared/spec/offline-state-api.md`, "Client obligations the checker enforces").
+//! (`docs/contract.md`, "Client obligations the checker enforces").
 //!
 //! ```
 //! use mapioffline::checker::check;

@@ -22,8 +22,8 @@ mod parse;
 mod report;
 mod run;
 
-pub use parse::{parse, ParseError};
-pub use report::ScenarioDiagnostic;
+pub use parse::{parse, quote, ParseError, MAX_NESTING, MAX_QUOTE};
+pub use report::{shorten, ScenarioDiagnostic};
 pub use run::{run_script, ExpectFailure, Outcome, RunError, Runner, Value};
 
 use crate::consts::Guid;

@@ -54,15 +54,21 @@ struct Token {
     len: usize,
 }
 
+/// How deeply `&` and `{…}` may nest in one value. The API's structures nest two deep
+/// (`&{pCallback = s}`); the bound keeps hostile input from exhausting the stack.
+pub const MAX_NESTING: usize = 32;
+
+pub use crate::util::{quote, MAX_QUOTE};
+
 const PUNCT: [&str; 14] = [
     "->", "==", "!=", "(", ")", ",", "&", "{", "}", "=", "|", ":", "[", "]",
 ];
 
 fn describe(t: &Tok) -> String {
     match t {
-        Tok::Word(w) => format!("`{w}`"),
+        Tok::Word(w) => quote(w),
         Tok::Num(n) => format!("number {n}"),
-        Tok::Str(s) => format!("string {s:?}"),
+        Tok::Str(s) => format!("string {}", quote(s)),
         Tok::Guid(g) => format!("GUID {g}"),
         Tok::Punct(p) => format!("`{p}`"),
         Tok::End => "end of line".to_string(),
@@ -142,18 +148,18 @@ fn lex(line_no: usize, line: &str) -> Result<Vec<Token>, ParseError> {
             continue;
         }
         if c == '{' {
-            // A GUID literal `{XXXXXXXX-XXXX-…}` or a struct's opening brace.
-            let end = chars[i..].iter().position(|&ch| ch == '}').map(|p| i + p);
-            if let Some(end) = end {
-                let inner: String = chars[i..=end].iter().collect();
-                if inner.len() == 38 {
+            // A GUID literal `{XXXXXXXX-XXXX-…}` (exactly 38 characters) or a struct's
+            // opening brace. Looking no further than 38 characters keeps lexing linear.
+            if let Some(inner) = chars.get(i..i + 38) {
+                if inner[37] == '}' {
+                    let inner: String = inner.iter().collect();
                     if let Some(g) = Guid::parse(&inner) {
                         out.push(Token {
                             tok: Tok::Guid(g),
                             col: start + 1,
                             len: 38,
                         });
-                        i = end + 1;
+                        i += 38;
                         continue;
                     }
                 }
@@ -177,7 +183,7 @@ fn lex(line_no: usize, line: &str) -> Result<Vec<Token>, ParseError> {
                     col: start + 1,
                     len: j - i,
                     expected: "a number (decimal, or hex with 0x)".into(),
-                    found: format!("`{}`", chars[i..j].iter().collect::<String>()),
+                    found: quote(&chars[i..j].iter().collect::<String>()),
                     hint: None,
                 });
             };
@@ -239,6 +245,8 @@ struct P<'a> {
     line: usize,
     toks: &'a [Token],
     pos: usize,
+    /// How many `&` and `{` enclose the value being parsed.
+    depth: usize,
 }
 
 impl P<'_> {
@@ -341,26 +349,17 @@ impl P<'_> {
                 Ok(Expr::Guid(g))
             }
             Tok::Punct("&") => {
+                self.enter()?;
                 self.bump();
-                Ok(Expr::AddrOf(Box::new(self.atom()?)))
+                let inner = self.atom();
+                self.depth -= 1;
+                Ok(Expr::AddrOf(Box::new(inner?)))
             }
             Tok::Punct("{") => {
-                self.bump();
-                let mut fields = Vec::new();
-                if !self.is_punct("}") {
-                    loop {
-                        let (f, _) = self.word("a field name such as ulSize")?;
-                        self.punct("=")?;
-                        fields.push((f, self.expr()?));
-                        if self.is_punct(",") {
-                            self.bump();
-                            continue;
-                        }
-                        break;
-                    }
-                }
-                self.punct("}")?;
-                Ok(Expr::Struct(fields))
+                self.enter()?;
+                let fields = self.struct_fields();
+                self.depth -= 1;
+                Ok(Expr::Struct(fields?))
             }
             Tok::Word(w) if w == "NULL" => {
                 self.bump();
@@ -379,6 +378,40 @@ impl P<'_> {
             }
             _ => Err(self.err("a value: a number, a constant name, a variable, NULL, a string, a GUID, &name or {…}", None)),
         }
+    }
+
+    /// One more level of `&` or `{`, refused beyond [`MAX_NESTING`].
+    fn enter(&mut self) -> Result<(), ParseError> {
+        if self.depth >= MAX_NESTING {
+            return Err(self.err(
+                &format!("a value nested at most {MAX_NESTING} deep"),
+                Some(format!(
+                    "`&` and `{{…}}` nest at most {MAX_NESTING} levels; the API's structures need two"
+                )),
+            ));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    /// `{field = value, …}`, from the opening brace.
+    fn struct_fields(&mut self) -> Result<Vec<(String, Expr)>, ParseError> {
+        self.bump();
+        let mut fields = Vec::new();
+        if !self.is_punct("}") {
+            loop {
+                let (f, _) = self.word("a field name such as ulSize")?;
+                self.punct("=")?;
+                fields.push((f, self.expr()?));
+                if self.is_punct(",") {
+                    self.bump();
+                    continue;
+                }
+                break;
+            }
+        }
+        self.punct("}")?;
+        Ok(fields)
     }
 
     fn args(&mut self) -> Result<Vec<Expr>, ParseError> {
@@ -446,7 +479,7 @@ impl P<'_> {
                 col: mcol,
                 len: method.len(),
                 expected: "a method of IMAPIOfflineMgr: QueryInterface, AddRef, Release, SetCurrentState, GetCapabilities, GetCurrentState, Advise, Unadvise, or vtbl[N]".into(),
-                found: format!("`{method}`"),
+                found: quote(&method),
                 hint,
             });
         }
@@ -512,7 +545,7 @@ fn statement(p: &mut P) -> Result<Option<StmtKind>, ParseError> {
                     col: kcol,
                     len: key.len(),
                     expected: format!("a setting: {}", KEYS.join(", ")),
-                    found: format!("`{key}`"),
+                    found: quote(&key),
                     hint: nearest(&key, KEYS).map(|s| format!("did you mean `{s}`?")),
                 });
             }
@@ -685,7 +718,7 @@ fn statement(p: &mut P) -> Result<Option<StmtKind>, ParseError> {
                     col: fcol,
                     len: first.len(),
                     expected: "a statement (config, profile, sink, a call, advance, run, network, server, inject, extra_state_bits, extra_caps, shutdown, expect)".into(),
-                    found: format!("`{first}`"),
+                    found: quote(&first),
                     hint: nearest(&first, words::STATEMENTS).map(|s| format!("did you mean `{s}`?")),
                 });
             }
@@ -848,7 +881,7 @@ fn expect(p: &mut P) -> Result<Expect, ParseError> {
                     col: wcol,
                     len: w.len(),
                     expected: "an HRESULT, `state`, `refcount`, `notifications`, `diagnostic`, `finding`, `clean`, `pending`, `idle` or `VARIABLE == VALUE`".into(),
-                    found: format!("`{w}`"),
+                    found: quote(&w),
                     hint: nearest(&w, options).map(|s| format!("did you mean `{s}`?")),
                 });
             }
@@ -866,6 +899,7 @@ pub fn parse(source: &str) -> Result<Script, ParseError> {
             line: line_no,
             toks: &toks,
             pos: 0,
+            depth: 0,
         };
         if let Some(kind) = statement(&mut p)? {
             stmts.push(Stmt {
@@ -967,6 +1001,59 @@ mod tests {
         assert!(e.expected.contains("closing"));
         let e = parse("mgr->Advise(0, NULL, &t").unwrap_err();
         assert_eq!(e.expected, "`,` or `)`");
+    }
+
+    /// `m->Advise(0, &{ulClientToken = &{… 1}}, &t)` nested `levels` deep.
+    fn nested_advise(levels: usize) -> String {
+        format!(
+            "m->Advise(0, {}1{}, &t)",
+            "&{ulClientToken = ".repeat(levels),
+            "}".repeat(levels)
+        )
+    }
+
+    #[test]
+    fn nesting_is_bounded_with_a_positioned_error() {
+        // 16 levels of `&{` are 32 nested values: the bound, accepted.
+        assert!(parse(&nested_advise(MAX_NESTING / 2)).is_ok());
+        // One more `&` is refused where it stands: after 16 levels of 18 characters.
+        for levels in [MAX_NESTING / 2 + 1, 9_000, 200_000] {
+            let e = parse(&format!("profile \"P\"\n{}", nested_advise(levels))).unwrap_err();
+            assert_eq!((e.line, e.col), (2, 14 + 16 * 18), "{levels}");
+            assert_eq!(e.expected, "a value nested at most 32 deep");
+            assert!(e.hint.unwrap().contains("nest at most 32 levels"));
+        }
+        // Structs alone (a million braces, no GUID among them) and a long run of `&`.
+        let e = parse(&format!("m->Advise(0, {})", "{a = ".repeat(1_000_000))).unwrap_err();
+        assert_eq!(e.col, 14 + 32 * 5);
+        let e = parse(&format!("m->Release({}x)", "&".repeat(1_000_000))).unwrap_err();
+        assert_eq!(e.col, 12 + 32);
+    }
+
+    #[test]
+    fn errors_quote_at_most_a_bounded_piece_of_the_input() {
+        let long = "x".repeat(1_000_000);
+        let e = parse(&long).unwrap_err();
+        assert_eq!(
+            e.found,
+            format!("`{}…` (1000000 characters)", "x".repeat(MAX_QUOTE))
+        );
+        assert_eq!(
+            e.len, 1_000_000,
+            "the underline still covers the whole word"
+        );
+        for src in [
+            format!("profile \"{long}\" {long}"),
+            format!("mgr->{long}()"),
+            format!("config {long} 1"),
+            format!("expect {long}"),
+            format!("advance 1{long}"),
+            format!("profile {long}"),
+            format!("profile \"P\" {long}"),
+        ] {
+            let e = parse(&src).unwrap_err();
+            assert!(e.to_string().len() < 1_000, "{}", &e.to_string()[..200]);
+        }
     }
 
     #[test]

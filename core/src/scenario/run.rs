@@ -148,10 +148,11 @@ impl Runner {
     }
 
     fn fail<T>(&self, message: impl Into<String>, hint: Option<String>) -> Result<T, RunError> {
+        // Messages quote names from the input; a huge one is cut, not echoed.
         Err(RunError::Statement {
             line: self.line,
-            message: message.into(),
-            hint,
+            message: super::shorten(&message.into()),
+            hint: hint.as_deref().map(super::shorten),
         })
     }
 

@@ -1,6 +1,6 @@
-//! `explain TERM`: what a constant, value, HRESULT, clause, rule, GUID or structure of the
-//! Offline State API means, with the clause IDs of the contract digest
-//! (`shared/spec/offline-state-api.md`) that say so.
+//! `explain TERM`: what a constant, value, HRESULT, clause, rule, GUID, structure,
+//! function, interface or method of the Offline State API means, with the clause IDs of
+//! the contract (`docs/contract.md`) that say so.
 //!
 //! Front-ends only print what [`explain`] returns: [`Explanation::to_text`] on a terminal,
 //! the serialised [`Explanation`] anywhere else.
@@ -16,6 +16,11 @@
 //! let unknown = explain("SET-44").unwrap_err();
 //! assert_eq!(unknown.suggestion.as_deref(), Some("SET-4"));
 //! ```
+
+mod api;
+mod contract;
+
+pub use contract::contract_markdown;
 
 use crate::clauses::{Clause, ClauseKind, Rule, Set4Reading, CLAUSES, RULES};
 use crate::consts::{
@@ -62,6 +67,12 @@ pub enum TermKind {
     Guid,
     /// A structure of the API (`MAPIOFFLINE_ADVISEINFO`).
     Struct,
+    /// A function of the API (`HrOpenOfflineObj`).
+    Function,
+    /// An interface of the API (`IMAPIOfflineMgr`).
+    Interface,
+    /// A method of one of its interfaces (`SetCurrentState`, `IMAPIOfflineNotify::Notify`).
+    Method,
 }
 
 /// A block of an explanation: an optional heading and its lines.
@@ -84,13 +95,13 @@ impl fmt::Display for Unknown {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.term.is_empty() {
             return f.write_str(
-                "nothing to explain: give a constant, value, HRESULT, clause, rule, GUID or structure",
+                "nothing to explain: give a constant, value, HRESULT, clause, rule, GUID, structure, function, interface or method",
             );
         }
         write!(
             f,
-            "no constant, HRESULT, clause, rule, GUID or structure named `{}`",
-            self.term
+            "no constant, HRESULT, clause, rule, GUID, structure, function, interface or method named {}",
+            crate::util::quote(&self.term)
         )?;
         if let Some(s) = &self.suggestion {
             write!(f, "; did you mean `{s}`?")?;
@@ -157,6 +168,9 @@ pub fn explain(term: &str) -> Result<Explanation, Unknown> {
     if let Some(s) = STRUCTS.iter().find(|s| s.name.eq_ignore_ascii_case(t)) {
         return Ok(explain_struct(s));
     }
+    if let Some(d) = api::find(t) {
+        return Ok(api::explain_api(d));
+    }
     if let Some(e) = by_suffix(t) {
         return Ok(e);
     }
@@ -173,7 +187,8 @@ pub fn explain(term: &str) -> Result<Explanation, Unknown> {
 }
 
 /// Every name [`explain`] accepts besides numbers and GUIDs in registry format: constants,
-/// HRESULTs, clause IDs, rules, GUID names and structures. What suggestions are drawn from.
+/// HRESULTs, clause IDs, rules, GUID names, structures, functions, interfaces and methods.
+/// What suggestions are drawn from.
 pub fn names() -> Vec<&'static str> {
     CONSTANTS
         .iter()
@@ -183,6 +198,7 @@ pub fn names() -> Vec<&'static str> {
         .chain(RULE_NAMES)
         .chain(KNOWN_GUIDS.iter().map(|g| g.name))
         .chain(STRUCTS.iter().map(|s| s.name))
+        .chain(api::names())
         .collect()
 }
 
@@ -472,9 +488,9 @@ static HRESULT_DOCS: &[HResultDoc] = &[
     HResultDoc {
         name: "E_PENDING",
         returned_by: &[
-            Source { call: SET, when: "while a state change is in progress, every call, until the change completes; this is the documented reading of SET-4, the simulator's default", clauses: &["SET-3", "SET-4"] },
+            Source { call: SET, when: "while a state change is in progress on the object or anywhere in its object tree, every call, until the change completes; this is the documented reading of SET-4, the simulator's default", clauses: &["SET-3", "SET-4", "SET-12"] },
             Source { call: "IMAPIOffline::SetCurrentState from inside IMAPIOfflineNotify::Notify", when: "during a change, at once; a re-entrant call never deadlocks", clauses: &["NTF-8"] },
-            Source { call: "IMAPIOffline::SetCurrentState, literal reading of SET-4", when: "only while a change started with MAPIOFFLINE_FLAG_BLOCK is in progress; a request made during an asynchronous change gets S_OK and is applied after it. Select this reading with `config set4 literal` in a scenario or `--set-4 literal` on the command line", clauses: &["SET-4"] },
+            Source { call: "IMAPIOffline::SetCurrentState, literal reading of SET-4", when: "only while a change started with MAPIOFFLINE_FLAG_BLOCK is in progress; a request made during an asynchronous change gets S_OK and is applied after it, and one with MAPIOFFLINE_FLAG_BLOCK waits for both changes (SET-1). Select this reading with `config set4 literal` in a scenario or `--set-4 literal` on the command line", clauses: &["SET-4"] },
         ],
         notes: &[
             "It is neither failure nor success: try again after MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_DONE.",
@@ -1241,7 +1257,7 @@ mod tests {
         assert_eq!(x.title, "E_PENDING = 0x8000000A");
         let t = x.to_text();
         assert!(t.contains(
-            "IMAPIOffline::SetCurrentState (SET-3, SET-4): while a state change is in progress"
+            "IMAPIOffline::SetCurrentState (SET-3, SET-4, SET-12): while a state change is in progress"
         ));
         assert!(t.contains("SET-3    During an asynchronous change"));
         assert!(t.contains("R5  Treat E_PENDING"));
@@ -1450,7 +1466,7 @@ mod tests {
         }
         assert_eq!(
             explain("").unwrap_err().to_string(),
-            "nothing to explain: give a constant, value, HRESULT, clause, rule, GUID or structure"
+            "nothing to explain: give a constant, value, HRESULT, clause, rule, GUID, structure, function, interface or method"
         );
         assert!(explain("0x").is_err());
         assert_eq!(explain("0x").unwrap_err().suggestion, None);
@@ -1463,7 +1479,7 @@ mod tests {
         assert_eq!(e.suggestion.as_deref(), Some("SET-4"));
         assert_eq!(
             e.to_string(),
-            "no constant, HRESULT, clause, rule, GUID or structure named `SET-44`; did you mean `SET-4`?"
+            "no constant, HRESULT, clause, rule, GUID, structure, function, interface or method named `SET-44`; did you mean `SET-4`?"
         );
         assert_eq!(
             explain("E_PENDNG").unwrap_err().suggestion.as_deref(),
@@ -1494,7 +1510,7 @@ mod tests {
         assert_eq!(e.suggestion, None);
         assert_eq!(
             e.to_string(),
-            "no constant, HRESULT, clause, rule, GUID or structure named `completely unrelated words`"
+            "no constant, HRESULT, clause, rule, GUID, structure, function, interface or method named `completely unrelated words`"
         );
     }
 
