@@ -30,6 +30,9 @@ pub struct Stopped {
     pub partial: Option<Outcome>,
 }
 
+/// A script that ran to its end, and the `config set4` lines a pinned reading outranked.
+pub type Finished = (Outcome, Vec<(usize, Set4Reading)>);
+
 /// Parses and runs `source`, pinning the SET-4 reading when given; `tick` is called
 /// after each statement with how many have run and how many there are.
 /// Besides the outcome, returns the `config set4` lines the pinned reading outranked.
@@ -37,10 +40,12 @@ pub fn execute(
     source: &str,
     set4: Option<Set4Reading>,
     mut tick: impl FnMut(usize, usize),
-) -> Result<(Outcome, Vec<(usize, Set4Reading)>), Stopped> {
-    let script = parse(source).map_err(|e| Stopped {
-        error: RunError::Parse(e),
-        partial: None,
+) -> Result<Finished, Box<Stopped>> {
+    let script = parse(source).map_err(|e| {
+        Box::new(Stopped {
+            error: RunError::Parse(e),
+            partial: None,
+        })
     })?;
     let mut runner = Runner::default();
     if let Some(r) = set4 {
@@ -49,10 +54,10 @@ pub fn execute(
     let total = script.stmts.len();
     for (i, s) in script.stmts.iter().enumerate() {
         if let Err(error) = runner.exec(s) {
-            return Err(Stopped {
+            return Err(Box::new(Stopped {
                 error,
                 partial: Some(runner.finish()),
-            });
+            }));
         }
         tick(i + 1, total);
     }
@@ -190,7 +195,8 @@ pub fn run(o: &Options) -> u8 {
                 }
                 (outcome, None)
             }
-            Err(Stopped { error, partial }) => {
+            Err(stopped) => {
+                let Stopped { error, partial } = *stopped;
                 worst = worst.max(BAD_INPUT);
                 not_run += 1;
                 let Some(partial) = partial else {
@@ -225,7 +231,17 @@ pub fn run(o: &Options) -> u8 {
                 }
             }
             let d = ScenarioDiagnostic::new(error, name, &source);
-            files_bar.suspend(|| eprint!("{}", draw_diagnostic(&d)));
+            files_bar.suspend(|| {
+                // Expectations that failed before the stop are reported too.
+                for f in &outcome.failures {
+                    report(
+                        "failed:",
+                        AnsiColor::Red.on_default().bold(),
+                        format!("{name}:{}: {}", f.line, f.message),
+                    );
+                }
+                eprint!("{}", draw_diagnostic(&d))
+            });
             files_bar.inc(1);
             continue;
         }
