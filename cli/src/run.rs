@@ -30,8 +30,8 @@ pub struct Stopped {
     pub partial: Option<Outcome>,
 }
 
-/// A finished run and the `config set4` lines the pinned reading outranked.
-type Executed = (Outcome, Vec<(usize, Set4Reading)>);
+/// A script that ran to its end, and the `config set4` lines a pinned reading outranked.
+pub type Finished = (Outcome, Vec<(usize, Set4Reading)>);
 
 /// Parses and runs `source`, pinning the SET-4 reading when given; `tick` is called
 /// after each statement with how many have run and how many there are.
@@ -40,7 +40,7 @@ pub fn execute(
     source: &str,
     set4: Option<Set4Reading>,
     mut tick: impl FnMut(usize, usize),
-) -> Result<Executed, Box<Stopped>> {
+) -> Result<Finished, Box<Stopped>> {
     let script = parse(source).map_err(|e| {
         Box::new(Stopped {
             error: RunError::Parse(e),
@@ -231,7 +231,17 @@ pub fn run(o: &Options) -> u8 {
                 }
             }
             let d = ScenarioDiagnostic::new(error, name, &source);
-            files_bar.suspend(|| eprint!("{}", draw_diagnostic(&d)));
+            files_bar.suspend(|| {
+                // Expectations that failed before the stop are reported too.
+                for f in &outcome.failures {
+                    report(
+                        "failed:",
+                        AnsiColor::Red.on_default().bold(),
+                        format!("{name}:{}: {}", f.line, f.message),
+                    );
+                }
+                eprint!("{}", draw_diagnostic(&d))
+            });
             files_bar.inc(1);
             continue;
         }

@@ -75,3 +75,17 @@ fn a_syntax_error_stops_before_anything_runs_and_prints_no_trace() {
     assert_eq!((code, stdout.as_str()), (2, ""), "{stderr}");
     assert!(stderr.contains("bad.scn:3:24"), "{stderr}");
 }
+
+#[test]
+fn expectations_that_failed_before_the_stop_are_reported() {
+    let (code, stdout, stderr) = run(&["run", "fail-then-stop.scn"]);
+    assert_eq!(code, 2);
+    assert!(stdout.contains("client object \"s\""), "{stdout}");
+    let failed = stderr
+        .find("failed: fail-then-stop.scn:3: ")
+        .expect(&stderr);
+    let error = stderr
+        .find("a profile named \"P\" already exists")
+        .expect(&stderr);
+    assert!(failed < error, "{stderr}");
+}

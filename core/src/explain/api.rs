@@ -109,6 +109,51 @@ pub(super) static API: &[ApiDoc] = &[
         clauses: &["NTF-1", "GEN-2", "GEN-3", "ADV-6", "ADV-9"],
     },
     ApiDoc {
+        name: "IUnknown",
+        kind: TermKind::Interface,
+        signature: "interface IUnknown { QueryInterface; AddRef; Release }",
+        place: "IID_IUnknown {00000000-0000-0000-C000-000000000046}",
+        about: &[
+            "COM's base interface: every interface of the API starts with its three slots, and the client's notify sink implements it too (GEN-3).",
+            "On an offline object QueryInterface answers IID_IUnknown, IID_IMAPIOffline and IID_IMAPIOfflineMgr; AddRef and Release count the client's references (MGR-3, OPEN-10).",
+        ],
+        returns: "",
+        clauses: &["MGR-3", "OPEN-10", "GEN-3"],
+    },
+    ApiDoc {
+        name: "MAPIOFFLINE_CONNECTINFO",
+        kind: TermKind::Struct,
+        signature: "MAPIOFFLINE_CONNECTINFO *pConnectInfo; /* a member of MAPIOFFLINE_CREATEINFO; the reference does not define the structure */",
+        place: "pointed to by MAPIOFFLINE_CREATEINFO's pConnectInfo",
+        about: &[
+            "Reserved: pConnectInfo must be NULL (CRE-1); HrCreateOfflineObj returns E_INVALIDARG otherwise (CRE-6). The reference gives no fields and no size.",
+        ],
+        returns: "",
+        clauses: &["CRE-1", "CRE-6"],
+    },
+    ApiDoc {
+        name: "MAPIOFFLINE_CALLBACK_TYPE",
+        kind: TermKind::Type,
+        signature: "typedef enum { MAPIOFFLINE_CALLBACK_TYPE_NOTIFY = 0 } MAPIOFFLINE_CALLBACK_TYPE;",
+        place: "the type of MAPIOFFLINE_ADVISEINFO's CallbackType",
+        about: &[
+            "Which kind of callback pCallback is; MAPIOFFLINE_CALLBACK_TYPE_NOTIFY is the only value, as notification is the only supported kind of callback (GEN-2, ADV-6).",
+        ],
+        returns: "",
+        clauses: &["GEN-2", "ADV-6", "ADV-9"],
+    },
+    ApiDoc {
+        name: "MAPIOFFLINE_NOTIFY_TYPE",
+        kind: TermKind::Type,
+        signature: "typedef enum { MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_START = 1, MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE = 2, MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_DONE = 3 } MAPIOFFLINE_NOTIFY_TYPE;",
+        place: "the type of MAPIOFFLINE_NOTIFY's NotifyType",
+        about: &[
+            "The phase of a state change a notification reports: about to take place, taking place, completed (NTF-2). Any other value may arrive and must be ignored (NTF-5, NTF-6).",
+        ],
+        returns: "",
+        clauses: &["NTF-2", "NTF-5", "NTF-6", "NTF-7"],
+    },
+    ApiDoc {
         name: "IUnknown::QueryInterface",
         kind: TermKind::Method,
         signature: "HRESULT QueryInterface(REFIID riid, void **ppvObject);",
@@ -308,6 +353,8 @@ pub(super) fn explain_api(d: &ApiDoc) -> Explanation {
     let what = match d.kind {
         TermKind::Function => "function",
         TermKind::Interface => "interface",
+        TermKind::Struct => "structure",
+        TermKind::Type => "type",
         _ => "method",
     };
     Explanation {
@@ -352,6 +399,10 @@ mod tests {
             ("MAPIOFFLINE_NOTIFY", TermKind::Struct),
             ("MAPIOFFLINE_CREATEINFO", TermKind::Struct),
             ("MAPIOFFLINE_AGGREGATEINFO", TermKind::Struct),
+            ("MAPIOFFLINE_CONNECTINFO", TermKind::Struct),
+            ("MAPIOFFLINE_CALLBACK_TYPE", TermKind::Type),
+            ("MAPIOFFLINE_NOTIFY_TYPE", TermKind::Type),
+            ("IUnknown", TermKind::Interface),
         ] {
             let x = explain(term).unwrap_or_else(|e| panic!("{term}: {e}"));
             assert_eq!(x.kind, kind, "{term}");
@@ -372,7 +423,9 @@ mod tests {
             t.contains("  S_OK (SET-1, SET-2, SET-8): the change is complete"),
             "{t}"
         );
-        assert!(t.contains("  E_PENDING (SET-3, SET-4, SET-12): while a state change is in progress"));
+        assert!(
+            t.contains("  E_PENDING (SET-3, SET-4, SET-12): while a state change is in progress")
+        );
         assert!(t.contains("  E_INVALIDARG (SET-5, SET-6, SET-7, SET-9): undocumented ulFlags"));
         assert!(t.contains("  SET-11 ") && t.contains("  NTF-8 "), "{t}");
         assert!(t.contains("  E_PENDING (NTF-8), IMAPIOffline::SetCurrentState from inside IMAPIOfflineNotify::Notify: during a change"), "{t}");

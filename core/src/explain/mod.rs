@@ -73,6 +73,8 @@ pub enum TermKind {
     Interface,
     /// A method of one of its interfaces (`SetCurrentState`, `IMAPIOfflineNotify::Notify`).
     Method,
+    /// A type of a structure's field (`MAPIOFFLINE_NOTIFY_TYPE`).
+    Type,
 }
 
 /// A block of an explanation: an optional heading and its lines.
