@@ -501,13 +501,21 @@ fn World() -> impl IntoView {
                 "t={}; network {}{}",
                 w.now,
                 if w.network_up { "up" } else { "down" },
-                if w.ended { "; Outlook has shut down" } else { "" }
+                if w.ended {
+                    "; Outlook has shut down"
+                } else {
+                    ""
+                }
             )
         })
     };
     let network_up = move || world().map(|w| w.network_up).unwrap_or(true);
     let toggle_network = move |_| {
-        let stmt = if network_up() { "network down" } else { "network up" };
+        let stmt = if network_up() {
+            "network down"
+        } else {
+            "network up"
+        };
         let src = model::append_lines(&ctx.source.get_untracked(), &[stmt, "run"]);
         ctx.load(src);
     };

@@ -36,7 +36,8 @@ fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsError> {
 /// Runs a scenario; returns its trace in the trace schema.
 #[wasm_bindgen]
 pub fn run(source: &str) -> Result<JsValue, JsError> {
-    let out = mapioffline::scenario::run_script(source).map_err(|e| JsError::new(&e.to_string()))?;
+    let out =
+        mapioffline::scenario::run_script(source).map_err(|e| JsError::new(&e.to_string()))?;
     to_js(&out.trace)
 }
 
@@ -60,7 +61,8 @@ pub fn explain(term: &str) -> Result<JsValue, JsError> {
 /// Runs a scenario and counts its trace events (core's throughput, no conversion).
 #[wasm_bindgen(js_name = eventCount)]
 pub fn event_count(source: &str) -> Result<u32, JsError> {
-    let out = mapioffline::scenario::run_script(source).map_err(|e| JsError::new(&e.to_string()))?;
+    let out =
+        mapioffline::scenario::run_script(source).map_err(|e| JsError::new(&e.to_string()))?;
     Ok(out.trace.events.len() as u32)
 }
 

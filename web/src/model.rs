@@ -28,10 +28,7 @@ pub struct Problem {
 impl Problem {
     /// `line 3, column 6: expected …` as the page shows it.
     pub fn headline(&self) -> String {
-        format!(
-            "line {}, column {}: {}",
-            self.line, self.col, self.message
-        )
+        format!("line {}, column {}: {}", self.line, self.col, self.message)
     }
 }
 
@@ -319,11 +316,7 @@ pub enum Mark {
 
 /// The mark of each of `count` lines: syntax or statement errors, failed expectations,
 /// and the next statement when stepping.
-pub fn line_marks(
-    count: usize,
-    problem: Option<&Problem>,
-    eval: Option<&Evaluation>,
-) -> Vec<Mark> {
+pub fn line_marks(count: usize, problem: Option<&Problem>, eval: Option<&Evaluation>) -> Vec<Mark> {
     let mut marks = vec![Mark::None; count];
     let mut set = |line: usize, m: Mark| {
         if let Some(x) = line.checked_sub(1).and_then(|i| marks.get_mut(i)) {
@@ -463,7 +456,11 @@ mod tests {
         assert!(ev.failures.is_empty());
         assert!(ev.run_error.is_none());
         assert_eq!(ev.rows.len(), ev.trace.as_ref().unwrap().events.len());
-        let i = ev.rows.iter().position(|r| r.kind == RowKind::Notify).unwrap();
+        let i = ev
+            .rows
+            .iter()
+            .position(|r| r.kind == RowKind::Notify)
+            .unwrap();
         let json = ev.event_json(i).unwrap();
         assert!(json.contains("\"event\": \"notify\""), "{json}");
         assert!(json.contains("\"ulClientToken\""), "{json}");
@@ -475,7 +472,11 @@ mod tests {
         let ev = run(src);
         let call = ev.rows.iter().find(|r| r.kind == RowKind::Call).unwrap();
         assert_eq!(call.line, 3);
-        assert!(call.text.starts_with("client → HrOpenOfflineObj("), "{}", call.text);
+        assert!(
+            call.text.starts_with("client → HrOpenOfflineObj("),
+            "{}",
+            call.text
+        );
         assert!(ev.rows.iter().filter(|r| r.line == 1).count() >= 1);
         let obj = &ev.world.as_ref().unwrap().objects[0];
         assert_eq!(obj.refs, 1);
@@ -503,7 +504,9 @@ mod tests {
         let p = check_syntax(src).unwrap_err();
         assert_eq!((p.line, p.col), (3, 6));
         assert_eq!(p.hint.as_deref(), Some("did you mean `SetCurrentState`?"));
-        assert!(p.headline().starts_with("line 3, column 6: expected a method"));
+        assert!(p
+            .headline()
+            .starts_with("line 3, column 6: expected a method"));
         let marks = line_marks(3, Some(&p), None);
         assert_eq!(marks, vec![Mark::None, Mark::None, Mark::Error]);
     }
@@ -600,6 +603,9 @@ mod tests {
         assert!(toks.contains(&(Tok::Number, "0x1")));
         assert!(toks.contains(&(Tok::Str, "L\"é\"")));
         assert!(toks.contains(&(Tok::Comment, "# <b>")));
-        assert_eq!(highlight_line("profile \"A\"")[0], (Tok::Keyword, "profile"));
+        assert_eq!(
+            highlight_line("profile \"A\"")[0],
+            (Tok::Keyword, "profile")
+        );
     }
 }

@@ -29,6 +29,7 @@ fn main() -> ExitCode {
         Some("serve") => port_arg(&args[1..]).and_then(|p| serve::serve(&site_dir(), p, None)),
         Some("dist") => dist(),
         Some("test") => test_all(),
+        Some("e2e") => dist().and_then(|()| browser_tests()),
         Some("budgets") => budgets::run(),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
@@ -53,6 +54,7 @@ usage: cargo xtask <command>
   serve [--port N]        serve target/playground/ as built
   test                    fmt check, clippy -D warnings, cargo test --workspace, the wasm build,
                           the browser tests; fails if any fails
+  e2e                     the wasm build and the browser tests only
   budgets                 measure size and speed budgets of the playground
 ";
 
@@ -123,13 +125,18 @@ pub fn dist() -> Result {
     let out_wasm = pkg.join("mapioffline_web_bg.wasm");
     let stamp = pkg.join(".source-stamp");
     let want = toolchain::stamp_of(&wasm)?;
-    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(want.as_str()) && out_wasm.exists()
-    {
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(want.as_str()) && out_wasm.exists() {
         println!("    wasm unchanged since the last build: bindings and size pass skipped");
     } else {
         let s = step("wasm-bindgen (JS bindings for the page)");
         run(Command::new(&bindgen)
-            .args(["--target", "web", "--no-typescript", "--out-name", "mapioffline_web"])
+            .args([
+                "--target",
+                "web",
+                "--no-typescript",
+                "--out-name",
+                "mapioffline_web",
+            ])
             .arg("--out-dir")
             .arg(&pkg)
             .arg(&wasm))?;

@@ -58,11 +58,23 @@ fn handle(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
     let method = parts.next().unwrap_or("");
     let target = parts.next().unwrap_or("/");
     if method != "GET" && method != "HEAD" {
-        return respond(&mut stream, "405 Method Not Allowed", "text/plain", b"GET only\n", true);
+        return respond(
+            &mut stream,
+            "405 Method Not Allowed",
+            "text/plain",
+            b"GET only\n",
+            true,
+        );
     }
     let path = target.split(['?', '#']).next().unwrap_or("/");
     let Some(file) = resolve(dir, path) else {
-        return respond(&mut stream, "404 Not Found", "text/plain", b"not found\n", true);
+        return respond(
+            &mut stream,
+            "404 Not Found",
+            "text/plain",
+            b"not found\n",
+            true,
+        );
     };
     match std::fs::read(&file) {
         Ok(body) => respond(
@@ -72,7 +84,13 @@ fn handle(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
             &body,
             method == "GET",
         ),
-        Err(_) => respond(&mut stream, "404 Not Found", "text/plain", b"not found\n", true),
+        Err(_) => respond(
+            &mut stream,
+            "404 Not Found",
+            "text/plain",
+            b"not found\n",
+            true,
+        ),
     }
 }
 

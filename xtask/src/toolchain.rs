@@ -24,8 +24,7 @@ pub fn detect() -> Result<Toolchain> {
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
         .unwrap_or_default();
-    if std::env::var_os("XTASK_FORCE_DEBIAN").is_none() && installed.lines().any(|l| l == TARGET)
-    {
+    if std::env::var_os("XTASK_FORCE_DEBIAN").is_none() && installed.lines().any(|l| l == TARGET) {
         println!("wasm toolchain: rustup's {TARGET} target");
         return Ok(Toolchain::Rustup);
     }
@@ -48,7 +47,10 @@ pub fn detect() -> Result<Toolchain> {
             ));
         }
     }
-    println!("wasm toolchain: Debian's {} with -Zbuild-std", version(DEB_RUSTC));
+    println!(
+        "wasm toolchain: Debian's {} with -Zbuild-std",
+        version(DEB_RUSTC)
+    );
     Ok(Toolchain::Debian)
 }
 
@@ -130,12 +132,19 @@ impl Toolchain {
     /// Builds the web crate's release wasm; returns its path. Cargo skips it when nothing
     /// changed.
     pub fn build_release(&self) -> Result<PathBuf> {
-        let t = step("wasm build (cargo build --release -p mapioffline-web)");
+        let t = step("wasm build (cargo build --profile wasm-release -p mapioffline-web)");
         let (mut c, dir) = match self {
             Toolchain::Rustup => {
                 let mut c = crate::cargo();
-                c.args(["build", "--release", "--locked", "-p", "mapioffline-web"])
-                    .args(["--target", TARGET]);
+                c.args([
+                    "build",
+                    "--profile",
+                    "wasm-release",
+                    "--locked",
+                    "-p",
+                    "mapioffline-web",
+                ])
+                .args(["--target", TARGET]);
                 (c, root().join("target"))
             }
             Toolchain::Debian => {
@@ -148,7 +157,14 @@ impl Toolchain {
                     .env("RUSTC", DEB_RUSTC)
                     // Unlocks -Zbuild-std on a stable compiler.
                     .env("RUSTC_BOOTSTRAP", "1")
-                    .args(["build", "--release", "--locked", "-p", "mapioffline-web"])
+                    .args([
+                        "build",
+                        "--profile",
+                        "wasm-release",
+                        "--locked",
+                        "-p",
+                        "mapioffline-web",
+                    ])
                     .args(["--target", TARGET, "-Zbuild-std=std,panic_abort"])
                     // Its own target dir: the two compilers would invalidate each other's cache.
                     .arg("--target-dir")
@@ -158,7 +174,7 @@ impl Toolchain {
         };
         run(&mut c)?;
         done(t);
-        let wasm = dir.join(TARGET).join("release/mapioffline_web.wasm");
+        let wasm = dir.join(TARGET).join("wasm-release/mapioffline_web.wasm");
         if !wasm.exists() {
             return Err(format!("the build did not produce {}", wasm.display()));
         }
@@ -211,7 +227,13 @@ pub fn wasm_bindgen() -> Result<PathBuf> {
         rel(&tools)
     ));
     run(crate::cargo()
-        .args(["install", "wasm-bindgen-cli", "--version", &version, "--root"])
+        .args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &version,
+            "--root",
+        ])
         .arg(&tools))?;
     done(t);
     Ok(bin)
@@ -254,7 +276,7 @@ pub fn wasm_opt(wasm: &Path) -> Result {
     let before = std::fs::metadata(wasm).map(|m| m.len()).unwrap_or(0);
     // The features Rust's wasm32 target enables by default.
     run(Command::new(bin)
-        .arg("-Oz")
+        .args(["-Oz", "--strip-debug", "--strip-producers"])
         .args([
             "--enable-bulk-memory",
             "--enable-nontrapping-float-to-int",
