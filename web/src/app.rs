@@ -9,6 +9,8 @@ use mapioffline::consts;
 use mapioffline::lessons::{Lesson, LESSONS};
 use std::sync::Arc;
 use std::time::Duration;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen::JsValue;
 
 const ROW_H: f64 = 20.0;
 const LINE_H: f64 = 18.0;
@@ -31,6 +33,21 @@ pub fn install_panic_hook() {
             let _ = el.remove_attribute("hidden");
         }
     }));
+}
+
+/// JSON indented by two spaces (the browser's own JSON; natively, as it is).
+fn indent_json(compact: &str) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let indented = js_sys::JSON::parse(compact).ok().and_then(|v| {
+            js_sys::JSON::stringify_with_replacer_and_space(&v, &JsValue::NULL, &JsValue::from(2))
+                .ok()
+        });
+        if let Some(s) = indented {
+            return s.into();
+        }
+    }
+    compact.to_string()
 }
 
 pub fn mount() {
@@ -409,11 +426,12 @@ fn Timeline() -> impl IntoView {
             scroll_top.set(el.scroll_top() as f64);
         }
     };
-    let detail = move || {
-        let ev = ctx.eval.get();
-        ctx.selected.get().and_then(|i| {
+    let detail =
+        move || {
+            let ev = ctx.eval.get();
+            ctx.selected.get().and_then(|i| {
             let r = ev.rows.get(i)?;
-            let json = ev.event_json(i).unwrap_or_default();
+            let json = ev.event_json(i).map(|j| indent_json(&j)).unwrap_or_default();
             Some(view! {
                 <div class="detail">
                     <div>{format!("event #{i} at t={}, from script line {}", r.tick, r.line)}</div>
@@ -422,7 +440,7 @@ fn Timeline() -> impl IntoView {
                 </div>
             })
         })
-    };
+        };
     view! {
         <section class="panel" role="region" aria-label="Timeline">
             <h2>"Timeline"</h2>

@@ -111,11 +111,12 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
-    /// Event `i` in the trace schema's JSON, pretty-printed (computed on demand: a long
-    /// trace has tens of thousands of events).
+    /// Event `i` in the trace schema's JSON (computed on demand: a long trace has tens
+    /// of thousands of events). Compact: the page indents it with the browser's JSON, so
+    /// the wasm holds one serializer of the schema, not two.
     pub fn event_json(&self, i: usize) -> Option<String> {
         let e = self.trace.as_ref()?.events.get(i)?;
-        serde_json::to_string_pretty(e).ok()
+        serde_json::to_string(e).ok()
     }
 }
 
@@ -462,7 +463,7 @@ mod tests {
             .position(|r| r.kind == RowKind::Notify)
             .unwrap();
         let json = ev.event_json(i).unwrap();
-        assert!(json.contains("\"event\": \"notify\""), "{json}");
+        assert!(json.contains("\"event\":\"notify\""), "{json}");
         assert!(json.contains("\"ulClientToken\""), "{json}");
     }
 
