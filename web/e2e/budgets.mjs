@@ -25,7 +25,7 @@ try {
         if (status.textContent !== before) { obs.disconnect(); resolve(performance.now()); }
       });
       obs.observe(status, { childList: true, subtree: true, characterData: true });
-      [...document.querySelectorAll('button')].find((b) => b.textContent === 'Reset').click();
+      [...document.querySelectorAll('.controls button')].find((b) => b.textContent === 'Reset').click();
     })));
     await context.close();
   }
@@ -35,7 +35,7 @@ try {
   // Replace the script, press Run, wait for the rendered frame; milliseconds.
   const runRender = (src) => page.evaluate((src) => new Promise((resolve) => {
     const ta = document.querySelector('textarea');
-    const run = [...document.querySelectorAll('button')].find((b) => b.textContent === 'Run');
+    const run = [...document.querySelectorAll('.controls button')].find((b) => b.textContent === 'Run');
     const t0 = performance.now();
     ta.value = src;
     ta.dispatchEvent(new Event('input', { bubbles: true }));

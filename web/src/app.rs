@@ -79,6 +79,19 @@ fn initial_script() -> String {
     LESSONS[0].source.to_string()
 }
 
+/// Once the script is edited, a share link in the address bar no longer matches it: drop
+/// the fragment so a reload brings back the edited script (from storage), not the link's.
+fn forget_shared_link() {
+    let Some(w) = web_sys::window() else { return };
+    let loc = w.location();
+    if loc.hash().is_ok_and(|h| h.starts_with(model::SHARE_PREFIX)) {
+        let path = loc.pathname().unwrap_or_default() + &loc.search().unwrap_or_default();
+        if let Ok(h) = w.history() {
+            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+        }
+    }
+}
+
 #[derive(Clone, Copy)]
 struct Ctx {
     source: RwSignal<String>,
@@ -345,6 +358,7 @@ fn Editor() -> impl IntoView {
                         wrap="off"
                         prop:value=move || ctx.source.get()
                         on:input=move |e| {
+                            forget_shared_link();
                             ctx.source.set(event_target_value(&e));
                             ctx.upto.set(None);
                             ctx.schedule();

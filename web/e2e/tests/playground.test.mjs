@@ -163,6 +163,14 @@ test('a reload keeps the script', async () => {
   await page.reload();
   await page.waitForSelector('body[data-ready]');
   assert.equal(await page.getByRole('textbox', { name: 'Scenario' }).inputValue(), script);
+  // Opened from a share link and then edited, a reload keeps the edit, not the link's script.
+  await page.getByRole('button', { name: 'Share' }).click();
+  await page.waitForFunction(() => location.hash.startsWith('#s='));
+  await setScript(page, script + '# edited after sharing\n');
+  assert.equal(await page.evaluate(() => location.hash), '');
+  await page.reload();
+  await page.waitForSelector('body[data-ready]');
+  assert.equal(await page.getByRole('textbox', { name: 'Scenario' }).inputValue(), script + '# edited after sharing\n');
   await page.context().close();
 });
 
