@@ -352,8 +352,8 @@ fn Editor() -> impl IntoView {
                     {marks}
                 </div>
                 <div class="code">
-                    <pre class="hl" node_ref=pre_ref aria-hidden="true">{highlighted}</pre>
-                    {underline}
+                    // The underline lives in the coloured copy, so it scrolls with the text.
+                    <pre class="hl" node_ref=pre_ref aria-hidden="true">{highlighted}{underline}</pre>
                     <textarea id="scenario" spellcheck="false" autocomplete="off"
                         wrap="off"
                         prop:value=move || ctx.source.get()
