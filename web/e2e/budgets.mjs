@@ -1,0 +1,78 @@
+// Speed budgets of the playground, measured in headless Chromium; run by
+// `cargo xtask budgets`, which serves the site and writes the scenarios. Prints key=value.
+import { readFileSync } from 'node:fs';
+import { launch, openPage } from './tests/helpers.mjs';
+
+const URL = process.env.PLAYGROUND_URL;
+const DIR = process.env.BUDGET_DIR;
+const read = (n) => readFileSync(`${DIR}/${n}`, 'utf8');
+const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const out = (k, v) => console.log(`${k}=${typeof v === 'number' ? v.toFixed(2) : v}`);
+
+const browser = await launch();
+try {
+  // First interaction: navigation start to the page mounted and answering a click.
+  const firsts = [];
+  for (let i = 0; i < 3; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(URL);
+    await page.waitForSelector('body[data-ready]');
+    firsts.push(await page.evaluate(() => new Promise((resolve) => {
+      const status = document.querySelector('.status');
+      const before = status.textContent;
+      const obs = new MutationObserver(() => {
+        if (status.textContent !== before) { obs.disconnect(); resolve(performance.now()); }
+      });
+      obs.observe(status, { childList: true, subtree: true, characterData: true });
+      [...document.querySelectorAll('.controls button')].find((b) => b.textContent === 'Reset').click();
+    })));
+    await context.close();
+  }
+  out('first_interaction_ms', median(firsts));
+
+  const { page } = await openPage(browser, URL);
+  // Replace the script, press Run, wait for the rendered frame; milliseconds.
+  const runRender = (src) => page.evaluate((src) => new Promise((resolve) => {
+    const ta = document.querySelector('textarea');
+    const run = [...document.querySelectorAll('.controls button')].find((b) => b.textContent === 'Run');
+    const t0 = performance.now();
+    ta.value = src;
+    ta.dispatchEvent(new Event('input', { bubbles: true }));
+    run.click();
+    requestAnimationFrame(() => setTimeout(() => resolve({
+      ms: performance.now() - t0,
+      events: Number(document.querySelector('.status').dataset.events),
+      rows: document.querySelectorAll('.timeline .row').length,
+    }), 0));
+  }), src);
+
+  const big = read('s10000.scn');
+  const r10k = [];
+  let info;
+  for (let i = 0; i < 3; i++) { info = await runRender(big + `# ${i}\n`); r10k.push(info.ms); }
+  out('run_render_10000_ms', median(r10k));
+  out('events_10000', info.events);
+  out('rows_in_dom_10000', info.rows);
+
+  const small = read('s200.scn');
+  await runRender(small);
+  const r200 = [];
+  for (let i = 0; i < 20; i++) r200.push((await runRender(small + `# edit ${i}\n`)).ms);
+  out('rerun_200_ms', median(r200));
+
+  // Core alone in wasm: parse and run, no conversion to JS; best of 7.
+  const huge = read('s50000.scn');
+  const ms = await page.evaluate((src) => {
+    let best = Infinity;
+    for (let i = 0; i < 7; i++) {
+      const t0 = performance.now();
+      window.mapioffline.eventCount(src);
+      best = Math.min(best, performance.now() - t0);
+    }
+    return best;
+  }, huge);
+  out('wasm_50000_ms', ms);
+} finally {
+  await browser.close();
+}

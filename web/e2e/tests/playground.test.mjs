@@ -1,0 +1,215 @@
+// End-to-end tests of the playground: playwright-core driving the system's Chromium
+// headless. `cargo xtask test` serves target/playground/ and sets PLAYGROUND_URL.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { launch, openPage, timelineText, setScript, waitForStatus } from './helpers.mjs';
+
+const URL = process.env.PLAYGROUND_URL;
+const SHOTS = process.env.SCREENSHOT_DIR || '../../target/screenshots';
+assert.ok(URL, 'PLAYGROUND_URL is not set: run `cargo xtask test`');
+mkdirSync(SHOTS, { recursive: true });
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const OPEN = 'profile "Outlook"\nHrOpenOfflineObj(0, L"Outlook", &GUID_GlobalState, NULL, &mgr)\n';
+
+test('the page loads with every region and control named, and no errors', async () => {
+  const { page, errors } = await openPage(browser, URL, { width: 1280, height: 800 });
+  for (const name of ['Run', 'Step', 'Reset', 'Share']) {
+    assert.ok(await page.getByRole('button', { name, exact: true }).isVisible(), name);
+  }
+  assert.ok(await page.getByRole('textbox', { name: 'Scenario' }).isVisible());
+  for (const name of ['Timeline', 'World state', 'Findings', 'Lessons']) {
+    assert.ok(await page.getByRole('region', { name }).isVisible(), name);
+  }
+  assert.match(await page.getByRole('status').textContent(), /statements ran/);
+  await page.screenshot({ path: `${SHOTS}/main-1280x800.png` });
+  await page.setViewportSize({ width: 800, height: 1000 });
+  await page.screenshot({ path: `${SHOTS}/main-800.png`, fullPage: true });
+  // Usable at 800 px: nothing wider than the window.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `page is ${overflow}px wider than the window`);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('the sample add-in lesson shows STATECHANGE_START, STATECHANGE and STATECHANGE_DONE', async () => {
+  const { page } = await openPage(browser, URL);
+  const lessons = page.getByRole('region', { name: 'Lessons' });
+  await lessons.getByRole('button', { name: /Sample Offline State Add-in/ }).click();
+  await assert.doesNotReject(lessons.getByText('Init Monitor follows the client workflow').waitFor());
+  const text = await timelineText(page);
+  for (const t of ['STATECHANGE_START', 'MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE,', 'STATECHANGE_DONE']) {
+    assert.ok(text.includes(t), `timeline lacks ${t}`);
+  }
+  const script = await page.getByRole('textbox', { name: 'Scenario' }).inputValue();
+  assert.match(script, /Sample Offline State Add-in/);
+  await page.context().close();
+});
+
+test('an Advise with a wrong ulSize returns E_INVALIDARG', async () => {
+  const { page } = await openPage(browser, URL);
+  await setScript(page, OPEN + 'sink s\nmgr->Advise(MAPIOFFLINE_ADVISE_DEFAULT, &{ulSize = 3, ulClientToken = 1, pCallback = s}, &tok)\n');
+  const text = await timelineText(page);
+  assert.match(text, /← Advise = E_INVALIDARG/);
+  await page.context().close();
+});
+
+test('turning the network off adds statements and the object goes offline', async () => {
+  const { page } = await openPage(browser, URL);
+  await setScript(page, OPEN);
+  const world = page.getByRole('region', { name: 'World state' });
+  assert.match(await world.locator('.diagram').getAttribute('aria-label'), /MAPIOFFLINE_STATE_ONLINE/);
+  await world.getByRole('button', { name: 'Network: up' }).click();
+  await world.getByRole('button', { name: 'Network: down' }).waitFor();
+  const script = await page.getByRole('textbox', { name: 'Scenario' }).inputValue();
+  assert.match(script, /network down\nrun\n$/);
+  assert.match(await world.locator('.diagram').getAttribute('aria-label'), /MAPIOFFLINE_STATE_OFFLINE/);
+  assert.equal(await world.locator('.st.lit').textContent(), 'OFFLINE');
+  await page.context().close();
+});
+
+test('Step runs one statement at a time and the state panel follows', async () => {
+  const { page } = await openPage(browser, URL);
+  await setScript(page, OPEN + 'mgr->AddRef()\nmgr->SetCurrentState(MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)\nmgr->Release()\n');
+  const world = page.getByRole('region', { name: 'World state' });
+  await page.getByRole('button', { name: 'Reset', exact: true }).click();
+  await waitForStatus(page, /^0 of 5 statements ran, 0 events/);
+  assert.equal(await world.locator('.obj').count(), 0);
+  const expected = [
+    [/^1 of 5/, 'refs 0', 'ONLINE'], // the profile: the global object exists, nobody holds it
+    [/^2 of 5/, 'refs 1', 'ONLINE'],
+    [/^3 of 5/, 'refs 2', 'ONLINE'],
+    [/^4 of 5/, 'refs 2', 'OFFLINE'],
+    [/^5 of 5/, 'refs 1', 'OFFLINE'],
+  ];
+  for (const [status, refs, lit] of expected) {
+    await page.getByRole('button', { name: 'Step' }).click();
+    await waitForStatus(page, status);
+    assert.match(await world.locator('.objhead').textContent(), new RegExp(refs + '$'));
+    assert.equal(await world.locator('.st.lit').textContent(), lit);
+  }
+  await page.context().close();
+});
+
+test('a share link restores the script in a fresh browser', async () => {
+  const { page } = await openPage(browser, URL);
+  const script = OPEN + '# shared: é ✓ "quotes" & <angle>\nmgr->Release()\n';
+  await setScript(page, script);
+  await page.getByRole('button', { name: 'Share' }).click();
+  await page.waitForFunction(() => location.hash.startsWith('#s='));
+  const link = page.url();
+  await page.context().close();
+  // A new context has no storage: only the link carries the script.
+  const { page: other } = await openPage(browser, link);
+  assert.equal(await other.getByRole('textbox', { name: 'Scenario' }).inputValue(), script);
+  await other.context().close();
+});
+
+test('HTML in a script, a share link or storage is shown as text and never runs', async () => {
+  const { page, errors } = await openPage(browser, URL);
+  const evil = '# <img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script>\n'
+    + 'profile "<img src=x onerror=window.__pwned=3>"\n'
+    + 'HrOpenOfflineObj(0, L"<img src=x onerror=window.__pwned=3>", &GUID_GlobalState, NULL, &mgr)\n';
+  await setScript(page, evil);
+  await waitForStatus(page, /statements ran/);
+  const hl = await page.locator('pre.hl').textContent();
+  assert.ok(hl.includes('<img src=x onerror="window.__pwned=1">'), hl);
+  assert.ok(hl.includes('<script>window.__pwned=2</script>'));
+  // The profile name appears in the world state as text.
+  const world = await page.getByRole('region', { name: 'World state' }).textContent();
+  assert.ok(world.includes('"<img src=x onerror=window.__pwned=3>"'), world);
+  // The same through a share link, then a reload from storage.
+  await page.getByRole('button', { name: 'Share' }).click();
+  await page.waitForFunction(() => location.hash.startsWith('#s='));
+  await page.reload();
+  await page.waitForSelector('body[data-ready]');
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+  assert.equal(await page.evaluate(() => document.querySelectorAll('main img, main script, main b').length), 0);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.equal(await page.getByRole('textbox', { name: 'Scenario' }).inputValue(), evil);
+  // A syntax error quotes the offending text, as text.
+  await setScript(page, evil + 'sink <b>x</b>\n');
+  const problem = await page.locator('.problem').textContent();
+  assert.ok(problem.includes('<'), problem);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('a typo is marked at its line with core\'s message and hint, as you type', async () => {
+  const { page } = await openPage(browser, URL);
+  await setScript(page, OPEN + 'mgr->SetCurentState(MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)\n');
+  const alert = page.locator('.problem');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /^line 3, column 6: expected a method of IMAPIOfflineMgr/);
+  assert.match(await alert.textContent(), /hint: did you mean `SetCurrentState`\?/);
+  const mark = page.locator('.gutter .mark.err');
+  assert.equal(await mark.getAttribute('data-line'), '3');
+  assert.equal(await mark.getAttribute('aria-label'), 'error on line 3');
+  // Fixing it clears the mark.
+  await setScript(page, OPEN + 'mgr->SetCurrentState(MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)\n');
+  await page.locator('.gutter .mark.err').waitFor({ state: 'detached' });
+  await page.context().close();
+});
+
+test('a reload keeps the script', async () => {
+  const { page } = await openPage(browser, URL);
+  const script = OPEN + '# kept across reloads\n';
+  await setScript(page, script);
+  await waitForStatus(page, /^2 of 2/);
+  await page.reload();
+  await page.waitForSelector('body[data-ready]');
+  assert.equal(await page.getByRole('textbox', { name: 'Scenario' }).inputValue(), script);
+  // Opened from a share link and then edited, a reload keeps the edit, not the link's script.
+  await page.getByRole('button', { name: 'Share' }).click();
+  await page.waitForFunction(() => location.hash.startsWith('#s='));
+  await setScript(page, script + '# edited after sharing\n');
+  assert.equal(await page.evaluate(() => location.hash), '');
+  await page.reload();
+  await page.waitForSelector('body[data-ready]');
+  assert.equal(await page.getByRole('textbox', { name: 'Scenario' }).inputValue(), script + '# edited after sharing\n');
+  await page.context().close();
+});
+
+test('Ctrl+Enter runs, and the timeline is usable by keyboard', async () => {
+  const { page } = await openPage(browser, URL);
+  await setScript(page, OPEN);
+  await page.getByRole('button', { name: 'Reset', exact: true }).click();
+  await waitForStatus(page, /^0 of 2/);
+  await page.getByRole('textbox', { name: 'Scenario' }).press('Control+Enter');
+  await waitForStatus(page, /^2 of 2/);
+  await page.getByRole('listbox', { name: 'Trace events' }).focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  const detail = await page.locator('.detail').textContent();
+  assert.match(detail, /event #1 at t=0, from script line 2/);
+  assert.match(detail, /"event": "call"/);
+  await page.context().close();
+});
+
+test('the JS API: run, check, explain', async () => {
+  const { page } = await openPage(browser, URL);
+  const r = await page.evaluate((src) => {
+    const trace = window.mapioffline.run(src + 'shutdown\n');
+    const findings = window.mapioffline.check(trace);
+    const x = window.mapioffline.explain('E_PENDING');
+    let unknown;
+    try { window.mapioffline.explain('E_PENDNG'); } catch (e) { unknown = String(e.message); }
+    let bad;
+    try { window.mapioffline.run('profile'); } catch (e) { bad = String(e.message); }
+    return { schema: trace.schema, first: trace.events[0].event, n: trace.events.length,
+      findings: findings.map((f) => f.rule), title: x.title, unknown, bad,
+      count: window.mapioffline.eventCount(src) };
+  }, OPEN);
+  assert.equal(r.schema, 1);
+  assert.equal(r.first, 'profile_added');
+  assert.deepEqual(r.findings, ['R4']);
+  assert.equal(r.title, 'E_PENDING = 0x8000000A');
+  assert.match(r.unknown, /did you mean `E_PENDING`/);
+  assert.match(r.bad, /^1:8: expected/);
+  assert.ok(r.count > 0 && r.count < r.n);
+  await page.context().close();
+});

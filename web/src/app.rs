@@ -1,0 +1,705 @@
+//! The page: components and signals over [`crate::model`]. Every piece of text that comes
+//! from a script, a share link or storage reaches the DOM as a text node or a property,
+//! never as HTML.
+
+use crate::model::{self, Evaluation, Mark, Problem};
+use leptos::ev;
+use leptos::prelude::*;
+use mapioffline::consts;
+use mapioffline::lessons::{Lesson, LESSONS};
+use std::sync::Arc;
+use std::time::Duration;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen::JsValue;
+
+const ROW_H: f64 = 20.0;
+const LINE_H: f64 = 18.0;
+/// Above this many lines the editor skips colouring (plain text stays fast).
+const HIGHLIGHT_MAX_LINES: usize = 1500;
+const DEBOUNCE: Duration = Duration::from_millis(120);
+
+/// Shows a panic in the page (with a way out) instead of leaving it blank.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info.to_string();
+        web_sys::console::error_1(&msg.clone().into());
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        if let Some(el) = doc.get_element_by_id("crash-msg") {
+            el.set_text_content(Some(&msg));
+        }
+        if let Some(el) = doc.get_element_by_id("crash") {
+            let _ = el.remove_attribute("hidden");
+        }
+    }));
+}
+
+/// JSON indented by two spaces (the browser's own JSON; natively, as it is).
+fn indent_json(compact: &str) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let indented = js_sys::JSON::parse(compact).ok().and_then(|v| {
+            js_sys::JSON::stringify_with_replacer_and_space(&v, &JsValue::NULL, &JsValue::from(2))
+                .ok()
+        });
+        if let Some(s) = indented {
+            return s.into();
+        }
+    }
+    compact.to_string()
+}
+
+pub fn mount() {
+    leptos::mount::mount_to_body(App);
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
+/// The script to start with: a shared link's, else the last one, else the first lesson.
+fn initial_script() -> String {
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    if let Some(s) = model::script_from_fragment(&hash) {
+        return s;
+    }
+    if let Some(s) = storage().and_then(|st| st.get_item(model::STORAGE_KEY).ok().flatten()) {
+        return s;
+    }
+    LESSONS[0].source.to_string()
+}
+
+/// Once the script is edited, a share link in the address bar no longer matches it: drop
+/// the fragment so a reload brings back the edited script (from storage), not the link's.
+fn forget_shared_link() {
+    let Some(w) = web_sys::window() else { return };
+    let loc = w.location();
+    if loc.hash().is_ok_and(|h| h.starts_with(model::SHARE_PREFIX)) {
+        let path = loc.pathname().unwrap_or_default() + &loc.search().unwrap_or_default();
+        if let Ok(h) = w.history() {
+            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Ctx {
+    source: RwSignal<String>,
+    /// Statements to run: `None` all, `Some(n)` the first n (stepping).
+    upto: RwSignal<Option<usize>>,
+    problem: RwSignal<Option<Problem>>,
+    eval: RwSignal<Arc<Evaluation>>,
+    eval_ms: RwSignal<f64>,
+    selected: RwSignal<Option<usize>>,
+    lesson: RwSignal<Option<&'static Lesson>>,
+    notice: RwSignal<String>,
+    generation: StoredValue<u64>,
+}
+
+impl Ctx {
+    /// Parses and runs the current script now.
+    fn recompute(&self) {
+        let t0 = now_ms();
+        let src = self.source.get_untracked();
+        if let Some(st) = storage() {
+            let _ = st.set_item(model::STORAGE_KEY, &src);
+        }
+        match model::check_syntax(&src) {
+            Err(p) => self.problem.set(Some(p)),
+            Ok(script) => {
+                self.problem.set(None);
+                let ev = model::evaluate(&script, self.upto.get_untracked());
+                self.selected.set(None);
+                self.eval.set(Arc::new(ev));
+            }
+        }
+        self.eval_ms.set(now_ms() - t0);
+    }
+
+    /// Re-runs after the user pauses typing.
+    fn schedule(&self) {
+        let g = self.generation.get_value() + 1;
+        self.generation.set_value(g);
+        let me = *self;
+        set_timeout(
+            move || {
+                if me.generation.get_value() == g {
+                    me.recompute();
+                }
+            },
+            DEBOUNCE,
+        );
+    }
+
+    /// Replaces the script (a lesson, a toggle) and runs it whole.
+    fn load(&self, src: String) {
+        self.source.set(src);
+        self.upto.set(None);
+        self.recompute();
+    }
+
+    fn run_all(&self) {
+        self.upto.set(None);
+        self.recompute();
+    }
+
+    fn step(&self) {
+        let ev = self.eval.get_untracked();
+        let next = match self.upto.get_untracked() {
+            None => 1,
+            Some(n) => (n + 1).min(ev.total.max(1)),
+        };
+        self.upto.set(Some(next));
+        self.recompute();
+    }
+
+    fn reset(&self) {
+        self.upto.set(Some(0));
+        self.recompute();
+    }
+
+    fn share(&self) {
+        let frag = model::share_fragment(&self.source.get_untracked());
+        let Some(w) = web_sys::window() else { return };
+        let _ = w.location().set_hash(&frag);
+        let url = w.location().href().unwrap_or_default();
+        let clip = w.navigator().clipboard();
+        let _ = clip.write_text(&url);
+        self.notice
+            .set("Link to this script is in the address bar (and copied)".into());
+    }
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let ctx = Ctx {
+        source: RwSignal::new(initial_script()),
+        upto: RwSignal::new(None),
+        problem: RwSignal::new(None),
+        eval: RwSignal::new(Arc::new(Evaluation::default())),
+        eval_ms: RwSignal::new(0.0),
+        selected: RwSignal::new(None),
+        lesson: RwSignal::new(None),
+        notice: RwSignal::new(String::new()),
+        generation: StoredValue::new(0),
+    };
+    provide_context(ctx);
+    ctx.recompute();
+
+    // Ctrl+Enter runs from anywhere.
+    let handle = window_event_listener(ev::keydown, move |e| {
+        if (e.ctrl_key() || e.meta_key()) && e.key() == "Enter" {
+            e.prevent_default();
+            ctx.run_all();
+        }
+    });
+    on_cleanup(move || handle.remove());
+
+    let status = move || {
+        let ev = ctx.eval.get();
+        let mut s = format!(
+            "{} of {} statements ran, {} events, {:.1} ms",
+            ev.executed,
+            ev.total,
+            ev.rows.len(),
+            ctx.eval_ms.get()
+        );
+        if let Some(l) = ev.next_line {
+            s.push_str(&format!("; next: line {l}"));
+        }
+        s
+    };
+
+    view! {
+        <header class="top">
+            <h1>"MAPI Offline State playground"</h1>
+            <div class="controls" role="toolbar" aria-label="Run control">
+                <button on:click=move |_| ctx.run_all() title="Run the whole script (Ctrl+Enter)">"Run"</button>
+                <button on:click=move |_| ctx.step() title="Run the next statement">"Step"</button>
+                <button on:click=move |_| ctx.reset() title="Back to an empty world">"Reset"</button>
+                <button on:click=move |_| ctx.share() title="Put the script in the link">"Share"</button>
+            </div>
+            <p class="status" role="status" data-events=move || ctx.eval.get().rows.len()>{status}</p>
+            <p class="notice" aria-live="polite">{move || ctx.notice.get()}</p>
+        </header>
+        <main class="grid">
+            <div class="left">
+                <Editor/>
+                <Lessons/>
+            </div>
+            <div class="right">
+                <Timeline/>
+                <World/>
+                <Findings/>
+            </div>
+        </main>
+    }
+}
+
+#[component]
+fn Editor() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let gutter_ref = NodeRef::<leptos::html::Div>::new();
+    let pre_ref = NodeRef::<leptos::html::Pre>::new();
+    let line_count = Memo::new(move |_| ctx.source.with(|s| s.lines().count().max(1)));
+    let numbers = move || {
+        (1..=line_count.get())
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let marks = move || {
+        let ev = ctx.eval.get();
+        let p = ctx.problem.get();
+        model::line_marks(line_count.get(), p.as_ref(), Some(&ev))
+            .into_iter()
+            .enumerate()
+            .filter(|(_, m)| *m != Mark::None)
+            .map(|(i, m)| {
+                let (class, what) = match m {
+                    Mark::Error => ("mark err", "error"),
+                    Mark::Failed => ("mark failed", "failed expectation"),
+                    _ => ("mark next", "next statement"),
+                };
+                let top = format!("top:{}px", i as f64 * LINE_H + 6.0);
+                view! {
+                    <span class=class style=top data-line=i + 1
+                        aria-label=format!("{what} on line {}", i + 1)></span>
+                }
+            })
+            .collect_view()
+    };
+    let underline = move || {
+        ctx.problem.get().map(|p| {
+            let style = format!(
+                "top:{}px;left:calc(8px + {}ch);width:{}ch",
+                (p.line - 1) as f64 * LINE_H + 6.0 + LINE_H - 3.0,
+                p.col - 1,
+                p.len
+            );
+            view! { <span class="squiggle" style=style></span> }
+        })
+    };
+    let highlighted = move || {
+        ctx.source.with(|s| {
+            if line_count.get() > HIGHLIGHT_MAX_LINES {
+                return view! { <span>{s.clone()}</span> }.into_any();
+            }
+            s.split('\n')
+                .map(|line| {
+                    let toks = model::highlight_line(line)
+                        .into_iter()
+                        .map(|(t, text)| {
+                            view! { <span class=t.class()>{text.to_string()}</span> }
+                        })
+                        .collect_view();
+                    view! { {toks}"\n" }
+                })
+                .collect_view()
+                .into_any()
+        })
+    };
+    let on_scroll = move |e: ev::Event| {
+        let ta: web_sys::HtmlTextAreaElement = event_target(&e);
+        if let Some(g) = gutter_ref.get() {
+            g.set_scroll_top(ta.scroll_top());
+        }
+        if let Some(p) = pre_ref.get() {
+            p.set_scroll_top(ta.scroll_top());
+            p.set_scroll_left(ta.scroll_left());
+        }
+    };
+    let error_box = move || {
+        let from_parse = ctx.problem.get();
+        let ev = ctx.eval.get();
+        let p = from_parse.or_else(|| ev.run_error.clone());
+        let failures = ev
+            .failures
+            .iter()
+            .map(|f| view! { <li>{format!("line {}: {}", f.line, f.message)}</li> })
+            .collect_view();
+        view! {
+            {p.map(|p| view! {
+                <div class="problem" role="alert">
+                    <strong>{p.headline()}</strong>
+                    {p.hint.map(|h| view! { <div class="hint">{format!("hint: {h}")}</div> })}
+                </div>
+            })}
+            {(!ev.failures.is_empty()).then(|| view! {
+                <div class="failures">
+                    <strong>"Expectations that failed"</strong>
+                    <ul>{failures}</ul>
+                </div>
+            })}
+        }
+    };
+    view! {
+        <section class="editor-wrap" aria-labelledby="ed-label">
+            <label id="ed-label" for="scenario">"Scenario"</label>
+            <div class="editor">
+                <div class="gutter" node_ref=gutter_ref aria-hidden="true">
+                    <pre>{numbers}</pre>
+                    {marks}
+                </div>
+                <div class="code">
+                    // The underline lives in the coloured copy, so it scrolls with the text.
+                    <pre class="hl" node_ref=pre_ref aria-hidden="true">{highlighted}{underline}</pre>
+                    <textarea id="scenario" spellcheck="false" autocomplete="off"
+                        wrap="off"
+                        prop:value=move || ctx.source.get()
+                        on:input=move |e| {
+                            forget_shared_link();
+                            ctx.source.set(event_target_value(&e));
+                            ctx.upto.set(None);
+                            ctx.schedule();
+                        }
+                        on:scroll=on_scroll
+                    ></textarea>
+                </div>
+            </div>
+            {error_box}
+        </section>
+    }
+}
+
+#[component]
+fn Timeline() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let scroll_top = RwSignal::new(0.0);
+    let height = RwSignal::new(360.0);
+    let list_ref = NodeRef::<leptos::html::Div>::new();
+    let rows = move || {
+        let ev = ctx.eval.get();
+        let range = model::visible_range(scroll_top.get(), height.get(), ROW_H, ev.rows.len(), 8);
+        let sel = ctx.selected.get();
+        range
+            .map(|i| {
+                let r = &ev.rows[i];
+                let style = format!("top:{}px", i as f64 * ROW_H);
+                let class = format!(
+                    "row {}{}",
+                    r.kind.class(),
+                    if sel == Some(i) { " sel" } else { "" }
+                );
+                let pad = format!("padding-left:{}ch", r.depth as usize * 2);
+                view! {
+                    <div class=class style=style role="option" aria-selected=(sel == Some(i)).to_string()
+                        id=format!("ev-{i}")
+                        on:click=move |_| ctx.selected.set(Some(i))>
+                        <span class="n">{format!("#{i}")}</span>
+                        <span class="t">{format!("t={}", r.tick)}</span>
+                        <span class="l">{format!("L{}", r.line)}</span>
+                        <span class="k">{r.kind.class()}</span>
+                        <span class="x" style=pad>{r.text.clone()}</span>
+                    </div>
+                }
+            })
+            .collect_view()
+    };
+    let total_h = move || format!("height:{}px", ctx.eval.get().rows.len() as f64 * ROW_H);
+    let on_scroll = move |_| {
+        if let Some(el) = list_ref.get() {
+            scroll_top.set(el.scroll_top() as f64);
+            height.set(el.client_height() as f64);
+        }
+    };
+    let on_key = move |e: ev::KeyboardEvent| {
+        let n = ctx.eval.get_untracked().rows.len();
+        if n == 0 {
+            return;
+        }
+        let cur = ctx.selected.get_untracked();
+        let next = match e.key().as_str() {
+            "ArrowDown" => cur.map_or(0, |c| (c + 1).min(n - 1)),
+            "ArrowUp" => cur.map_or(0, |c| c.saturating_sub(1)),
+            "Home" => 0,
+            "End" => n - 1,
+            _ => return,
+        };
+        e.prevent_default();
+        ctx.selected.set(Some(next));
+        if let Some(el) = list_ref.get() {
+            let top = next as f64 * ROW_H;
+            let h = el.client_height() as f64;
+            let st = el.scroll_top() as f64;
+            if top < st {
+                el.set_scroll_top(top as i32);
+            } else if top + ROW_H > st + h {
+                el.set_scroll_top((top + ROW_H - h) as i32);
+            }
+            scroll_top.set(el.scroll_top() as f64);
+        }
+    };
+    let detail =
+        move || {
+            let ev = ctx.eval.get();
+            ctx.selected.get().and_then(|i| {
+            let r = ev.rows.get(i)?;
+            let json = ev.event_json(i).map(|j| indent_json(&j)).unwrap_or_default();
+            Some(view! {
+                <div class="detail">
+                    <div>{format!("event #{i} at t={}, from script line {}", r.tick, r.line)}</div>
+                    <div class="x">{r.text.clone()}</div>
+                    <pre>{json}</pre>
+                </div>
+            })
+        })
+        };
+    view! {
+        <section class="panel" role="region" aria-label="Timeline">
+            <h2>"Timeline"</h2>
+            <div class="timeline" node_ref=list_ref tabindex="0" role="listbox"
+                aria-label="Trace events" on:scroll=on_scroll on:keydown=on_key>
+                <div class="spacer" style=total_h>{rows}</div>
+            </div>
+            {detail}
+        </section>
+    }
+}
+
+#[component]
+fn World() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let world = move || ctx.eval.get().world.clone();
+    let objects = move || {
+        world().map(|w| {
+            w.objects
+                .iter()
+                .map(|o| {
+                    let masked = o.state & consts::MAPIOFFLINE_STATE_OFFLINE_MASK;
+                    let online = masked == consts::MAPIOFFLINE_STATE_ONLINE;
+                    let lit = |on: bool| if on { "st lit" } else { "st" };
+                    let regs = o
+                        .registrations
+                        .iter()
+                        .map(|(tok, client, sink)| {
+                            let name = w
+                                .clients
+                                .iter()
+                                .find(|c| c.object == *sink)
+                                .map(|c| c.name.clone())
+                                .unwrap_or_default();
+                            view! { <li>{format!("advise token {tok}: sink {sink} \"{name}\", ulClientToken {client}")}</li> }
+                        })
+                        .collect_view();
+                    let state_text = consts::show_state(o.state);
+                    view! {
+                        <div class="obj" data-object=o.object.to_string()>
+                            <div class="objhead">
+                                {format!(
+                                    "{} {} \"{}\" — refs {}",
+                                    o.object,
+                                    if o.is_global { "global object" } else { "object" },
+                                    o.profile,
+                                    o.refs
+                                )}
+                            </div>
+                            <div class="diagram" aria-label=format!("state {state_text}{}", if o.in_transition { ", change in progress" } else { "" })>
+                                <span class=lit(online && !o.in_transition)>"ONLINE"</span>
+                                <span class=lit(o.in_transition)>"change in progress"</span>
+                                <span class=lit(!online && !o.in_transition)>"OFFLINE"</span>
+                            </div>
+                            <div class="state-text">{state_text}</div>
+                            <ul class="regs">{regs}</ul>
+                        </div>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let clients = move || {
+        world().map(|w| {
+            w.clients
+                .iter()
+                .map(|c| {
+                    view! { <li>{format!("{} \"{}\": refs {}{}", c.object, c.name, c.refs, if c.alive { "" } else { " (destroyed)" })}</li> }
+                })
+                .collect_view()
+        })
+    };
+    let header = move || {
+        world().map(|w| {
+            format!(
+                "t={}; network {}{}",
+                w.now,
+                if w.network_up { "up" } else { "down" },
+                if w.ended {
+                    "; Outlook has shut down"
+                } else {
+                    ""
+                }
+            )
+        })
+    };
+    let network_up = move || world().map(|w| w.network_up).unwrap_or(true);
+    let toggle_network = move |_| {
+        let stmt = if network_up() {
+            "network down"
+        } else {
+            "network up"
+        };
+        let src = model::append_lines(&ctx.source.get_untracked(), &[stmt, "run"]);
+        ctx.load(src);
+    };
+    let servers = move || {
+        world().map(|w| {
+            w.profiles
+                .iter()
+                .map(|p| {
+                    let up = p.server_up;
+                    let name = p.name.clone();
+                    let label = format!("Server \"{}\": {}", p.name, if up { "up" } else { "down" });
+                    let quoted = format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""));
+                    view! {
+                        <button aria-pressed=up.to_string() on:click=move |_| {
+                            let stmt = format!("server {quoted} {}", if up { "down" } else { "up" });
+                            let src = model::append_lines(&ctx.source.get_untracked(), &[&stmt, "run"]);
+                            ctx.load(src);
+                        }>{label}</button>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let cfg = move |key: &'static str| {
+        Memo::new(move |_| ctx.source.with(|s| model::config_value(s, key)))
+    };
+    let set4 = cfg("set4");
+    let arch = cfg("arch");
+    let bits = cfg("extra_state_bits");
+    let set_cfg = move |key: &'static str, value: String| {
+        ctx.load(model::set_config(&ctx.source.get_untracked(), key, &value));
+    };
+    view! {
+        <section class="panel" role="region" aria-label="World state">
+            <h2>"World state"</h2>
+            <p class="worldhead">{header}</p>
+            <div class="toggles">
+                <button aria-pressed=move || network_up().to_string() on:click=toggle_network>
+                    {move || format!("Network: {}", if network_up() { "up" } else { "down" })}
+                </button>
+                {servers}
+                <label>"SET-4 reading "
+                    <select prop:value=move || set4.get().unwrap_or_else(|| "documented".into())
+                        on:change=move |e| set_cfg("set4", event_target_value(&e))>
+                        <option value="documented">"documented"</option>
+                        <option value="literal">"literal"</option>
+                    </select>
+                </label>
+                <label>"Architecture "
+                    <select prop:value=move || arch.get().unwrap_or_else(|| "x64".into())
+                        on:change=move |e| set_cfg("arch", event_target_value(&e))>
+                        <option value="x64">"x64"</option>
+                        <option value="x86">"x86"</option>
+                    </select>
+                </label>
+                <label>
+                    <input type="checkbox"
+                        prop:checked=move || bits.get().is_some_and(|v| v != "0")
+                        on:change=move |e| {
+                            let on = event_target_checked(&e);
+                            set_cfg("extra_state_bits", if on { "0x100".into() } else { "0".into() });
+                        }/>
+                    " extra state bits (0x100)"
+                </label>
+            </div>
+            <div class="objects">{objects}</div>
+            <h3>"Client objects"</h3>
+            <ul class="clients">{clients}</ul>
+        </section>
+    }
+}
+
+#[component]
+fn Findings() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let list = move || {
+        let ev = ctx.eval.get();
+        if ev.findings.is_empty() {
+            return view! { <p class="clean">"No findings: the client keeps rules R1–R7 so far."</p> }.into_any();
+        }
+        let items = ev
+            .findings
+            .iter()
+            .map(|f| {
+                let line = ev.rows.get(f.event).map(|r| r.line);
+                let ev_i = f.event;
+                view! {
+                    <li class="finding">
+                        <div>
+                            <strong>{format!("{} ({})", f.rule, f.clause)}</strong>
+                            {format!(" at event #{}, t={}", f.event, f.tick)}
+                            {line.map(|l| format!(", line {l}"))}
+                            " "
+                            <button class="link" on:click=move |_| ctx.selected.set(Some(ev_i))>"show event"</button>
+                        </div>
+                        <div>{f.message.clone()}</div>
+                        <div class="fix">{format!("fix: {}", f.fix)}</div>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ul>{items}</ul> }.into_any()
+    };
+    view! {
+        <section class="panel" role="region" aria-label="Findings">
+            <h2>"Findings"</h2>
+            {list}
+        </section>
+    }
+}
+
+#[component]
+fn Lessons() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let items = LESSONS
+        .iter()
+        .map(|l| {
+            view! {
+                <li>
+                    <button class="lesson" aria-pressed=move || (ctx.lesson.get().map(|x| x.name) == Some(l.name)).to_string()
+                        on:click=move |_| {
+                            ctx.lesson.set(Some(l));
+                            ctx.load(l.source.to_string());
+                        }>
+                        {l.title}
+                    </button>
+                </li>
+            }
+        })
+        .collect_view();
+    let explanation = move || {
+        ctx.lesson.get().map(|l| {
+            let clauses = l
+                .clauses
+                .iter()
+                .map(|c| c.id())
+                .collect::<Vec<_>>()
+                .join(", ");
+            view! {
+                <div class="explanation">
+                    <h3>{l.title}</h3>
+                    <p>{l.explanation}</p>
+                    <p class="clauses">{format!("Clauses: {clauses}")}</p>
+                </div>
+            }
+        })
+    };
+    view! {
+        <section class="panel" role="region" aria-label="Lessons">
+            <h2>"Lessons"</h2>
+            {explanation}
+            <ul class="lessons">{items}</ul>
+        </section>
+    }
+}

@@ -1,0 +1,612 @@
+//! The page's view model: what the components show, computed from core's data with no
+//! browser in sight, so it is unit-tested natively. Nothing here decides a result code or
+//! orders a notification: the scenario runner, the checker and the renderers in core do.
+
+use mapioffline::checker::{self, Finding};
+use mapioffline::render::TextCursor;
+use mapioffline::scenario::{self, ExpectFailure, RunError, Runner};
+use mapioffline::sim::WorldSnapshot;
+use mapioffline::{EventKind, Trace};
+use std::ops::Range;
+
+/// localStorage key of the last script.
+pub const STORAGE_KEY: &str = "mapioffline.script";
+/// URL fragment prefix of a shared script.
+pub const SHARE_PREFIX: &str = "#s=";
+
+/// A message about a place in the script (1-based line and column).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub line: usize,
+    pub col: usize,
+    /// Characters to underline, at least 1.
+    pub len: usize,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Problem {
+    /// `line 3, column 6: expected …` as the page shows it.
+    pub fn headline(&self) -> String {
+        format!("line {}, column {}: {}", self.line, self.col, self.message)
+    }
+}
+
+/// What sort of event a timeline row shows (its colour and lane).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowKind {
+    Call,
+    Return,
+    Notify,
+    Env,
+    Transition,
+    Diagnostic,
+    Setup,
+    Time,
+}
+
+impl RowKind {
+    pub fn class(self) -> &'static str {
+        match self {
+            RowKind::Call => "call",
+            RowKind::Return => "ret",
+            RowKind::Notify => "notify",
+            RowKind::Env => "env",
+            RowKind::Transition => "transition",
+            RowKind::Diagnostic => "diag",
+            RowKind::Setup => "setup",
+            RowKind::Time => "time",
+        }
+    }
+
+    fn of(k: &EventKind) -> RowKind {
+        match k {
+            EventKind::Call { .. } => RowKind::Call,
+            EventKind::Return { .. } => RowKind::Return,
+            EventKind::Notify { .. } => RowKind::Notify,
+            EventKind::Env { .. } => RowKind::Env,
+            EventKind::TransitionStarted { .. }
+            | EventKind::Phase { .. }
+            | EventKind::StateChanged { .. }
+            | EventKind::TransitionCompleted { .. }
+            | EventKind::RefCount { .. }
+            | EventKind::Destroyed { .. } => RowKind::Transition,
+            EventKind::Diagnostic(_) | EventKind::Shutdown(_) => RowKind::Diagnostic,
+            EventKind::ProfileAdded(_)
+            | EventKind::ClientObjectCreated(_)
+            | EventKind::ObjectCreated(_) => RowKind::Setup,
+            EventKind::Advance { .. } | EventKind::RunUntilIdle { .. } => RowKind::Time,
+        }
+    }
+}
+
+/// One timeline row: one trace event in core's words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    pub tick: u64,
+    pub depth: u16,
+    pub kind: RowKind,
+    /// The event as `Trace::to_text` words it, without the tick column and indent.
+    pub text: String,
+    /// The script line whose statement caused it.
+    pub line: usize,
+}
+
+/// The result of running (part of) a script.
+#[derive(Clone, Debug, Default)]
+pub struct Evaluation {
+    pub rows: Vec<Row>,
+    /// The trace itself (the detail of a selected row shows its event as JSON).
+    pub trace: Option<Trace>,
+    pub world: Option<WorldSnapshot>,
+    pub findings: Vec<Finding>,
+    pub failures: Vec<ExpectFailure>,
+    /// A statement that could not run (execution stopped there).
+    pub run_error: Option<Problem>,
+    /// Statements in the script, and how many ran.
+    pub total: usize,
+    pub executed: usize,
+    /// The line of the next statement when stepping, if any is left.
+    pub next_line: Option<usize>,
+}
+
+impl Evaluation {
+    /// Event `i` in the trace schema's JSON (computed on demand: a long trace has tens
+    /// of thousands of events). Compact: the page indents it with the browser's JSON, so
+    /// the wasm holds one serializer of the schema, not two.
+    pub fn event_json(&self, i: usize) -> Option<String> {
+        let e = self.trace.as_ref()?.events.get(i)?;
+        serde_json::to_string(e).ok()
+    }
+}
+
+/// Converts core's parse error into a problem at a place.
+pub fn parse_problem(e: &scenario::ParseError) -> Problem {
+    Problem {
+        line: e.line,
+        col: e.col,
+        len: e.len.max(1),
+        message: format!("expected {}, found {}", e.expected, e.found),
+        hint: e.hint.clone(),
+    }
+}
+
+/// Parses `source`: `Err` with the place of the first syntax error.
+pub fn check_syntax(source: &str) -> Result<scenario::Script, Problem> {
+    scenario::parse(source).map_err(|e| parse_problem(&e))
+}
+
+/// Runs the first `upto` statements of a parsed script (all of them with `None`) in a
+/// fresh world and collects what the page shows.
+pub fn evaluate(script: &scenario::Script, upto: Option<usize>) -> Evaluation {
+    let total = script.stmts.len();
+    let n = upto.unwrap_or(total).min(total);
+    let mut runner = Runner::default();
+    let mut lines: Vec<usize> = Vec::new();
+    let mut run_error = None;
+    let mut executed = 0;
+    for stmt in &script.stmts[..n] {
+        let r = runner.exec(stmt);
+        // `sim()` would start the world, and `config` lines must come before that.
+        let len = if runner.started() {
+            runner.sim().trace().events.len()
+        } else {
+            0
+        };
+        lines.resize(len, stmt.line);
+        executed += 1;
+        if let Err(e) = r {
+            run_error = Some(match e {
+                RunError::Parse(p) => parse_problem(&p),
+                RunError::Statement {
+                    line,
+                    message,
+                    hint,
+                } => Problem {
+                    line,
+                    col: 1,
+                    len: 1,
+                    message,
+                    hint,
+                },
+            });
+            break;
+        }
+    }
+    let world = runner.sim().snapshot();
+    let failures = runner.failures().to_vec();
+    let trace = runner.sim().take_trace();
+    let mut cursor = TextCursor::default();
+    let rows: Vec<Row> = cursor
+        .advance(&trace)
+        .into_iter()
+        .zip(&lines)
+        .map(|((e, text), &line)| Row {
+            tick: e.tick,
+            depth: e.depth,
+            kind: RowKind::of(&e.kind),
+            text: strip_prefix(&text, e.tick, e.depth),
+            line,
+        })
+        .collect();
+    let findings = checker::check(&trace);
+    let next_line = if run_error.is_none() {
+        script.stmts.get(executed).map(|s| s.line)
+    } else {
+        None
+    };
+    Evaluation {
+        rows,
+        trace: Some(trace),
+        world: Some(world),
+        findings,
+        failures,
+        run_error,
+        total,
+        executed,
+        next_line,
+    }
+}
+
+/// `TextCursor` lines start `t=<tick padded to 4> <indent>`; the page shows the tick and
+/// the nesting in columns of their own.
+fn strip_prefix(line: &str, tick: u64, depth: u16) -> String {
+    let prefix = format!("t={tick:<4} {}", "  ".repeat(depth as usize));
+    line.strip_prefix(&prefix).unwrap_or(line).to_string()
+}
+
+/// Rows to render for a list scrolled to `scroll_top` in a viewport `height` pixels tall
+/// with rows `row_h` pixels high, plus `overscan` rows either side.
+pub fn visible_range(
+    scroll_top: f64,
+    height: f64,
+    row_h: f64,
+    total: usize,
+    overscan: usize,
+) -> Range<usize> {
+    if total == 0 || row_h <= 0.0 {
+        return 0..0;
+    }
+    let first = (scroll_top.max(0.0) / row_h).floor() as usize;
+    let count = (height.max(0.0) / row_h).ceil() as usize + 1;
+    let start = first.saturating_sub(overscan).min(total);
+    let end = (first + count + overscan).min(total);
+    start..end
+}
+
+/// The script as a URL fragment (`#s=` and lz-string's URI-safe encoding).
+pub fn share_fragment(source: &str) -> String {
+    format!(
+        "{SHARE_PREFIX}{}",
+        lz_str::compress_to_encoded_uri_component(source)
+    )
+}
+
+/// The script a fragment made by [`share_fragment`] holds; `None` for anything else.
+pub fn script_from_fragment(fragment: &str) -> Option<String> {
+    let data = fragment.strip_prefix(SHARE_PREFIX)?;
+    // lz-string's URI alphabet; anything else is not one of our links.
+    if data.is_empty()
+        || !data
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+-$".contains(&b))
+    {
+        return None;
+    }
+    let units = lz_str::decompress_from_encoded_uri_component(data)?;
+    String::from_utf16(&units).ok()
+}
+
+/// `source` with `stmts` appended as new lines (a toggle's statements).
+pub fn append_lines(source: &str, stmts: &[&str]) -> String {
+    let mut s = source.trim_end_matches('\n').to_string();
+    for st in stmts {
+        if !s.is_empty() {
+            s.push('\n');
+        }
+        s.push_str(st);
+    }
+    s.push('\n');
+    s
+}
+
+/// `source` with the setting `config KEY VALUE`: an existing `config KEY` line is
+/// replaced, otherwise the line goes before the first statement that is not a comment
+/// or a `config` (settings must come before anything else).
+pub fn set_config(source: &str, key: &str, value: &str) -> String {
+    let new_line = format!("config {key} {value}");
+    let mut lines: Vec<String> = source.lines().map(str::to_string).collect();
+    let is_key = |l: &str| {
+        let mut w = l.split_whitespace();
+        w.next() == Some("config") && w.next() == Some(key)
+    };
+    if let Some(i) = lines.iter().position(|l| is_key(l)) {
+        lines[i] = new_line;
+    } else {
+        let at = lines
+            .iter()
+            .position(|l| {
+                let t = l.trim();
+                !(t.is_empty() || t.starts_with('#') || t.starts_with("config "))
+            })
+            .unwrap_or(lines.len());
+        lines.insert(at, new_line);
+    }
+    let mut s = lines.join("\n");
+    s.push('\n');
+    s
+}
+
+/// The value of the last `config KEY` line, if any (what a config toggle shows).
+pub fn config_value(source: &str, key: &str) -> Option<String> {
+    source.lines().rev().find_map(|l| {
+        let mut w = l.split_whitespace();
+        (w.next() == Some("config") && w.next() == Some(key))
+            .then(|| w.next().unwrap_or("").to_string())
+    })
+}
+
+/// What the editor's line gutter marks on a line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    None,
+    Error,
+    Failed,
+    Next,
+}
+
+/// The mark of each of `count` lines: syntax or statement errors, failed expectations,
+/// and the next statement when stepping.
+pub fn line_marks(count: usize, problem: Option<&Problem>, eval: Option<&Evaluation>) -> Vec<Mark> {
+    let mut marks = vec![Mark::None; count];
+    let mut set = |line: usize, m: Mark| {
+        if let Some(x) = line.checked_sub(1).and_then(|i| marks.get_mut(i)) {
+            if *x == Mark::None || m == Mark::Error {
+                *x = m;
+            }
+        }
+    };
+    if let Some(ev) = eval {
+        if let Some(l) = ev.next_line {
+            set(l, Mark::Next);
+        }
+        for f in &ev.failures {
+            set(f.line, Mark::Failed);
+        }
+        if let Some(p) = &ev.run_error {
+            set(p.line, Mark::Error);
+        }
+    }
+    if let Some(p) = problem {
+        set(p.line, Mark::Error);
+    }
+    marks
+}
+
+/// A word class for the editor's highlighting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tok {
+    Plain,
+    Comment,
+    Keyword,
+    Constant,
+    Str,
+    Number,
+    Call,
+}
+
+impl Tok {
+    pub fn class(self) -> &'static str {
+        match self {
+            Tok::Plain => "",
+            Tok::Comment => "tk-c",
+            Tok::Keyword => "tk-k",
+            Tok::Constant => "tk-n",
+            Tok::Str => "tk-s",
+            Tok::Number => "tk-d",
+            Tok::Call => "tk-f",
+        }
+    }
+}
+
+/// Splits one line into highlighted pieces (colour only: the parser decides validity).
+/// The pieces join back to the line exactly.
+pub fn highlight_line(line: &str) -> Vec<(Tok, &str)> {
+    let mut out = Vec::new();
+    let b = line.as_bytes();
+    let mut i = 0;
+    let mut first_word = true;
+    while i < b.len() {
+        let c = b[i];
+        let start = i;
+        let tok = if c == b'#' {
+            i = b.len();
+            Tok::Comment
+        } else if c == b'"' || (c == b'L' && b.get(i + 1) == Some(&b'"')) {
+            i += if c == b'L' { 2 } else { 1 };
+            while i < b.len() && b[i] != b'"' {
+                i += 1;
+            }
+            i = (i + 1).min(b.len());
+            Tok::Str
+        } else if c.is_ascii_digit() {
+            while i < b.len() && (b[i].is_ascii_alphanumeric()) {
+                i += 1;
+            }
+            Tok::Number
+        } else if c.is_ascii_alphabetic() || c == b'_' {
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                i += 1;
+            }
+            let w = &line[start..i];
+            let t = if b.get(i) == Some(&b'(') {
+                Tok::Call
+            } else if first_word && (scenario::words::STATEMENTS.contains(&w) || w == "expect") {
+                Tok::Keyword
+            } else if w.len() > 2
+                && w.bytes()
+                    .all(|x| x.is_ascii_uppercase() || x == b'_' || x.is_ascii_digit())
+            {
+                Tok::Constant
+            } else {
+                Tok::Plain
+            };
+            first_word = false;
+            t
+        } else {
+            // Multi-byte characters and punctuation: advance by one char.
+            i += line[i..].chars().next().map_or(1, char::len_utf8);
+            Tok::Plain
+        };
+        out.push((tok, &line[start..i]));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(src: &str) -> Evaluation {
+        evaluate(&check_syntax(src).expect("parses"), None)
+    }
+
+    #[test]
+    fn sample_add_in_lesson_shows_the_three_notifications_with_their_lines() {
+        let lesson = mapioffline::lessons::find("sample-add-in").unwrap();
+        let ev = run(lesson.source);
+        let notifies: Vec<&Row> = ev
+            .rows
+            .iter()
+            .filter(|r| r.kind == RowKind::Notify)
+            .collect();
+        assert!(notifies
+            .iter()
+            .any(|r| r.text.contains("MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_START")));
+        assert!(notifies
+            .iter()
+            .any(|r| r.text.contains("MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_DONE")));
+        // A notification is caused by the `run` statement (or the blocking call) that
+        // delivered it, never by a comment line.
+        let src_lines: Vec<&str> = lesson.source.lines().collect();
+        for r in &notifies {
+            let l = src_lines[r.line - 1].trim();
+            assert!(!l.starts_with('#') && !l.is_empty(), "line {}: {l}", r.line);
+        }
+        assert_eq!(ev.executed, ev.total);
+        assert!(ev.failures.is_empty());
+        assert!(ev.run_error.is_none());
+        assert_eq!(ev.rows.len(), ev.trace.as_ref().unwrap().events.len());
+        let i = ev
+            .rows
+            .iter()
+            .position(|r| r.kind == RowKind::Notify)
+            .unwrap();
+        let json = ev.event_json(i).unwrap();
+        assert!(json.contains("\"event\":\"notify\""), "{json}");
+        assert!(json.contains("\"ulClientToken\""), "{json}");
+    }
+
+    #[test]
+    fn rows_carry_the_line_of_their_statement_and_core_text() {
+        let src = "profile \"Outlook\"\n\nHrOpenOfflineObj(0, L\"Outlook\", &GUID_GlobalState, NULL, &mgr)\n";
+        let ev = run(src);
+        let call = ev.rows.iter().find(|r| r.kind == RowKind::Call).unwrap();
+        assert_eq!(call.line, 3);
+        assert!(
+            call.text.starts_with("client → HrOpenOfflineObj("),
+            "{}",
+            call.text
+        );
+        assert!(ev.rows.iter().filter(|r| r.line == 1).count() >= 1);
+        let obj = &ev.world.as_ref().unwrap().objects[0];
+        assert_eq!(obj.refs, 1);
+    }
+
+    #[test]
+    fn stepping_runs_a_prefix_and_names_the_next_line() {
+        let src = "profile \"Outlook\"\n# c\nHrOpenOfflineObj(0, L\"Outlook\", &GUID_GlobalState, NULL, &mgr)\nmgr->Release()\n";
+        let script = check_syntax(src).unwrap();
+        let ev0 = evaluate(&script, Some(0));
+        assert!(ev0.rows.is_empty());
+        assert_eq!(ev0.next_line, Some(1));
+        let ev2 = evaluate(&script, Some(2));
+        assert_eq!(ev2.executed, 2);
+        assert_eq!(ev2.next_line, Some(4));
+        assert_eq!(ev2.world.as_ref().unwrap().objects[0].refs, 1);
+        let ev3 = evaluate(&script, Some(99));
+        assert_eq!(ev3.next_line, None);
+        assert_eq!(ev3.world.as_ref().unwrap().objects[0].refs, 0);
+    }
+
+    #[test]
+    fn a_typo_is_a_problem_at_its_line_and_column_with_a_hint() {
+        let src = "profile \"Outlook\"\nHrOpenOfflineObj(0, L\"Outlook\", &GUID_GlobalState, NULL, &mgr)\nmgr->SetCurentState(MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)\n";
+        let p = check_syntax(src).unwrap_err();
+        assert_eq!((p.line, p.col), (3, 6));
+        assert_eq!(p.hint.as_deref(), Some("did you mean `SetCurrentState`?"));
+        assert!(p
+            .headline()
+            .starts_with("line 3, column 6: expected a method"));
+        let marks = line_marks(3, Some(&p), None);
+        assert_eq!(marks, vec![Mark::None, Mark::None, Mark::Error]);
+    }
+
+    #[test]
+    fn a_statement_error_stops_the_run_at_its_line() {
+        let src = "profile \"Outlook\"\nnope->Release()\nnetwork down\n";
+        let ev = run(src);
+        let p = ev.run_error.as_ref().expect("unknown variable is an error");
+        assert_eq!(p.line, 2);
+        assert_eq!(ev.executed, 2);
+        assert!(!ev.rows.iter().any(|r| r.line == 3));
+    }
+
+    #[test]
+    fn wrong_ulsize_gives_e_invalidarg_and_failed_expectations_are_marked() {
+        let src = "profile \"Outlook\"\nsink s\nHrOpenOfflineObj(0, L\"Outlook\", &GUID_GlobalState, NULL, &mgr)\nmgr->Advise(MAPIOFFLINE_ADVISE_DEFAULT, &{ulSize = 3, ulClientToken = 1, pCallback = s}, &t)\nexpect S_OK\n";
+        let ev = run(src);
+        assert!(ev
+            .rows
+            .iter()
+            .any(|r| r.kind == RowKind::Return && r.text.contains("E_INVALIDARG")));
+        assert_eq!(ev.failures.len(), 1);
+        assert_eq!(ev.failures[0].line, 5);
+        let marks = line_marks(5, None, Some(&ev));
+        assert_eq!(marks[4], Mark::Failed);
+    }
+
+    #[test]
+    fn findings_come_from_the_checker() {
+        let src = "profile \"Outlook\"\nHrOpenOfflineObj(0, L\"Outlook\", &GUID_GlobalState, NULL, &mgr)\nshutdown\n";
+        let ev = run(src);
+        assert_eq!(ev.findings.len(), 1);
+        assert_eq!(ev.findings[0].rule.to_string(), "R4");
+    }
+
+    #[test]
+    fn visible_range_renders_only_the_rows_in_view() {
+        assert_eq!(visible_range(0.0, 100.0, 20.0, 10_000, 0), 0..6);
+        assert_eq!(visible_range(2000.0, 100.0, 20.0, 10_000, 5), 95..111);
+        assert_eq!(visible_range(1e9, 100.0, 20.0, 50, 5), 50..50);
+        assert_eq!(visible_range(0.0, 100.0, 20.0, 3, 5), 0..3);
+        assert_eq!(visible_range(0.0, 100.0, 20.0, 0, 5), 0..0);
+    }
+
+    #[test]
+    fn share_fragment_round_trips_any_text() {
+        for s in [
+            "profile \"Outlook\"\n# <img src=x onerror=alert(1)> é ✓ 😀\n",
+            "",
+            "x",
+        ] {
+            let f = share_fragment(s);
+            assert!(f.starts_with("#s="));
+            assert!(f[3..]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+-$".contains(&b)));
+            assert_eq!(script_from_fragment(&f).as_deref(), Some(s));
+        }
+        assert_eq!(script_from_fragment("#other"), None);
+        assert_eq!(script_from_fragment("#s=%%%"), None);
+    }
+
+    #[test]
+    fn toggles_append_statements_and_settings_go_first() {
+        assert_eq!(
+            append_lines("profile \"A\"\n\n", &["network down", "run"]),
+            "profile \"A\"\nnetwork down\nrun\n"
+        );
+        assert_eq!(append_lines("", &["run"]), "run\n");
+        let src = "# world\nconfig arch x86\nprofile \"A\"\n";
+        let s = set_config(src, "set4", "literal");
+        assert_eq!(
+            s,
+            "# world\nconfig arch x86\nconfig set4 literal\nprofile \"A\"\n"
+        );
+        assert_eq!(config_value(&s, "set4").as_deref(), Some("literal"));
+        let s2 = set_config(&s, "arch", "x64");
+        assert_eq!(config_value(&s2, "arch").as_deref(), Some("x64"));
+        assert_eq!(s2.matches("config arch").count(), 1);
+        // The result still runs: settings precede the world.
+        let ev = run(&s2);
+        assert!(ev.run_error.is_none(), "{:?}", ev.run_error);
+    }
+
+    #[test]
+    fn highlighting_keeps_the_text_and_classes_words() {
+        let l = "mgr->SetCurrentState(MAPIOFFLINE_FLAG_BLOCK, 0x1, L\"é\") # <b>";
+        let toks = highlight_line(l);
+        let joined: String = toks.iter().map(|t| t.1).collect();
+        assert_eq!(joined, l);
+        assert!(toks.contains(&(Tok::Call, "SetCurrentState")));
+        assert!(toks.contains(&(Tok::Constant, "MAPIOFFLINE_FLAG_BLOCK")));
+        assert!(toks.contains(&(Tok::Number, "0x1")));
+        assert!(toks.contains(&(Tok::Str, "L\"é\"")));
+        assert!(toks.contains(&(Tok::Comment, "# <b>")));
+        assert_eq!(
+            highlight_line("profile \"A\"")[0],
+            (Tok::Keyword, "profile")
+        );
+    }
+}
