@@ -530,6 +530,37 @@ mod r4 {
     }
 
     #[test]
+    fn a_call_through_a_pointer_after_its_last_release() {
+        let (mut sim, mgr, sink) = world();
+        sim.release(mgr);
+        let at = next(&sim);
+        // The simulator flags it (ptr.use_after_release); the checker must too, from the
+        // calls and releases alone.
+        sim.get_current_state(mgr, Out::Valid);
+        let at2 = next(&sim);
+        sim.add_ref(mgr);
+        sim.release(mgr);
+        sim.release(sink);
+        let at3 = next(&sim);
+        sim.query_interface(sink, Some(IID_IUNKNOWN), Out::Valid);
+        sim.shutdown().unwrap();
+        let f = checked(sim.trace());
+        assert_eq!(
+            summary(&f),
+            vec![
+                (Rule::R4, Clause::Open10, at),
+                (Rule::R4, Clause::Open10, at2),
+                (Rule::R4, Clause::Mgr3, at3)
+            ]
+        );
+        assert!(
+            f[0].message.starts_with("GetCurrentState through 0x00A00000 after the client released its last reference (obtained 1, released 1)"),
+            "{}",
+            f[0]
+        );
+    }
+
+    #[test]
     fn releasing_the_reference_outlook_holds_on_a_registered_sink() {
         let (mut sim, mgr, sink) = world();
         let token = sim.advise_sink(mgr, sink, 0).unwrap();
@@ -1278,6 +1309,8 @@ const MIRRORED: &[&str] = &[
     "notify.misread",
     "slot.placeholder",
     "slot.beyond_vtable",
+    "ptr.use_after_release",
+    "ptr.dangling",
 ];
 
 fn cross_check(sim: &Sim) -> Result<(), TestCaseError> {

@@ -66,7 +66,11 @@
 //!   objects (sinks, outer objects) start with the one reference they are created with
 //!   (`client_object_created`); that one is the client's own object's lifetime, not a
 //!   reference *obtained* from anyone, so only references beyond it (from `QueryInterface`
-//!   or `AddRef`) are reported → MGR-3.
+//!   or `AddRef`) are reported → MGR-3. A call through a pointer (any method but
+//!   `Release`, judged above) when the client's count on it is 0 — after its last
+//!   `Release`, or never obtained — is a use of a pointer the client does not hold → OPEN-10
+//!   for an offline object, MGR-3 for a client-owned one. Only objects the trace
+//!   introduced (`profile_added`, `object_created`, `client_object_created`) are counted.
 //! - **R5** (`E_PENDING` means "try again after DONE"). When a client `SetCurrentState` on
 //!   object O returns `E_PENDING`, O is in transition X: the one whose `transition_started`
 //!   named O, or whose `state_changed`/`notify` events named O, else the running one rooted
@@ -96,8 +100,8 @@
 //!
 //! After a `shutdown` event every pointer is dangling: the checker stops counting
 //! registrations, references and pending requests (R1, R2, R6 and R7 still apply to the
-//! arguments of later calls). Use after release and calls through dangling pointers are
-//! reported by the simulator, not by this checker.
+//! arguments of later calls). Calls through a pointer after shutdown are reported by the
+//! simulator (`ptr.after_shutdown`), not by this checker.
 //!
 //! Findings come sorted by event index; several findings on one event keep the order
 //! above (R2 before R6 on the same call, R3 before R4 at shutdown, each in pointer order).
@@ -445,6 +449,11 @@ impl<'t> Checker<'t> {
             Call::Release { this } if !self.ended => self.r4_release(i, tick, *this),
             _ => {}
         }
+        if let Some(this) = this_of(call) {
+            if !self.ended && !matches!(call, Call::Release { .. }) {
+                self.r4_use(i, tick, this, call.func());
+            }
+        }
     }
 
     fn on_return(
@@ -689,6 +698,22 @@ impl<'t> Checker<'t> {
         }
         self.running.clear();
         self.member.clear();
+    }
+}
+
+/// The interface pointer a method is called through (`None` for the two functions).
+fn this_of(call: &Call) -> Option<Ptr> {
+    match call {
+        Call::HrOpenOfflineObj(_) | Call::HrCreateOfflineObj { .. } => None,
+        Call::QueryInterface { this, .. }
+        | Call::AddRef { this }
+        | Call::Release { this }
+        | Call::SetCurrentState { this, .. }
+        | Call::GetCapabilities { this, .. }
+        | Call::GetCurrentState { this, .. }
+        | Call::Slot { this, .. }
+        | Call::Advise { this, .. }
+        | Call::Unadvise { this, .. } => Some(*this),
     }
 }
 

@@ -245,6 +245,39 @@ impl<'t> Checker<'t> {
         );
     }
 
+    /// A call through `this` (other than Release, judged above) when the client holds no
+    /// reference on it: an object it released to the end, or one it never obtained.
+    pub(super) fn r4_use(&mut self, i: usize, tick: Tick, this: Ptr, func: Func) {
+        let client_owned = self.clients.contains_key(&this);
+        if !client_owned && !self.state.contains_key(&this) {
+            return; // not an object the trace introduced: nothing to count against
+        }
+        let r = self.refs.get(&this);
+        if r.is_some_and(|r| r.held > 0) {
+            return;
+        }
+        let (obtained, released) =
+            r.map_or((0, 0), |r| (r.obtained.saturating_add(r.base), r.released));
+        let (clause, what) = if client_owned {
+            (Clause::Mgr3, self.obj(this))
+        } else {
+            (Clause::Open10, this.to_string())
+        };
+        let message = if obtained == 0 {
+            format!("{func} through {what}, a pointer the client never obtained a reference to")
+        } else {
+            format!("{func} through {what} after the client released its last reference (obtained {obtained}, released {released}): the pointer may dangle")
+        };
+        self.find(
+            Rule::R4,
+            clause,
+            i,
+            tick,
+            message,
+            "call through a pointer only while holding a reference: move the last Release after the last call through it, or AddRef/QueryInterface again first".to_string(),
+        );
+    }
+
     // ------------------------------------------------------------ R5
 
     pub(super) fn r5_call(&mut self, i: usize, tick: Tick, this: Ptr) {
