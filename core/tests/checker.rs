@@ -398,6 +398,44 @@ mod r2 {
     }
 
     #[test]
+    fn the_callback_finding_says_what_advise_returned() {
+        let (mut sim, mgr, sink) = world();
+        let at = next(&sim);
+        let mut info = sim.advise_info(0, Ptr::NULL);
+        info.ul_size = 7;
+        assert_eq!(
+            sim.advise(mgr, 0, Some(&info), Out::Valid).hr,
+            HResult::E_INVALIDARG
+        );
+        let at2 = next(&sim);
+        let info = sim.advise_info(0, Ptr::NULL);
+        assert_eq!(
+            sim.advise(mgr, 0, Some(&info), Out::Valid).hr,
+            HResult::E_NOINTERFACE
+        );
+        tidy(&mut sim, mgr, sink, None);
+        let f = checked(sim.trace());
+        let cb: Vec<&Finding> = f.iter().filter(|f| f.clause == Clause::Adv6).collect();
+        assert_eq!(cb.len(), 2);
+        assert_eq!(cb[0].event, at);
+        assert!(
+            cb[0]
+                .message
+                .ends_with("pCallback NULL: Advise returned E_INVALIDARG and registered nothing"),
+            "{}",
+            cb[0]
+        );
+        assert_eq!(cb[1].event, at2);
+        assert!(
+            cb[1]
+                .message
+                .ends_with("pCallback NULL: Advise returned E_NOINTERFACE and registered nothing"),
+            "{}",
+            cb[1]
+        );
+    }
+
+    #[test]
     fn unadvise_with_flags() {
         let (mut sim, mgr, sink) = world();
         let token = sim.advise_sink(mgr, sink, 0).unwrap();

@@ -252,6 +252,8 @@ struct Checker<'t> {
     pending: BTreeMap<Ptr, Pending>,
     // R6: values GetCurrentState returned with bits outside the mask, and where.
     unmasked: BTreeMap<u32, usize>,
+    /// R2: Advise calls (by event) whose pCallback finding (by index) awaits the result.
+    callbacks: BTreeMap<usize, usize>,
 }
 
 impl<'t> Checker<'t> {
@@ -272,6 +274,7 @@ impl<'t> Checker<'t> {
             state: BTreeMap::new(),
             pending: BTreeMap::new(),
             unmasked: BTreeMap::new(),
+            callbacks: BTreeMap::new(),
         }
     }
 
@@ -473,6 +476,9 @@ impl<'t> Checker<'t> {
             Some(OutValue::Ulong(v)) => Some(v),
             _ => None,
         };
+        if let Call::Advise { .. } = call {
+            self.callback_result(i, hr);
+        }
         match call {
             Call::Slot { this, slot } if hr == Some(HResult::E_NOTIMPL) => {
                 self.r7(i, tick, *this, *slot);

@@ -171,14 +171,34 @@ impl<'t> Checker<'t> {
             _ => None,
         };
         if let Some(what) = not_notify {
+            // What Advise answered is known only at its return; until then the message
+            // says what the argument means, and `callback_result` completes it.
+            self.callbacks.insert(i, self.findings.len());
             self.find(
                 Rule::R2,
                 Clause::Adv6,
                 i,
                 tick,
-                format!("Advise on {this} with pCallback {what}: Advise answers E_NOINTERFACE and nothing is registered"),
+                format!("Advise on {this} with pCallback {what}: nothing can be registered (the trace ends before Advise returns)"),
                 "pass the client's IMAPIOfflineNotify implementation as pCallback".to_string(),
             );
+        }
+    }
+
+    /// Completes the pCallback finding of the Advise at `call` with its actual result.
+    pub(super) fn callback_result(&mut self, call: usize, hr: Option<HResult>) {
+        let (Some(k), Some(hr)) = (self.callbacks.remove(&call), hr) else {
+            return;
+        };
+        let f = &mut self.findings[k];
+        if let Some(cut) = f.message.find(": nothing can be registered") {
+            f.message.truncate(cut);
+            let what = if hr == HResult::S_OK {
+                "but Advise returned S_OK".to_string()
+            } else {
+                format!("Advise returned {hr} and registered nothing")
+            };
+            f.message = format!("{}: {what}", f.message);
         }
     }
 

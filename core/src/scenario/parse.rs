@@ -486,6 +486,30 @@ fn short_state(word: &str) -> Option<u32> {
     }
 }
 
+/// A reaction written `Method(…)` without `pointer->`: say how to write it.
+fn reaction_without_pointer(line: usize, call: &CallExpr) -> ParseError {
+    let m = &call.method;
+    let (expected, hint) = if words::METHODS.contains(&m.as_str()) {
+        (
+            format!("`pointer->{m}(…)`"),
+            format!("a reaction calls a method through a pointer: write `mgr->{m}(…)`, naming the object it acts on"),
+        )
+    } else {
+        (
+            "a method call through a pointer, such as `mgr->Unadvise(0, own)`".to_string(),
+            format!("a reaction runs inside Notify and calls methods of objects opened earlier: call `{m}` at top level, before the `sink` line"),
+        )
+    };
+    ParseError {
+        line,
+        col: call.col,
+        len: m.chars().count(),
+        expected,
+        found: format!("`{m}(…)` without a pointer"),
+        hint: Some(hint),
+    }
+}
+
 fn statement(p: &mut P) -> Result<Option<StmtKind>, ParseError> {
     let (first, fcol) = match p.peek().clone() {
         Tok::End => return Ok(None),
@@ -599,11 +623,11 @@ fn statement(p: &mut P) -> Result<Option<StmtKind>, ParseError> {
                             false
                         };
                         p.punct(":")?;
-                        reactions.push(ReactionSrc {
-                            on,
-                            once,
-                            call: p.call()?,
-                        });
+                        let call = p.call()?;
+                        if call.this.is_none() {
+                            return Err(reaction_without_pointer(p.line, &call));
+                        }
+                        reactions.push(ReactionSrc { on, once, call });
                     }
                     _ => {
                         return Err(p.err(

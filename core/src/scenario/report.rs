@@ -69,6 +69,24 @@ impl ScenarioDiagnostic {
             }
             RunError::Statement {
                 line,
+                at: Some((col, len)),
+                message,
+                hint,
+            } => {
+                let at = offset(source, *line, *col);
+                let end = offset(source, *line, col + len).max(at);
+                ScenarioDiagnostic {
+                    message: message.clone(),
+                    src,
+                    span: Some(SourceSpan::new(at.into(), end - at)),
+                    label: "this argument".into(),
+                    help: hint.clone(),
+                    location: format!("{file}:{line}:{col}"),
+                }
+            }
+            RunError::Statement {
+                line,
+                at: None,
                 message,
                 hint,
             } => {
@@ -120,6 +138,37 @@ mod tests {
         let d = ScenarioDiagnostic::new(&err, "x.scn", src);
         assert_eq!(d.location, "x.scn:3:1");
         assert!(draw(&d).contains("no profile named \"Nope\""));
+    }
+
+    #[test]
+    fn an_unknown_name_underlines_the_argument_not_the_statement() {
+        let src = "profile \"P\"\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &mgr)\nmgr->Unadvise(0, tokn)\nmgr->SetCurrentState(MAPIOFFLINE_FLAG_BLOK, 3, 1, NULL)\n";
+        let err = run_script(src).unwrap_err();
+        let d = ScenarioDiagnostic::new(&err, "x.scn", src);
+        assert_eq!(d.location, "x.scn:3:18");
+        let at = src.find("tokn").unwrap();
+        assert_eq!(d.span.map(|s| (s.offset(), s.len())), Some((at, 4)));
+        let src2 = src.replace("tokn", "0");
+        let err = run_script(&src2).unwrap_err();
+        let d = ScenarioDiagnostic::new(&err, "x.scn", &src2);
+        let at = src2.find("MAPIOFFLINE_FLAG_BLOK").unwrap();
+        assert_eq!(d.span.map(|s| (s.offset(), s.len())), Some((at, 21)));
+        assert!(draw(&d).contains("did you mean `MAPIOFFLINE_FLAG_BLOCK`?"));
+    }
+
+    #[test]
+    fn a_reaction_that_calls_a_method_without_a_pointer_gets_a_hint() {
+        let src = "sink s when any: SetCurrentState(0, 3, 1, NULL)\n";
+        let err = run_script(src).unwrap_err();
+        let d = ScenarioDiagnostic::new(&err, "x.scn", src);
+        assert_eq!(d.location, "x.scn:1:18");
+        let text = draw(&d);
+        assert!(
+            text.contains(
+                "a reaction calls a method through a pointer: write `mgr->SetCurrentState(…)`"
+            ),
+            "{text}"
+        );
     }
 
     #[test]

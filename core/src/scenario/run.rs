@@ -38,6 +38,8 @@ pub enum RunError {
     Parse(ParseError),
     Statement {
         line: usize,
+        /// The offending text, when it is one argument: (1-based column, length).
+        at: Option<(usize, usize)>,
         message: String,
         hint: Option<String>,
     },
@@ -51,6 +53,7 @@ impl fmt::Display for RunError {
                 line,
                 message,
                 hint,
+                ..
             } => {
                 write!(f, "{line}: {message}")?;
                 if let Some(h) = hint {
@@ -150,6 +153,23 @@ impl Runner {
     fn fail<T>(&self, message: impl Into<String>, hint: Option<String>) -> Result<T, RunError> {
         Err(RunError::Statement {
             line: self.line,
+            at: None,
+            message: message.into(),
+            hint,
+        })
+    }
+
+    /// Like `fail`, pointing at the text from column `col` (1-based; 0 = unknown).
+    fn fail_at<T>(
+        &self,
+        col: usize,
+        len: usize,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) -> Result<T, RunError> {
+        Err(RunError::Statement {
+            line: self.line,
+            at: (col > 0).then_some((col, len.max(1))),
             message: message.into(),
             hint,
         })
@@ -318,13 +338,15 @@ impl Runner {
 
     // ------------------------------------------------------------ values
 
-    fn unknown_name<T>(&self, name: &str) -> Result<T, RunError> {
+    fn unknown_name<T>(&self, name: &str, col: usize) -> Result<T, RunError> {
         let mut names: Vec<&str> = self.vars.keys().map(String::as_str).collect();
         for k in known_names() {
             names.push(k);
         }
         let hint = nearest(name, names).map(|s| format!("did you mean `{s}`?"));
-        self.fail(
+        self.fail_at(
+            col,
+            name.chars().count(),
             format!("`{name}` is neither a constant of the API nor a name bound earlier"),
             hint,
         )
@@ -354,14 +376,14 @@ impl Runner {
                     _ => self.fail(format!("sizeof({ty}): not a structure of the API"), Some("MAPIOFFLINE_ADVISEINFO, MAPIOFFLINE_CREATEINFO, MAPIOFFLINE_AGGREGATEINFO or MAPIOFFLINE_NOTIFY".into())),
                 }
             }
-            Expr::Name { name, .. } => {
+            Expr::Name { name, col } => {
                 if let Some(v) = consts::value_of(name) {
                     return Ok(v);
                 }
                 match self.vars.get(name) {
                     Some(Value::Ulong(v)) => Ok(*v),
                     Some(Value::Ptr(p)) => Ok(p.0),
-                    None => self.unknown_name(name),
+                    None => self.unknown_name(name, *col),
                 }
             }
             _ => self.fail("expected a number or a constant here", None),
@@ -377,13 +399,15 @@ impl Runner {
                     None,
                 )
             }),
-            Expr::Name { name, .. } => match self.vars.get(name) {
+            Expr::Name { name, col } => match self.vars.get(name) {
                 Some(Value::Ptr(p)) => Ok(*p),
-                Some(Value::Ulong(v)) => self.fail(
+                Some(Value::Ulong(v)) => self.fail_at(
+                    *col,
+                    name.chars().count(),
                     format!("`{name}` holds the number {v}, not an interface pointer"),
                     None,
                 ),
-                None => self.unknown_name(name),
+                None => self.unknown_name(name, *col),
             },
             _ => self.fail(
                 "expected an interface pointer: a bound name, NULL or an address",
@@ -397,12 +421,17 @@ impl Runner {
             Expr::Null => Ok(None),
             Expr::AddrOf(inner) => self.guid(inner),
             Expr::Guid(g) => Ok(Some(*g)),
-            Expr::Name { name, .. } => match KNOWN_GUIDS.iter().find(|g| g.name == *name) {
+            Expr::Name { name, col } => match KNOWN_GUIDS.iter().find(|g| g.name == *name) {
                 Some(g) => Ok(Some(g.guid)),
                 None => {
                     let hint = nearest(name, KNOWN_GUIDS.iter().map(|g| g.name))
                         .map(|s| format!("did you mean `{s}`?"));
-                    self.fail(format!("`{name}` is not a GUID of the API"), hint)
+                    self.fail_at(
+                        *col,
+                        name.chars().count(),
+                        format!("`{name}` is not a GUID of the API"),
+                        hint,
+                    )
                 }
             },
             _ => self.fail(
@@ -1012,6 +1041,7 @@ shutdown
             e,
             RunError::Statement {
                 line: 3,
+                at: Some((1, 3)),
                 message: "`mrg` is neither a constant of the API nor a name bound earlier".into(),
                 hint: Some("did you mean `mgr`?".into())
             }
