@@ -5,18 +5,19 @@ use super::parse::{known_names, ParseError};
 use super::*;
 use crate::consts::{self, Arch, HResult, KNOWN_GUIDS};
 use crate::sim::{Action, Config, ProfileSpec, Reaction, Sim, SinkSpec};
-use crate::trace::{AdviseInfo, AggregateInfo, CreateInfo, EventKind, Out, Ptr, Trace};
+use crate::trace::{
+    AdviseArgs, AdviseInfo, AggregateInfo, Arg, CreateInfo, EventKind, Out, OutArg, Ptr,
+    ReactionCall, Trace,
+};
 use crate::util::nearest;
 use crate::Set4Reading;
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// What a name is bound to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Value {
-    Ptr(Ptr),
-    Ulong(u32),
-}
+pub use crate::trace::Value;
+
+/// No names yet (before the world starts).
+static NO_NAMES: BTreeMap<String, Value> = BTreeMap::new();
 
 /// An expectation that did not hold.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -88,8 +89,9 @@ pub fn run_script(source: &str) -> Result<Outcome, RunError> {
 #[derive(Default)]
 pub struct Runner {
     config: Config,
+    /// The world; it also holds the client's named variables (`Sim::names`), which
+    /// reactions read and bind when they fire.
     sim: Option<Sim>,
-    vars: BTreeMap<String, Value>,
     last_hr: Option<HResult>,
     /// Trace length when the last non-`expect` statement started.
     stmt_start: usize,
@@ -103,7 +105,7 @@ pub struct Runner {
     set4_overridden: Vec<(usize, Set4Reading)>,
 }
 
-struct OutArg {
+struct OutParam {
     out: Out,
     bind: Option<String>,
 }
@@ -133,8 +135,13 @@ impl Runner {
         self.sim.get_or_insert_with(|| Sim::new(config.clone()))
     }
 
+    /// The names bound so far (by statements and by reactions).
     pub fn vars(&self) -> &BTreeMap<String, Value> {
-        &self.vars
+        self.sim.as_ref().map_or(&NO_NAMES, Sim::names)
+    }
+
+    fn var(&self, name: &str) -> Option<Value> {
+        self.sim.as_ref().and_then(|s| s.name(name))
     }
 
     pub fn failures(&self) -> &[ExpectFailure] {
@@ -229,7 +236,7 @@ impl Runner {
                 }
                 let r = self.sim().create_sink(spec);
                 let p = self.sim_err(r)?;
-                self.vars.insert(name.clone(), Value::Ptr(p));
+                self.sim().set_name(name.clone(), Value::Ptr(p));
                 Ok(())
             }
             StmtKind::Call(c) => self.call(c),
@@ -327,6 +334,7 @@ impl Runner {
             || KNOWN_GUIDS.iter().any(|g| g.name == name)
             || name == "NULL"
             || name == "own"
+            || name == "self"
         {
             return self.fail(
                 format!("`{name}` is a constant of the API and cannot name a variable"),
@@ -339,7 +347,19 @@ impl Runner {
     // ------------------------------------------------------------ values
 
     fn unknown_name<T>(&self, name: &str, col: usize) -> Result<T, RunError> {
-        let mut names: Vec<&str> = self.vars.keys().map(String::as_str).collect();
+        if name == "own" || name == "self" {
+            return self.fail_at(
+                col,
+                name.len(),
+                format!("`{name}` exists only inside a reaction"),
+                Some(if name == "own" {
+                    "in `sink S when …: mgr->Unadvise(0, own)`, `own` is the advise token of the registration being notified".into()
+                } else {
+                    "in `sink S when …: …`, `self` is the sink itself".into()
+                }),
+            );
+        }
+        let mut names: Vec<&str> = self.vars().keys().map(String::as_str).collect();
         for k in known_names() {
             names.push(k);
         }
@@ -380,8 +400,8 @@ impl Runner {
                 if let Some(v) = consts::value_of(name) {
                     return Ok(v);
                 }
-                match self.vars.get(name) {
-                    Some(Value::Ulong(v)) => Ok(*v),
+                match self.var(name) {
+                    Some(Value::Ulong(v)) => Ok(v),
                     Some(Value::Ptr(p)) => Ok(p.0),
                     None => self.unknown_name(name, *col),
                 }
@@ -399,8 +419,8 @@ impl Runner {
                     None,
                 )
             }),
-            Expr::Name { name, col } => match self.vars.get(name) {
-                Some(Value::Ptr(p)) => Ok(*p),
+            Expr::Name { name, col } => match self.var(name) {
+                Some(Value::Ptr(p)) => Ok(p),
                 Some(Value::Ulong(v)) => self.fail_at(
                     *col,
                     name.chars().count(),
@@ -449,16 +469,16 @@ impl Runner {
         }
     }
 
-    fn out(&self, e: &Expr) -> Result<OutArg, RunError> {
+    fn out(&self, e: &Expr) -> Result<OutParam, RunError> {
         match e {
-            Expr::Null => Ok(OutArg {
+            Expr::Null => Ok(OutParam {
                 out: Out::Null,
                 bind: None,
             }),
             Expr::AddrOf(inner) => match &**inner {
                 Expr::Name { name, .. } => {
                     self.check_new_name(name)?;
-                    Ok(OutArg {
+                    Ok(OutParam {
                         out: Out::Valid,
                         bind: Some(name.clone()),
                     })
@@ -604,9 +624,9 @@ impl Runner {
         }
     }
 
-    fn bind(&mut self, out: OutArg, value: Option<Value>) {
+    fn bind(&mut self, out: OutParam, value: Option<Value>) {
         if let (Some(name), Some(v)) = (out.bind, value) {
-            self.vars.insert(name, v);
+            self.sim().set_name(name, v);
         }
     }
 
@@ -722,6 +742,9 @@ impl Runner {
         Ok(())
     }
 
+    /// A reaction's call, exactly as written: every argument kept raw. Constants are
+    /// resolved now; a variable (or `own`, `self`) is kept as a name and read when the
+    /// reaction fires, so names bound after the `sink` line are usable.
     fn reaction(&self, r: &ReactionSrc) -> Result<Reaction, RunError> {
         let on = match &r.on {
             None => None,
@@ -729,64 +752,177 @@ impl Runner {
         };
         let c = &r.call;
         let Some(this) = &c.this else {
-            return self.fail("a reaction calls a method: pointer->Method(…)", None);
+            return self.fail_at(
+                c.col,
+                c.method.chars().count(),
+                format!("`{}(…)` without a pointer", c.method),
+                Some(format!(
+                    "a reaction calls a method through a pointer: write `mgr->{}(…)`",
+                    c.method
+                )),
+            );
         };
-        let this = self.ptr(this)?;
-        let action = match c.method.as_str() {
-            "Unadvise" => {
-                self.arity(c, 2, "Unadvise(ulFlags, ulAdviseToken or own)")?;
-                let token = match &c.args[1] {
-                    Expr::Name { name, .. } if name == "own" => None,
-                    e => Some(self.u32(e)?),
-                };
-                Action::Unadvise { mgr: this, token }
-            }
-            "SetCurrentState" => {
-                self.arity(c, 4, "SetCurrentState(ulFlags, ulMask, ulState, NULL)")?;
-                Action::SetCurrentState {
+        let this = self.rarg(this, false)?;
+        let call = match c.method.as_str() {
+            "QueryInterface" => {
+                self.arity(c, 2, "QueryInterface(riid, &ppvObject)")?;
+                ReactionCall::QueryInterface {
                     this,
-                    flags: self.u32(&c.args[0])?,
-                    mask: self.u32(&c.args[1])?,
-                    state: self.u32(&c.args[2])?,
+                    riid: self.guid(&c.args[0])?,
+                    ppv_object: self.rout(&c.args[1])?,
                 }
             }
-            "Advise" => {
-                self.arity(
-                    c,
-                    3,
-                    "Advise(0, &{pCallback = SINK, ulClientToken = N}, NULL)",
-                )?;
-                let info = self.advise_info(&c.args[1])?.unwrap_or(AdviseInfo {
-                    ul_size: 0,
-                    ul_client_token: 0,
-                    callback_type: 0,
-                    p_callback: Ptr::NULL,
-                    ul_advise_types: 0,
-                    ul_state_mask: 0,
-                });
-                Action::Advise {
-                    mgr: this,
-                    sink: info.p_callback,
-                    client_token: info.ul_client_token,
-                }
+            "AddRef" => {
+                self.arity(c, 0, "AddRef()")?;
+                ReactionCall::AddRef { this }
             }
             "Release" => {
                 self.arity(c, 0, "Release()")?;
-                Action::Release { this }
+                ReactionCall::Release { this }
             }
-            "GetCurrentState" => Action::GetCurrentState { this },
+            "SetCurrentState" => {
+                self.arity(c, 4, "SetCurrentState(ulFlags, ulMask, ulState, pReserved)")?;
+                ReactionCall::SetCurrentState {
+                    this,
+                    ul_flags: self.rarg(&c.args[0], false)?,
+                    ul_mask: self.rarg(&c.args[1], false)?,
+                    ul_state: self.rarg(&c.args[2], false)?,
+                    p_reserved: self.rarg(&c.args[3], true)?,
+                }
+            }
+            "GetCapabilities" => {
+                self.arity(c, 1, "GetCapabilities(&pulCapabilities)")?;
+                ReactionCall::GetCapabilities {
+                    this,
+                    pul_capabilities: self.rout(&c.args[0])?,
+                }
+            }
+            "GetCurrentState" => {
+                self.arity(c, 1, "GetCurrentState(&pulState)")?;
+                ReactionCall::GetCurrentState {
+                    this,
+                    pul_state: self.rout(&c.args[0])?,
+                }
+            }
+            "Advise" => {
+                self.arity(c, 3, "Advise(ulFlags, &{…} or NULL, &pulAdviseToken)")?;
+                ReactionCall::Advise {
+                    this,
+                    ul_flags: self.rarg(&c.args[0], false)?,
+                    p_advise_info: self.radvise_info(&c.args[1])?,
+                    pul_advise_token: self.rout(&c.args[2])?,
+                }
+            }
+            "Unadvise" => {
+                self.arity(c, 2, "Unadvise(ulFlags, ulAdviseToken or own)")?;
+                ReactionCall::Unadvise {
+                    this,
+                    ul_flags: self.rarg(&c.args[0], false)?,
+                    ul_advise_token: self.rarg(&c.args[1], false)?,
+                }
+            }
+            "vtbl" => ReactionCall::Slot {
+                this,
+                slot: self.u32(&c.args[0])?,
+            },
             m => {
-                return self.fail(
-                    format!("a sink cannot call `{m}` from Notify here"),
-                    Some("Unadvise, SetCurrentState, Advise, Release or GetCurrentState".into()),
+                return self.fail_at(
+                    c.col,
+                    m.chars().count(),
+                    format!("`{m}` is not a method of IMAPIOfflineMgr"),
+                    None,
                 )
             }
         };
         Ok(Reaction {
             on,
             once: r.once,
-            action,
+            action: Action::Call(call),
         })
+    }
+
+    /// One argument of a reaction's call. `wide`: a pointer-sized value (`pReserved`).
+    fn rarg(&self, e: &Expr, wide: bool) -> Result<Arg, RunError> {
+        match e {
+            Expr::Num(n) => {
+                if !wide && u32::try_from(*n).is_err() {
+                    return self.fail(format!("{n} does not fit in a ULONG (32 bits)"), None);
+                }
+                Ok(Arg::Num(*n))
+            }
+            Expr::Null => Ok(Arg::Num(0)),
+            Expr::Name { name, col } => {
+                if name == "own" || name == "self" || self.var(name).is_some() {
+                    return Ok(Arg::Name(name.clone()));
+                }
+                if let Some(v) = consts::value_of(name) {
+                    return Ok(Arg::Num(v.into()));
+                }
+                if looks_like_constant(name) {
+                    // Not bound and not a constant, but spelt like one: a typo, most likely.
+                    return self.unknown_name(name, *col);
+                }
+                // A variable bound later (by a statement or a reaction): read when it fires.
+                Ok(Arg::Name(name.clone()))
+            }
+            Expr::Str(_) | Expr::Guid(_) | Expr::AddrOf(_) | Expr::Struct(_) => self.fail(
+                "expected a number, a constant, NULL, `own`, `self` or a variable here",
+                None,
+            ),
+            compound => {
+                // `A|B`, `sizeof(…)`: worked out now, so only constants may appear in it.
+                if let Some((name, col)) = first_variable(compound) {
+                    return self.fail_at(
+                        col,
+                        name.chars().count(),
+                        format!("`{name}` is a variable inside an expression of a reaction"),
+                        Some("a reaction reads a variable when it fires, so a variable must be a whole argument; combine only constants".into()),
+                    );
+                }
+                Ok(Arg::Num(self.u32(compound)?.into()))
+            }
+        }
+    }
+
+    /// An out-parameter of a reaction's call: `NULL` or `&name`.
+    fn rout(&self, e: &Expr) -> Result<OutArg, RunError> {
+        let o = self.out(e)?;
+        Ok(match (o.out, o.bind) {
+            (Out::Null, _) => OutArg::Null,
+            (Out::Valid, Some(name)) => OutArg::Bind(name),
+            (Out::Valid, None) => OutArg::Valid,
+        })
+    }
+
+    /// `&{…}` or NULL for a reaction's `Advise`; fields left out get the correct value.
+    fn radvise_info(&self, e: &Expr) -> Result<Option<AdviseArgs>, RunError> {
+        let Some(f) = self.fields(
+            e,
+            "MAPIOFFLINE_ADVISEINFO",
+            &[
+                "ulSize",
+                "ulClientToken",
+                "CallbackType",
+                "pCallback",
+                "ulAdviseTypes",
+                "ulStateMask",
+            ],
+        )?
+        else {
+            return Ok(None);
+        };
+        let a = |k: &str, d: u32| {
+            f.get(k)
+                .map_or(Ok(Arg::Num(d.into())), |v| self.rarg(v, false))
+        };
+        Ok(Some(AdviseArgs {
+            ul_size: a("ulSize", self.config.arch.sizeof_adviseinfo())?,
+            ul_client_token: a("ulClientToken", 0)?,
+            callback_type: a("CallbackType", consts::MAPIOFFLINE_CALLBACK_TYPE_NOTIFY)?,
+            p_callback: a("pCallback", 0)?,
+            ul_advise_types: a("ulAdviseTypes", consts::MAPIOFFLINE_ADVISE_TYPE_STATECHANGE)?,
+            ul_state_mask: a("ulStateMask", consts::MAPIOFFLINE_STATE_ALL)?,
+        }))
     }
 
     // ------------------------------------------------------------ expectations
@@ -814,8 +950,8 @@ impl Runner {
             }
             Expect::Var { name, equal, value } => {
                 let want = self.u32(value)?;
-                let got = match self.vars.get(name) {
-                    Some(Value::Ulong(v)) => Some(*v),
+                let got = match self.var(name) {
+                    Some(Value::Ulong(v)) => Some(v),
                     Some(Value::Ptr(p)) => Some(p.0),
                     None => None,
                 };
@@ -958,6 +1094,25 @@ impl Runner {
     }
 }
 
+/// Whether a word is spelt like a constant of the API (`MAPIOFFLINE_FLAG_BLOK`, `E_PENDNG`):
+/// upper case with an underscore. Variables are not written that way in scenarios.
+fn looks_like_constant(name: &str) -> bool {
+    name.contains('_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// The first name in an expression that is not a constant, with its column.
+fn first_variable(e: &Expr) -> Option<(String, usize)> {
+    match e {
+        Expr::Name { name, col } if consts::value_of(name).is_none() => Some((name.clone(), *col)),
+        Expr::Or(parts) => parts.iter().find_map(first_variable),
+        Expr::AddrOf(inner) => first_variable(inner),
+        _ => None,
+    }
+}
+
 /// `START(ONLINE->OFFLINE)[7]`, as expectations are written.
 fn show_item(notify_type: u32, states: Option<(u32, u32)>, client_token: Option<u32>) -> String {
     let mut s = match notify_type {
@@ -1078,6 +1233,90 @@ shutdown
             o.failures[1].message.contains("START(ONLINE->OFFLINE)[7]"),
             "{}",
             o.failures[1].message
+        );
+    }
+
+    /// Item 8: a reaction runs exactly the call written, with the diagnostics of the same
+    /// call at top level.
+    #[test]
+    fn a_reaction_runs_the_call_exactly_as_written() {
+        let o = run_script(
+            "config arch x86\nprofile \"P\"\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &m)\nm->GetCapabilities(&c)\nsink other\n\
+             sink s when START once: m->Advise(1, &{ulSize = 24, pCallback = other}, NULL) when STATECHANGE once: m->SetCurrentState(MAPIOFFLINE_FLAG_DEFAULT, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_ONLINE, 0x1000) when STATECHANGE once: m->GetCurrentState(NULL) when DONE once: m->Unadvise(4, own)\n\
+             m->Advise(0, &{pCallback = s}, &t)\n\
+             m->SetCurrentState(MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)\n\
+             expect diagnostic ADV-9\nexpect diagnostic advise.flags\nexpect diagnostic UNADV-1\nexpect diagnostic SET-9\nexpect diagnostic set.reserved\nexpect diagnostic CUR-4\n\
+             expect finding R2\nexpect state m OFFLINE\n",
+        )
+        .unwrap();
+        assert!(o.failures.is_empty(), "{:?}", o.failures);
+        // The reaction's Advise (flags 1, NULL token pointer) registered nothing; the
+        // Unadvise with flags 4 is reported but still succeeds (UNADV-2).
+        let rets: Vec<String> = o
+            .trace
+            .events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::Return {
+                    func, hr: Some(hr), ..
+                } if e.depth > 0 => Some(format!("{func}={hr}")),
+                _ => None,
+            })
+            .collect();
+        for want in [
+            "Advise=E_INVALIDARG",
+            "Unadvise=S_OK",
+            "SetCurrentState=E_INVALIDARG",
+            "GetCurrentState=E_INVALIDARG",
+        ] {
+            assert!(rets.iter().any(|r| r == want), "{want} not in {rets:?}");
+        }
+    }
+
+    /// Item 9: `&name` in a reaction binds, `self` is the sink, later names resolve when
+    /// the reaction fires.
+    #[test]
+    fn reactions_bind_names_use_self_and_read_later_names() {
+        let o = run_script(
+            "profile \"P\"\nsink a when START once: m->Advise(0, &{ulClientToken = 5, pCallback = self}, &t2) when DONE once: m->Unadvise(0, first)\n\
+             HrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &m)\nm->GetCapabilities(&c)\n\
+             m->Advise(0, &{ulClientToken = 1, pCallback = a}, &first)\n\
+             m->SetCurrentState(MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)\n\
+             expect t2 == 2\nexpect diagnostic reaction.bound\n\
+             m->SetCurrentState(MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_ONLINE, NULL)\n\
+             expect notifications a START[1] STATECHANGE[1] DONE[1] START[5] STATECHANGE[5] DONE[5]\n\
+             m->Unadvise(0, t2)\nexpect S_OK\nm->Release()\nshutdown\nexpect clean\n",
+        )
+        .unwrap();
+        assert!(o.failures.is_empty(), "{:?}", o.failures);
+        // The sink's reactions survive the JSON round trip, names and raw values included.
+        let json = serde_json::to_string(&o.trace).unwrap();
+        assert!(
+            json.contains(r#""action":"call","fn":"Advise","this":"m""#),
+            "{json}"
+        );
+        assert!(
+            json.contains(r#""pCallback":"self""#)
+                && json.contains(r#""pulAdviseToken":{"bind":"t2"}"#)
+        );
+        let back: Trace = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, o.trace);
+        // A name nothing binds is an error diagnostic when the reaction fires, not a
+        // silent no-op.
+        let o = run_script(
+            "profile \"P\"\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &m)\nsink a when START: m->Unadvise(0, nobody)\nm->Advise(0, &{pCallback = a}, &t)\nm->SetCurrentState(MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)\nexpect diagnostic reaction.unbound_name\n",
+        )
+        .unwrap();
+        assert!(o.failures.is_empty(), "{:?}", o.failures);
+        // A misspelt constant is caught when the sink is declared.
+        let e = run_script(
+            "sink a when START: m->SetCurrentState(MAPIOFFLINE_FLAG_BLOK, 3, 1, NULL)\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("did you mean `MAPIOFFLINE_FLAG_BLOCK`?"),
+            "{e}"
         );
     }
 

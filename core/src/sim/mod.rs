@@ -52,6 +52,7 @@ mod create;
 mod deliver;
 mod environment;
 mod identity;
+mod names;
 mod open;
 mod snapshot;
 mod state;
@@ -188,6 +189,9 @@ pub struct Sim {
     next_token: u32,
     next_transition: u32,
     spare_affected: Vec<Affected>,
+    /// The client's named variables (`sim/names.rs`): the driver writes them, reactions
+    /// read and bind them when they fire.
+    names: BTreeMap<String, Value>,
     trace: Trace,
 }
 
@@ -229,6 +233,7 @@ impl Sim {
             next_token: 1,
             next_transition: 1,
             spare_affected: Vec::new(),
+            names: BTreeMap::new(),
             trace: Trace {
                 schema: SCHEMA_VERSION,
                 config: config.clone(),
