@@ -140,6 +140,23 @@ pub struct Finding {
     pub message: String,
     /// How to fix it.
     pub fix: String,
+    /// Set for what the client left behind (R3 registrations, R4 references, R5 requests
+    /// dropped after `E_PENDING`), which the checker judges only when the trace ends: where
+    /// that was. A scenario's `expect finding` counts such a finding for the statement
+    /// that ended the trace (`shutdown`), or for `expect finding RN at end`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left_behind: Option<LeftBehind>,
+}
+
+/// Where a left-behind finding was judged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeftBehind {
+    /// At the `shutdown` event with this index.
+    Shutdown(usize),
+    /// At the end of a trace without `shutdown` (provisional: the client may still
+    /// clean up).
+    EndOfTrace,
 }
 
 impl fmt::Display for Finding {
@@ -254,6 +271,8 @@ struct Checker<'t> {
     unmasked: BTreeMap<u32, usize>,
     /// R2: Advise calls (by event) whose pCallback finding (by index) awaits the result.
     callbacks: BTreeMap<usize, usize>,
+    /// Set while `wrap_up` reports what was left behind.
+    leaving: Option<LeftBehind>,
 }
 
 impl<'t> Checker<'t> {
@@ -275,6 +294,7 @@ impl<'t> Checker<'t> {
             pending: BTreeMap::new(),
             unmasked: BTreeMap::new(),
             callbacks: BTreeMap::new(),
+            leaving: None,
         }
     }
 
@@ -294,6 +314,7 @@ impl<'t> Checker<'t> {
             tick,
             message,
             fix,
+            left_behind: self.leaving,
         });
     }
 
@@ -624,6 +645,10 @@ impl<'t> Checker<'t> {
     /// event of a trace without one).
     fn wrap_up(&mut self, i: usize, tick: Tick, end: End) {
         let when = end.when();
+        self.leaving = Some(match end {
+            End::Shutdown => LeftBehind::Shutdown(i),
+            End::Trace => LeftBehind::EndOfTrace,
+        });
         // R3
         let regs = std::mem::take(&mut self.regs);
         for ((object, token), reg) in &regs {
@@ -679,7 +704,10 @@ impl<'t> Checker<'t> {
         let pending = std::mem::take(&mut self.pending);
         for (o, p) in pending {
             if p.open {
+                // A busy retry is about the retry itself, not something left behind.
+                let leaving = self.leaving.take();
                 self.busy_retry(o, &p, Some(end));
+                self.leaving = leaving;
                 continue;
             }
             let Some(&now) = self.state.get(&o) else {
@@ -704,6 +732,7 @@ impl<'t> Checker<'t> {
         }
         self.running.clear();
         self.member.clear();
+        self.leaving = None;
     }
 }
 

@@ -235,9 +235,12 @@ pub enum Expect {
     Diagnostic(String),
     /// `expect pending OBJ` / `expect idle OBJ`: whether a change is in progress.
     Pending { object: Expr, pending: bool },
-    /// `expect finding RULE-OR-CLAUSE`: the client-contract checker reports it for the
-    /// previous statement (R1–R7, spec §9).
-    Finding(String),
+    /// `expect finding RULE-OR-CLAUSE [at end]`: the client-contract checker reports it
+    /// for the previous statement (R1–R7, spec §9): a finding whose event that statement
+    /// made, or — after `shutdown` — what the client left behind. With `at end`: what is
+    /// left behind if the trace ended here (registrations, references, a request dropped
+    /// after E_PENDING).
+    Finding { id: String, at_end: bool },
     /// `expect clean`: the checker finds nothing in the whole trace so far. Before
     /// `shutdown`, what the client still holds counts as left behind, so this is
     /// normally the last line.

@@ -767,8 +767,16 @@ fn expect(p: &mut P) -> Result<Expect, ParseError> {
         }
         "finding" => {
             p.bump();
-            let (d, _) = p.word("a rule (R1–R7) or a clause ID (GEN-3)")?;
-            Expect::Finding(d)
+            let (id, _) = p.word("a rule (R1–R7) or a clause ID (GEN-3)")?;
+            let at_end = p.is_word("at");
+            if at_end {
+                p.bump();
+                if !p.is_word("end") {
+                    return Err(p.err("`end`", Some("`expect finding R3 at end` checks what is left behind if the trace ended here".into())));
+                }
+                p.bump();
+            }
+            Expect::Finding { id, at_end }
         }
         "clean" => {
             p.bump();

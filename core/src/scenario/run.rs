@@ -1065,17 +1065,39 @@ impl Runner {
                     )
                 });
             }
-            Expect::Finding(id) => {
+            Expect::Finding { id, at_end } => {
+                use crate::checker::LeftBehind;
                 let start = self.stmt_start;
+                let at_end = *at_end;
                 let findings = crate::checker::check(self.sim().trace());
+                // A finding belongs to the statement that made its event; what was left
+                // behind, to the statement that ended the trace (`shutdown`) or to
+                // `at end`.
+                let belongs = |f: &crate::checker::Finding| match f.left_behind {
+                    None => !at_end && f.event >= start,
+                    Some(LeftBehind::Shutdown(at)) => at_end || at >= start,
+                    Some(LeftBehind::EndOfTrace) => at_end,
+                };
                 let found = findings.iter().any(|f| {
-                    f.event >= start
+                    belongs(f)
                         && (f.rule.to_string().eq_ignore_ascii_case(id)
                             || f.clause.id().eq_ignore_ascii_case(id))
                 });
                 self.check(found, || {
-                    let near: Vec<String> = findings.iter().filter(|f| f.event >= start).map(|f| format!("{} ({})", f.rule, f.clause)).collect();
-                    format!("expected the checker to report {id} for the previous statement; it reports [{}]", near.join(", "))
+                    let near: Vec<String> = findings
+                        .iter()
+                        .filter(|f| belongs(f))
+                        .map(|f| format!("{} ({})", f.rule, f.clause))
+                        .collect();
+                    let whose = if at_end {
+                        "for what is left behind at the end"
+                    } else {
+                        "for the previous statement"
+                    };
+                    format!(
+                        "expected the checker to report {id} {whose}; it reports [{}]",
+                        near.join(", ")
+                    )
                 });
             }
             Expect::Clean => {
@@ -1234,6 +1256,27 @@ shutdown
             "{}",
             o.failures[1].message
         );
+    }
+
+    /// Item 10: a finding belongs to the statement whose events it cites; what is left
+    /// behind belongs to `shutdown`, or to `expect finding RN at end`.
+    #[test]
+    fn findings_belong_to_their_statement_and_left_behind_ones_to_the_end() {
+        // Nothing is wrong with GetCapabilities: the reference still held is not its fault.
+        let o = run_script(
+            "profile \"P\"\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &m)\nm->GetCapabilities(&c)\nexpect finding R4\nexpect finding R4 at end\n",
+        )
+        .unwrap();
+        let lines: Vec<usize> = o.failures.iter().map(|f| f.line).collect();
+        assert_eq!(lines, vec![4], "{:?}", o.failures);
+        // R5's dropped request: judged when the trace ends, expectable after `shutdown`
+        // or with `at end`, never on an unrelated statement.
+        let src = "profile \"P\"\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &m)\nm->GetCapabilities(&c)\n\
+                   m->SetCurrentState(MAPIOFFLINE_FLAG_DEFAULT, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)\n\
+                   m->SetCurrentState(MAPIOFFLINE_FLAG_DEFAULT, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_ONLINE, NULL)\nexpect E_PENDING\nrun\nm->GetCapabilities(&c)\n";
+        let o = run_script(&format!("{src}expect finding R5\nexpect finding R5 at end\nm->Release()\nshutdown\nexpect finding R5\n")).unwrap();
+        let lines: Vec<usize> = o.failures.iter().map(|f| f.line).collect();
+        assert_eq!(lines, vec![9], "{:?}", o.failures);
     }
 
     /// Item 8: a reaction runs exactly the call written, with the diagnostics of the same
