@@ -5,7 +5,7 @@ use crate::status::{BAD_INPUT, FAILED, OK};
 use crate::{read_input, TraceFormat};
 use anstyle::AnsiColor;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use mapioffline::checker::{self, Finding};
+use mapioffline::checker::Finding;
 use mapioffline::render::{self, Format};
 use mapioffline::scenario::{parse, Outcome, RunError, Runner, ScenarioDiagnostic};
 use mapioffline::{Set4Reading, Trace};
@@ -135,8 +135,9 @@ pub fn run(o: &Options) -> u8 {
                 continue;
             }
         };
+        // Findings an `expect finding` line expected are intended (core decides which).
         let findings: Vec<Finding> = if o.check {
-            checker::check(&outcome.trace)
+            outcome.unexpected_findings.clone()
         } else {
             Vec::new()
         };

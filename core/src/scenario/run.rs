@@ -73,6 +73,10 @@ impl std::error::Error for RunError {}
 pub struct Outcome {
     pub trace: Trace,
     pub failures: Vec<ExpectFailure>,
+    /// What the client-contract checker finds in the whole trace that no
+    /// `expect finding` line of the scenario expected. A scenario that shows a mistake on
+    /// purpose expects its finding; `run --check` fails only on these.
+    pub unexpected_findings: Vec<crate::checker::Finding>,
 }
 
 /// Parses and runs `source`; expectations that fail are collected, not fatal.
@@ -98,6 +102,8 @@ pub struct Runner {
     /// Per sink, the trace length when `expect notifications` last accounted for it.
     seen: BTreeMap<Ptr, usize>,
     failures: Vec<ExpectFailure>,
+    /// Findings an `expect finding` line matched (see `finding_key`).
+    expected: std::collections::BTreeSet<FindingKey>,
     line: usize,
     /// Set by a front-end's `--set-4`: `config set4` lines no longer change the reading.
     set4_pinned: bool,
@@ -151,9 +157,14 @@ impl Runner {
     /// The trace and the failed expectations.
     pub fn finish(mut self) -> Outcome {
         let trace = self.sim().take_trace();
+        let unexpected_findings = crate::checker::check(&trace)
+            .into_iter()
+            .filter(|f| !self.expected.contains(&finding_key(f)))
+            .collect();
         Outcome {
             trace,
             failures: self.failures,
+            unexpected_findings,
         }
     }
 
@@ -1078,11 +1089,17 @@ impl Runner {
                     Some(LeftBehind::Shutdown(at)) => at_end || at >= start,
                     Some(LeftBehind::EndOfTrace) => at_end,
                 };
-                let found = findings.iter().any(|f| {
-                    belongs(f)
-                        && (f.rule.to_string().eq_ignore_ascii_case(id)
-                            || f.clause.id().eq_ignore_ascii_case(id))
-                });
+                let matched: Vec<FindingKey> = findings
+                    .iter()
+                    .filter(|f| {
+                        belongs(f)
+                            && (f.rule.to_string().eq_ignore_ascii_case(id)
+                                || f.clause.id().eq_ignore_ascii_case(id))
+                    })
+                    .map(finding_key)
+                    .collect();
+                let found = !matched.is_empty();
+                self.expected.extend(matched);
                 self.check(found, || {
                     let near: Vec<String> = findings
                         .iter()
@@ -1114,6 +1131,17 @@ impl Runner {
         }
         Ok(())
     }
+}
+
+/// Identifies a finding across checks of a growing trace: (rule, clause, event), where a
+/// finding left behind at the end of a trace without shutdown, which moves with the end,
+/// has no event (except R5's dropped request, which points at its E_PENDING call).
+type FindingKey = (crate::Rule, crate::Clause, Option<usize>);
+
+fn finding_key(f: &crate::checker::Finding) -> FindingKey {
+    let moving =
+        f.left_behind == Some(crate::checker::LeftBehind::EndOfTrace) && f.rule != crate::Rule::R5;
+    (f.rule, f.clause, (!moving).then_some(f.event))
 }
 
 /// Whether a word is spelt like a constant of the API (`MAPIOFFLINE_FLAG_BLOK`, `E_PENDNG`):
@@ -1277,6 +1305,36 @@ shutdown
         let o = run_script(&format!("{src}expect finding R5\nexpect finding R5 at end\nm->Release()\nshutdown\nexpect finding R5\n")).unwrap();
         let lines: Vec<usize> = o.failures.iter().map(|f| f.line).collect();
         assert_eq!(lines, vec![9], "{:?}", o.failures);
+    }
+
+    /// Item 12: findings a scenario expects are intended; only the others are reported
+    /// as unexpected.
+    #[test]
+    fn expected_findings_are_intended_and_the_rest_are_unexpected() {
+        let src = "profile \"P\"\nsink s\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &m)\nm->Advise(0, &{pCallback = s}, &t)\nexpect finding R1\n\
+                   m->SetCurrentState(MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, 0x1000)\n\
+                   m->Unadvise(0, t)\nm->Release()\nshutdown\n";
+        let o = run_script(src).unwrap();
+        assert!(o.failures.is_empty(), "{:?}", o.failures);
+        let rules: Vec<String> = o
+            .unexpected_findings
+            .iter()
+            .map(|f| format!("{} {}", f.rule, f.clause))
+            .collect();
+        assert_eq!(rules, vec!["R2 SET-7"], "{:?}", o.unexpected_findings);
+        let o = run_script(&src.replace("0x1000)\n", "0x1000)\nexpect finding SET-7\n")).unwrap();
+        assert!(
+            o.failures.is_empty() && o.unexpected_findings.is_empty(),
+            "{:?}",
+            o.unexpected_findings
+        );
+        // Left behind at the end, expected with `at end`.
+        let o = run_script("profile \"P\"\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &m)\nexpect finding R4 at end\n").unwrap();
+        assert!(
+            o.failures.is_empty() && o.unexpected_findings.is_empty(),
+            "{:?}",
+            o.unexpected_findings
+        );
     }
 
     /// Item 8: a reaction runs exactly the call written, with the diagnostics of the same
