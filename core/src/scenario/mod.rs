@@ -47,7 +47,7 @@ pub mod words {
         "HrOpenOfflineObj",
         "HrCreateOfflineObj",
     ];
-    /// Methods callable as `ptr->Method(…)`; `ptr->vtbl[N]()` calls a raw slot.
+    /// Methods callable as `ptr->Method(…)`; `ptr->vtbl[N](args…)` calls slot N.
     pub const METHODS: [&str; 8] = [
         "QueryInterface",
         "AddRef",
@@ -84,6 +84,9 @@ pub mod words {
         "once",
         "any",
         "own",
+        "self",
+        "at",
+        "end",
         "NULL",
         "sizeof",
         "START",
@@ -206,6 +209,10 @@ pub enum Expr {
     Struct(Vec<(String, Expr)>),
     /// `a|b|c`.
     Or(Vec<Expr>),
+    /// `a&b&c` (binds tighter than `|`, as in C).
+    And(Vec<Expr>),
+    /// `~a` (binds tightest).
+    Not(Box<Expr>),
     /// `sizeof(MAPIOFFLINE_ADVISEINFO)`.
     Sizeof(String),
 }
@@ -221,6 +228,9 @@ pub enum Expect {
         equal: bool,
         value: Expr,
     },
+    /// `expect EXPR == VALUE` or `!=`, where EXPR is more than a name:
+    /// `expect s & MAPIOFFLINE_STATE_OFFLINE_MASK == MAPIOFFLINE_STATE_ONLINE`.
+    Value { lhs: Expr, equal: bool, value: Expr },
     /// `expect state OBJ STATE`: the object's masked state now.
     State { object: Expr, state: Expr },
     /// `expect refcount OBJ N`.

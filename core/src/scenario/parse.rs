@@ -54,8 +54,8 @@ struct Token {
     len: usize,
 }
 
-const PUNCT: [&str; 14] = [
-    "->", "==", "!=", "(", ")", ",", "&", "{", "}", "=", "|", ":", "[", "]",
+const PUNCT: [&str; 15] = [
+    "->", "==", "!=", "(", ")", ",", "&", "{", "}", "=", "|", ":", "[", "]", "~",
 ];
 
 fn describe(t: &Tok) -> String {
@@ -222,7 +222,7 @@ fn lex(line_no: usize, line: &str) -> Result<Vec<Token>, ParseError> {
         }
         return Err(err(
             i,
-            "a word, number, string or one of ( ) , & { } = | : -> [ ]",
+            "a word, number, string or one of ( ) , & { } = | ~ : -> [ ]",
             format!("`{c}`"),
             None,
         ));
@@ -312,17 +312,46 @@ impl P<'_> {
         }
     }
 
+    /// `a | b & ~c`: C's precedence, `~` before `&` before `|`.
     fn expr(&mut self) -> Result<Expr, ParseError> {
-        let first = self.atom()?;
+        let first = self.and_expr()?;
         if !self.is_punct("|") {
             return Ok(first);
         }
         let mut parts = vec![first];
         while self.is_punct("|") {
             self.bump();
-            parts.push(self.atom()?);
+            parts.push(self.and_expr()?);
         }
         Ok(Expr::Or(parts))
+    }
+
+    fn and_expr(&mut self) -> Result<Expr, ParseError> {
+        let first = self.unary()?;
+        if !self.is_punct("&") {
+            return Ok(first);
+        }
+        let mut parts = vec![first];
+        while self.is_punct("&") {
+            self.bump();
+            parts.push(self.unary()?);
+        }
+        Ok(Expr::And(parts))
+    }
+
+    /// `~x`, `~~x`…: counted, not recursed, so a long run of `~` cannot exhaust the stack.
+    fn unary(&mut self) -> Result<Expr, ParseError> {
+        let mut nots = 0usize;
+        while self.is_punct("~") {
+            self.bump();
+            nots += 1;
+        }
+        let mut e = self.atom()?;
+        // `~~x` is `x`: only the parity matters.
+        if nots % 2 == 1 {
+            e = Expr::Not(Box::new(e));
+        }
+        Ok(e)
     }
 
     fn atom(&mut self) -> Result<Expr, ParseError> {
@@ -429,12 +458,13 @@ impl P<'_> {
             self.punct("[")?;
             let slot = self.expr()?;
             self.punct("]")?;
-            self.punct("(")?;
-            self.punct(")")?;
+            // `vtbl[N](args…)`: the slot first, then the arguments as written.
+            let mut args = vec![slot];
+            args.extend(self.args()?);
             return Ok(CallExpr {
                 this: Some(head),
                 method,
-                args: vec![slot],
+                args,
                 col,
             });
         }
@@ -557,7 +587,14 @@ fn statement(p: &mut P) -> Result<Option<StmtKind>, ParseError> {
                     }
                     "state" => {
                         p.bump();
-                        state = Some(p.expr()?);
+                        // `ONLINE`/`OFFLINE`, as `expect state` accepts, or any value.
+                        state = Some(match p.peek().clone() {
+                            Tok::Word(w) if short_state(&w).is_some() => {
+                                p.bump();
+                                Expr::Num(short_state(&w).unwrap_or_default().into())
+                            }
+                            _ => p.expr()?,
+                        });
                     }
                     "outside" => {
                         p.bump();
@@ -606,9 +643,22 @@ fn statement(p: &mut P) -> Result<Option<StmtKind>, ParseError> {
                     }
                     "when" => {
                         p.bump();
-                        let (t, tcol) =
-                            p.word("START, STATECHANGE, DONE, a NotifyType name, or any")?;
-                        let on = if t == "any" {
+                        let raw = match p.peek().clone() {
+                            Tok::Num(n) => {
+                                p.bump();
+                                Some(n)
+                            }
+                            _ => None,
+                        };
+                        let (t, tcol) = match raw {
+                            Some(_) => (String::new(), 0),
+                            None => p.word(
+                                "START, STATECHANGE, DONE, a NotifyType name or number, or any",
+                            )?,
+                        };
+                        let on = if let Some(n) = raw {
+                            Some(Expr::Num(n))
+                        } else if t == "any" {
                             None
                         } else {
                             Some(match notify_type(&t) {
@@ -721,9 +771,29 @@ fn statement(p: &mut P) -> Result<Option<StmtKind>, ParseError> {
 }
 
 fn expect(p: &mut P) -> Result<Expect, ParseError> {
+    // `expect EXPR == EXPR` when the left side is more than a name (`s & MASK`, `~x`, a
+    // number); `==` and `!=` separate the two sides, so they bind last.
+    let next = p.toks.get(p.pos + 1).map(|t| &t.tok);
+    let compound = match p.peek() {
+        Tok::Num(_) | Tok::Punct("~") => true,
+        Tok::Word(_) => matches!(next, Some(Tok::Punct("&")) | Some(Tok::Punct("|"))),
+        _ => false,
+    };
+    if compound {
+        let lhs = p.expr()?;
+        if p.is_punct("==") || p.is_punct("!=") {
+            let equal = p.is_punct("==");
+            p.bump();
+            return Ok(Expect::Value {
+                lhs,
+                equal,
+                value: p.expr()?,
+            });
+        }
+        return Ok(Expect::Hr(lhs));
+    }
     let (w, wcol) = match p.peek().clone() {
         Tok::Word(w) => (w, p.tok().col),
-        Tok::Num(_) => return Ok(Expect::Hr(p.expr()?)),
         _ => return Err(p.err("an HRESULT, `state`, `refcount`, `notifications`, `diagnostic`, `finding`, `clean`, `pending`, `idle` or `VARIABLE ==`", None)),
     };
     // `expect NAME == VALUE` wins even when NAME is also a keyword (`expect state == …`).

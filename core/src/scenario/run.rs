@@ -397,6 +397,10 @@ impl Runner {
                 .or_else(|_| self.fail(format!("{n} does not fit in a ULONG (32 bits)"), None)),
             Expr::Null => Ok(0),
             Expr::Or(parts) => parts.iter().try_fold(0u32, |acc, p| Ok(acc | self.u32(p)?)),
+            Expr::And(parts) => parts
+                .iter()
+                .try_fold(u32::MAX, |acc, p| Ok(acc & self.u32(p)?)),
+            Expr::Not(inner) => Ok(!self.u32(inner)?),
             Expr::Sizeof(ty) => {
                 let arch = self.config.arch;
                 match ty.as_str() {
@@ -449,7 +453,11 @@ impl Runner {
 
     fn guid(&self, e: &Expr) -> Result<Option<Guid>, RunError> {
         match e {
-            Expr::Null => Ok(None),
+            Expr::Null | Expr::Num(0) => Ok(None),
+            Expr::Num(n) => self.fail(
+                format!("0x{n:X} as a GUID pointer: the simulator records a GUID argument as the GUID it points to, and cannot follow a raw address"),
+                Some("write NULL, a GUID name such as &GUID_GlobalState, or a literal {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}".into()),
+            ),
             Expr::AddrOf(inner) => self.guid(inner),
             Expr::Guid(g) => Ok(Some(*g)),
             Expr::Name { name, col } => match KNOWN_GUIDS.iter().find(|g| g.name == *name) {
@@ -482,8 +490,13 @@ impl Runner {
 
     fn out(&self, e: &Expr) -> Result<OutParam, RunError> {
         match e {
-            Expr::Null => Ok(OutParam {
+            Expr::Null | Expr::Num(0) => Ok(OutParam {
                 out: Out::Null,
+                bind: None,
+            }),
+            // A raw address: a pointer the call writes through; nothing is bound.
+            Expr::Num(_) => Ok(OutParam {
+                out: Out::Valid,
                 bind: None,
             }),
             Expr::AddrOf(inner) => match &**inner {
@@ -635,6 +648,51 @@ impl Runner {
         }
     }
 
+    /// `p->vtbl[N](args…)` as the method in slot N, when the arguments are that method's:
+    /// the call behaves exactly like the method called by name. `None`: a raw slot call
+    /// (a placeholder, one beyond the vtable, or a method's slot called without arguments,
+    /// which the simulator answers per OFF-2/OFF-3).
+    fn slot_method(&self, c: &CallExpr) -> Result<Option<CallExpr>, RunError> {
+        let slot = self.u32(&c.args[0])?;
+        let args = &c.args[1..];
+        let arity = match slot {
+            0 => Some(("QueryInterface", 2)),
+            1 => Some(("AddRef", 0)),
+            2 => Some(("Release", 0)),
+            3 => Some(("SetCurrentState", 4)),
+            4 => Some(("GetCapabilities", 1)),
+            5 => Some(("GetCurrentState", 1)),
+            7 => Some(("Advise", 3)),
+            8 => Some(("Unadvise", 2)),
+            _ => None,
+        };
+        match arity {
+            Some((m, n)) if args.len() == n => Ok(Some(CallExpr {
+                this: c.this.clone(),
+                method: m.to_string(),
+                args: args.to_vec(),
+                col: c.col,
+            })),
+            Some(_) if args.is_empty() => Ok(None),
+            Some((m, n)) => self.fail(
+                format!(
+                    "slot {slot} is {m}, which takes {n} argument(s), not {}",
+                    args.len()
+                ),
+                Some(format!(
+                    "write vtbl[{slot}] with {m}'s {n} argument(s), or call it by name"
+                )),
+            ),
+            None if args.is_empty() => Ok(None),
+            None => self.fail(
+                format!(
+                    "slot {slot} is a placeholder (or beyond the vtable): it takes no arguments"
+                ),
+                Some(format!("write vtbl[{slot}]()")),
+            ),
+        }
+    }
+
     fn bind(&mut self, out: OutParam, value: Option<Value>) {
         if let (Some(name), Some(v)) = (out.bind, value) {
             self.sim().set_name(name, v);
@@ -741,10 +799,13 @@ impl Runner {
                 let (f, t) = (self.u32(&c.args[0])?, self.u32(&c.args[1])?);
                 Some(self.sim().unadvise(p, f, t))
             }
-            (Some(p), "vtbl") => {
-                let slot = self.u32(&c.args[0])?;
-                Some(self.sim().call_slot(p, slot))
-            }
+            (Some(p), "vtbl") => match self.slot_method(c)? {
+                Some(named) => return self.call(&named),
+                None => {
+                    let slot = self.u32(&c.args[0])?;
+                    Some(self.sim().call_slot(p, slot))
+                }
+            },
             (Some(_), m) => {
                 return self.fail(format!("`{m}` is not a method of IMAPIOfflineMgr"), None)
             }
@@ -761,7 +822,14 @@ impl Runner {
             None => None,
             Some(e) => Some(self.u32(e)?),
         };
-        let c = &r.call;
+        let named;
+        let mut c = &r.call;
+        if c.method == "vtbl" {
+            if let Some(m) = self.slot_method(c)? {
+                named = m;
+                c = &named;
+            }
+        }
         let Some(this) = &c.this else {
             return self.fail_at(
                 c.col,
@@ -975,6 +1043,23 @@ impl Runner {
                     ),
                 });
             }
+            Expect::Value { lhs, equal, value } => {
+                let want = self.u32(value)?;
+                // An unbound variable on the left is a failed expectation (a reaction may
+                // not have fired), not an error in the script.
+                if let Some((name, _)) = first_variable(lhs).filter(|(n, _)| self.var(n).is_none())
+                {
+                    self.check(false, || {
+                        format!("expected a value computed from {name}, but nothing was written to {name}")
+                    });
+                    return Ok(());
+                }
+                let got = self.u32(lhs)?;
+                let op = if *equal { "==" } else { "!=" };
+                self.check((got == want) == *equal, || {
+                    format!("expected 0x{got:08X} {op} 0x{want:08X}")
+                });
+            }
             Expect::State { object, state } => {
                 let (p, want) = (self.ptr(object)?, self.u32(state)?);
                 let got = self.sim().state_of(p);
@@ -1157,8 +1242,8 @@ fn looks_like_constant(name: &str) -> bool {
 fn first_variable(e: &Expr) -> Option<(String, usize)> {
     match e {
         Expr::Name { name, col } if consts::value_of(name).is_none() => Some((name.clone(), *col)),
-        Expr::Or(parts) => parts.iter().find_map(first_variable),
-        Expr::AddrOf(inner) => first_variable(inner),
+        Expr::Or(parts) | Expr::And(parts) => parts.iter().find_map(first_variable),
+        Expr::AddrOf(inner) | Expr::Not(inner) => first_variable(inner),
         _ => None,
     }
 }
@@ -1335,6 +1420,29 @@ shutdown
             "{:?}",
             o.unexpected_findings
         );
+    }
+
+    /// Item 11: `&`/`~` in expressions, `vtbl[N](args…)`, raw pointer values, short
+    /// state names in `profile`, a raw notify type in `when`.
+    #[test]
+    fn expressions_slots_with_arguments_raw_pointers_and_short_names() {
+        let o = run_script(
+            "config extra_state_bits 0x100\nprofile \"P\" state OFFLINE\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &mgr)\n\
+             mgr->GetCurrentState(&s)\nexpect s & MAPIOFFLINE_STATE_OFFLINE_MASK == MAPIOFFLINE_STATE_OFFLINE\nexpect s & ~MAPIOFFLINE_STATE_OFFLINE_MASK == 0x100\n\
+             expect s != MAPIOFFLINE_STATE_OFFLINE\nexpect 1 | 2 & 2 == 3\n\
+             mgr->vtbl[5](&s2)\nexpect S_OK\nexpect s2 == s\nmgr->vtbl[4](&caps)\nexpect caps == MAPIOFFLINE_CAPABILITY_OFFLINE|MAPIOFFLINE_CAPABILITY_ONLINE\n\
+             mgr->vtbl[3](MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_ONLINE, 0x1000)\nexpect E_INVALIDARG\nexpect diagnostic SET-9\n\
+             mgr->vtbl[9]()\nexpect E_NOTIMPL\nexpect diagnostic R7\n\
+             mgr->GetCurrentState(0x2000)\nexpect S_OK\n\
+             sink odd no-validate when 0x40: mgr->GetCurrentState(&seen)\nmgr->Advise(0, &{pCallback = odd}, &t)\ninject mgr 0x40 MAPIOFFLINE_STATE_OFFLINE_MASK MAPIOFFLINE_STATE_OFFLINE MAPIOFFLINE_STATE_ONLINE\n\
+             expect seen & MAPIOFFLINE_STATE_OFFLINE_MASK == MAPIOFFLINE_STATE_OFFLINE\n",
+        )
+        .unwrap();
+        assert!(o.failures.is_empty(), "{:?}", o.failures);
+        let e = run_script("profile \"P\"\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &m)\nm->vtbl[5](&a, &b)\n").unwrap_err();
+        assert!(e.to_string().contains("slot 5 is GetCurrentState"), "{e}");
+        let e = run_script("profile \"P\"\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &m)\nm->vtbl[9](1)\n").unwrap_err();
+        assert!(e.to_string().contains("placeholder"), "{e}");
     }
 
     /// Item 8: a reaction runs exactly the call written, with the diagnostics of the same
