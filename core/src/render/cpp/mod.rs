@@ -180,11 +180,14 @@ impl<'a> Gen<'a> {
                         let t = g.fresh_tvar("ulNotifyAdviseToken", true);
                         reaction_tokens.insert(k, t);
                     }
-                    if let Action::Call(ReactionCall::QueryInterface {
-                        riid: Some(iid), ..
-                    }) = &r.action
-                    {
-                        g.guid_name(*iid);
+                    match &r.action {
+                        Action::Call(ReactionCall::QueryInterface {
+                            riid: Some(iid), ..
+                        }) => {
+                            g.guid_name(*iid);
+                        }
+                        Action::Call(ReactionCall::Slot { .. }) => g.slot_typedef = true,
+                        _ => {}
                     }
                 }
                 g.sinks.push(SinkClass {

@@ -254,7 +254,19 @@ impl<'a> Gen<'a> {
             n += 1;
             self.arg_code(s, a, v, kind, body)
         };
-        let x = arg(c.this(), Kind::This, body);
+        // The sink's own IUnknown methods are plain calls on `this`.
+        let own_iunknown = *c.this() == Arg::Name("self".into())
+            && matches!(
+                c,
+                ReactionCall::AddRef { .. }
+                    | ReactionCall::Release { .. }
+                    | ReactionCall::QueryInterface { .. }
+            );
+        let x = if own_iunknown {
+            "this".to_string()
+        } else {
+            arg(c.this(), Kind::This, body)
+        };
         let line = match c {
             ReactionCall::QueryInterface {
                 riid, ppv_object, ..
@@ -345,7 +357,11 @@ impl<'a> Gen<'a> {
                         body.push(format!("adviseInfo.ulSize = {size};"));
                         let t = arg(&a.ul_client_token, Kind::Plain, body);
                         body.push(format!("adviseInfo.ulClientToken = {t};"));
-                        let ct = arg(&a.callback_type, Kind::Plain, body);
+                        let ct = arg(
+                            &a.callback_type,
+                            Kind::Group(ConstGroup::CallbackType),
+                            body,
+                        );
                         body.push(format!(
                             "adviseInfo.CallbackType = (MAPIOFFLINE_CALLBACK_TYPE){ct};"
                         ));
