@@ -5,7 +5,7 @@ use crate::status::{BAD_INPUT, FAILED, OK};
 use crate::{read_input, TraceFormat};
 use anstyle::AnsiColor;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use mapioffline::checker::{self, Finding};
+use mapioffline::checker::Finding;
 use mapioffline::render::{self, Format};
 use mapioffline::scenario::{parse, shorten, Outcome, RunError, Runner, ScenarioDiagnostic};
 use mapioffline::{Set4Reading, Trace};
@@ -86,9 +86,15 @@ impl ErrorRecord {
             ),
             RunError::Statement {
                 line,
+                at,
                 message,
                 hint,
-            } => (*line, 1, message.clone(), hint.clone()),
+            } => (
+                *line,
+                at.map_or(1, |(col, _)| col),
+                message.clone(),
+                hint.clone(),
+            ),
         };
         ErrorRecord {
             file: file.to_string(),
@@ -245,8 +251,9 @@ pub fn run(o: &Options) -> u8 {
             files_bar.inc(1);
             continue;
         }
+        // Findings an `expect finding` line expected are intended (core decides which).
         let findings: Vec<Finding> = if o.check {
-            checker::check(&outcome.trace)
+            outcome.unexpected_findings.clone()
         } else {
             Vec::new()
         };

@@ -398,6 +398,44 @@ mod r2 {
     }
 
     #[test]
+    fn the_callback_finding_says_what_advise_returned() {
+        let (mut sim, mgr, sink) = world();
+        let at = next(&sim);
+        let mut info = sim.advise_info(0, Ptr::NULL);
+        info.ul_size = 7;
+        assert_eq!(
+            sim.advise(mgr, 0, Some(&info), Out::Valid).hr,
+            HResult::E_INVALIDARG
+        );
+        let at2 = next(&sim);
+        let info = sim.advise_info(0, Ptr::NULL);
+        assert_eq!(
+            sim.advise(mgr, 0, Some(&info), Out::Valid).hr,
+            HResult::E_NOINTERFACE
+        );
+        tidy(&mut sim, mgr, sink, None);
+        let f = checked(sim.trace());
+        let cb: Vec<&Finding> = f.iter().filter(|f| f.clause == Clause::Adv6).collect();
+        assert_eq!(cb.len(), 2);
+        assert_eq!(cb[0].event, at);
+        assert!(
+            cb[0]
+                .message
+                .ends_with("pCallback NULL: Advise returned E_INVALIDARG and registered nothing"),
+            "{}",
+            cb[0]
+        );
+        assert_eq!(cb[1].event, at2);
+        assert!(
+            cb[1]
+                .message
+                .ends_with("pCallback NULL: Advise returned E_NOINTERFACE and registered nothing"),
+            "{}",
+            cb[1]
+        );
+    }
+
+    #[test]
     fn unadvise_with_flags() {
         let (mut sim, mgr, sink) = world();
         let token = sim.advise_sink(mgr, sink, 0).unwrap();
@@ -527,6 +565,37 @@ mod r4 {
         assert!(f[0]
             .message
             .contains("already 0 (it obtained 1, released 1)"));
+    }
+
+    #[test]
+    fn a_call_through_a_pointer_after_its_last_release() {
+        let (mut sim, mgr, sink) = world();
+        sim.release(mgr);
+        let at = next(&sim);
+        // The simulator flags it (ptr.use_after_release); the checker must too, from the
+        // calls and releases alone.
+        sim.get_current_state(mgr, Out::Valid);
+        let at2 = next(&sim);
+        sim.add_ref(mgr);
+        sim.release(mgr);
+        sim.release(sink);
+        let at3 = next(&sim);
+        sim.query_interface(sink, Some(IID_IUNKNOWN), Out::Valid);
+        sim.shutdown().unwrap();
+        let f = checked(sim.trace());
+        assert_eq!(
+            summary(&f),
+            vec![
+                (Rule::R4, Clause::Open10, at),
+                (Rule::R4, Clause::Open10, at2),
+                (Rule::R4, Clause::Mgr3, at3)
+            ]
+        );
+        assert!(
+            f[0].message.starts_with("GetCurrentState through 0x00A00000 after the client released its last reference (obtained 1, released 1)"),
+            "{}",
+            f[0]
+        );
     }
 
     #[test]
@@ -1278,6 +1347,8 @@ const MIRRORED: &[&str] = &[
     "notify.misread",
     "slot.placeholder",
     "slot.beyond_vtable",
+    "ptr.use_after_release",
+    "ptr.dangling",
 ];
 
 fn cross_check(sim: &Sim) -> Result<(), TestCaseError> {

@@ -46,7 +46,11 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap().flatten() {
         let p = e.path();
         let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') && name != ".ci" || name == "target" || name == "corpus" {
+        if name.starts_with('.') && name != ".ci"
+            || name == "target"
+            || name == "corpus"
+            || name == "node_modules"
+        {
             continue;
         }
         if p.is_dir() {

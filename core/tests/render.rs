@@ -160,6 +160,22 @@ fn child_object() -> Trace {
     sim.take_trace()
 }
 
+/// Reactions written in the scenario language: calls exactly as written, `self`, `own`,
+/// names bound later and by reactions, a slot by number, a placeholder.
+fn scenario_reactions() -> Trace {
+    let o = mapioffline::scenario::run_script(
+        "profile \"P\"\n\
+         sink a when START once: m->Advise(0, &{ulClientToken = 5, pCallback = self}, &t2) when DONE once: m->Unadvise(0, first) when STATECHANGE: self->AddRef() when STATECHANGE: self->Release() when DONE: m->vtbl[5](&x) when DONE once: m->QueryInterface(IID_IMAPIOffline, &q) when DONE once: m->vtbl[9]()\n\
+         HrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &m)\nm->GetCapabilities(&c)\nm->Advise(0, &{ulClientToken = 1, pCallback = a}, &first)\n\
+         m->SetCurrentState(MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)\n\
+         m->SetCurrentState(MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_ONLINE, NULL)\n\
+         m->Unadvise(0, t2)\nq->Release()\nm->Release()\nshutdown\n",
+    )
+    .unwrap();
+    assert!(o.failures.is_empty(), "{:?}", o.failures);
+    o.trace
+}
+
 fn all_traces() -> Vec<(&'static str, Trace)> {
     vec![
         ("sample_addin", sample_addin()),
@@ -167,6 +183,7 @@ fn all_traces() -> Vec<(&'static str, Trace)> {
         ("registered_twice", registered_twice()),
         ("bad_arguments", bad_arguments()),
         ("child_object", child_object()),
+        ("scenario_reactions", scenario_reactions()),
     ]
 }
 
@@ -330,6 +347,25 @@ fn cpp_reproduces_wrong_arguments_verbatim() {
             "hr = pMgr->GetCurrentState(NULL); // E_INVALIDARG; error[CUR-4]",
             // After its last Release the variable still holds the (dangling) pointer.
             "hr = pMgr->SetCurrentState(MAPIOFFLINE_FLAG_DEFAULT, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL); // S_OK; error[OPEN-10, R4]",
+        ],
+    );
+}
+
+#[test]
+fn cpp_reactions_are_the_calls_as_written() {
+    let c = cpp::render(&scenario_reactions());
+    contains_all(
+        &c,
+        &[
+            "adviseInfo.pCallback = (IUnknown*)this;",
+            "->Advise(MAPIOFFLINE_ADVISE_DEFAULT, &adviseInfo, &ulNotifyAdviseToken);",
+            "->Unadvise(MAPIOFFLINE_UNADVISE_DEFAULT, ulAdviseToken /* first */);",
+            "this->AddRef();",
+            "this->Release();",
+            "->GetCurrentState(&ulState);",
+            "->QueryInterface(IID_IMAPIOffline, &pv);",
+            "typedef HRESULT(STDMETHODCALLTYPE* PFNVTABLESLOT)(void* pThis);",
+            "[9])(",
         ],
     );
 }

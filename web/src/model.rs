@@ -160,15 +160,20 @@ pub fn evaluate(script: &scenario::Script, upto: Option<usize>) -> Evaluation {
                 RunError::Parse(p) => parse_problem(&p),
                 RunError::Statement {
                     line,
+                    at,
                     message,
                     hint,
-                } => Problem {
-                    line,
-                    col: 1,
-                    len: 1,
-                    message,
-                    hint,
-                },
+                } => {
+                    // Core points at the offending argument when it knows it.
+                    let (col, len) = at.unwrap_or((1, 1));
+                    Problem {
+                        line,
+                        col,
+                        len,
+                        message,
+                        hint,
+                    }
+                }
             });
             break;
         }

@@ -66,7 +66,11 @@
 //!   objects (sinks, outer objects) start with the one reference they are created with
 //!   (`client_object_created`); that one is the client's own object's lifetime, not a
 //!   reference *obtained* from anyone, so only references beyond it (from `QueryInterface`
-//!   or `AddRef`) are reported → MGR-3.
+//!   or `AddRef`) are reported → MGR-3. A call through a pointer (any method but
+//!   `Release`, judged above) when the client's count on it is 0 — after its last
+//!   `Release`, or never obtained — is a use of a pointer the client does not hold → OPEN-10
+//!   for an offline object, MGR-3 for a client-owned one. Only objects the trace
+//!   introduced (`profile_added`, `object_created`, `client_object_created`) are counted.
 //! - **R5** (`E_PENDING` means "try again after DONE"). When a client `SetCurrentState` on
 //!   object O returns `E_PENDING`, O is in transition X: the one whose `transition_started`
 //!   named O, or whose `state_changed`/`notify` events named O, else the running one rooted
@@ -96,8 +100,8 @@
 //!
 //! After a `shutdown` event every pointer is dangling: the checker stops counting
 //! registrations, references and pending requests (R1, R2, R6 and R7 still apply to the
-//! arguments of later calls). Use after release and calls through dangling pointers are
-//! reported by the simulator, not by this checker.
+//! arguments of later calls). Calls through a pointer after shutdown are reported by the
+//! simulator (`ptr.after_shutdown`), not by this checker.
 //!
 //! Findings come sorted by event index; several findings on one event keep the order
 //! above (R2 before R6 on the same call, R3 before R4 at shutdown, each in pointer order).
@@ -136,6 +140,23 @@ pub struct Finding {
     pub message: String,
     /// How to fix it.
     pub fix: String,
+    /// Set for what the client left behind (R3 registrations, R4 references, R5 requests
+    /// dropped after `E_PENDING`), which the checker judges only when the trace ends: where
+    /// that was. A scenario's `expect finding` counts such a finding for the statement
+    /// that ended the trace (`shutdown`), or for `expect finding RN at end`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left_behind: Option<LeftBehind>,
+}
+
+/// Where a left-behind finding was judged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeftBehind {
+    /// At the `shutdown` event with this index.
+    Shutdown(usize),
+    /// At the end of a trace without `shutdown` (provisional: the client may still
+    /// clean up).
+    EndOfTrace,
 }
 
 impl fmt::Display for Finding {
@@ -248,6 +269,10 @@ struct Checker<'t> {
     pending: BTreeMap<Ptr, Pending>,
     // R6: values GetCurrentState returned with bits outside the mask, and where.
     unmasked: BTreeMap<u32, usize>,
+    /// R2: Advise calls (by event) whose pCallback finding (by index) awaits the result.
+    callbacks: BTreeMap<usize, usize>,
+    /// Set while `wrap_up` reports what was left behind.
+    leaving: Option<LeftBehind>,
 }
 
 impl<'t> Checker<'t> {
@@ -268,6 +293,8 @@ impl<'t> Checker<'t> {
             state: BTreeMap::new(),
             pending: BTreeMap::new(),
             unmasked: BTreeMap::new(),
+            callbacks: BTreeMap::new(),
+            leaving: None,
         }
     }
 
@@ -287,6 +314,7 @@ impl<'t> Checker<'t> {
             tick,
             message,
             fix,
+            left_behind: self.leaving,
         });
     }
 
@@ -445,6 +473,11 @@ impl<'t> Checker<'t> {
             Call::Release { this } if !self.ended => self.r4_release(i, tick, *this),
             _ => {}
         }
+        if let Some(this) = this_of(call) {
+            if !self.ended && !matches!(call, Call::Release { .. }) {
+                self.r4_use(i, tick, this, call.func());
+            }
+        }
     }
 
     fn on_return(
@@ -464,6 +497,9 @@ impl<'t> Checker<'t> {
             Some(OutValue::Ulong(v)) => Some(v),
             _ => None,
         };
+        if let Call::Advise { .. } = call {
+            self.callback_result(i, hr);
+        }
         match call {
             Call::Slot { this, slot } if hr == Some(HResult::E_NOTIMPL) => {
                 self.r7(i, tick, *this, *slot);
@@ -609,6 +645,10 @@ impl<'t> Checker<'t> {
     /// event of a trace without one).
     fn wrap_up(&mut self, i: usize, tick: Tick, end: End) {
         let when = end.when();
+        self.leaving = Some(match end {
+            End::Shutdown => LeftBehind::Shutdown(i),
+            End::Trace => LeftBehind::EndOfTrace,
+        });
         // R3
         let regs = std::mem::take(&mut self.regs);
         for ((object, token), reg) in &regs {
@@ -664,7 +704,10 @@ impl<'t> Checker<'t> {
         let pending = std::mem::take(&mut self.pending);
         for (o, p) in pending {
             if p.open {
+                // A busy retry is about the retry itself, not something left behind.
+                let leaving = self.leaving.take();
                 self.busy_retry(o, &p, Some(end));
+                self.leaving = leaving;
                 continue;
             }
             let Some(&now) = self.state.get(&o) else {
@@ -689,6 +732,23 @@ impl<'t> Checker<'t> {
         }
         self.running.clear();
         self.member.clear();
+        self.leaving = None;
+    }
+}
+
+/// The interface pointer a method is called through (`None` for the two functions).
+fn this_of(call: &Call) -> Option<Ptr> {
+    match call {
+        Call::HrOpenOfflineObj(_) | Call::HrCreateOfflineObj { .. } => None,
+        Call::QueryInterface { this, .. }
+        | Call::AddRef { this }
+        | Call::Release { this }
+        | Call::SetCurrentState { this, .. }
+        | Call::GetCapabilities { this, .. }
+        | Call::GetCurrentState { this, .. }
+        | Call::Slot { this, .. }
+        | Call::Advise { this, .. }
+        | Call::Unadvise { this, .. } => Some(*this),
     }
 }
 

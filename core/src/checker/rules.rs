@@ -171,14 +171,34 @@ impl<'t> Checker<'t> {
             _ => None,
         };
         if let Some(what) = not_notify {
+            // What Advise answered is known only at its return; until then the message
+            // says what the argument means, and `callback_result` completes it.
+            self.callbacks.insert(i, self.findings.len());
             self.find(
                 Rule::R2,
                 Clause::Adv6,
                 i,
                 tick,
-                format!("Advise on {this} with pCallback {what}: Advise answers E_NOINTERFACE and nothing is registered"),
+                format!("Advise on {this} with pCallback {what}: nothing can be registered (the trace ends before Advise returns)"),
                 "pass the client's IMAPIOfflineNotify implementation as pCallback".to_string(),
             );
+        }
+    }
+
+    /// Completes the pCallback finding of the Advise at `call` with its actual result.
+    pub(super) fn callback_result(&mut self, call: usize, hr: Option<HResult>) {
+        let (Some(k), Some(hr)) = (self.callbacks.remove(&call), hr) else {
+            return;
+        };
+        let f = &mut self.findings[k];
+        if let Some(cut) = f.message.find(": nothing can be registered") {
+            f.message.truncate(cut);
+            let what = if hr == HResult::S_OK {
+                "but Advise returned S_OK".to_string()
+            } else {
+                format!("Advise returned {hr} and registered nothing")
+            };
+            f.message = format!("{}: {what}", f.message);
         }
     }
 
@@ -242,6 +262,39 @@ impl<'t> Checker<'t> {
             tick,
             message,
             "release each reference exactly once: one Release per HrOpenOfflineObj, HrCreateOfflineObj, successful QueryInterface and AddRef (plus the creation reference of your own objects); remove this Release".to_string(),
+        );
+    }
+
+    /// A call through `this` (other than Release, judged above) when the client holds no
+    /// reference on it: an object it released to the end, or one it never obtained.
+    pub(super) fn r4_use(&mut self, i: usize, tick: Tick, this: Ptr, func: Func) {
+        let client_owned = self.clients.contains_key(&this);
+        if !client_owned && !self.state.contains_key(&this) {
+            return; // not an object the trace introduced: nothing to count against
+        }
+        let r = self.refs.get(&this);
+        if r.is_some_and(|r| r.held > 0) {
+            return;
+        }
+        let (obtained, released) =
+            r.map_or((0, 0), |r| (r.obtained.saturating_add(r.base), r.released));
+        let (clause, what) = if client_owned {
+            (Clause::Mgr3, self.obj(this))
+        } else {
+            (Clause::Open10, this.to_string())
+        };
+        let message = if obtained == 0 {
+            format!("{func} through {what}, a pointer the client never obtained a reference to")
+        } else {
+            format!("{func} through {what} after the client released its last reference (obtained {obtained}, released {released}): the pointer may dangle")
+        };
+        self.find(
+            Rule::R4,
+            clause,
+            i,
+            tick,
+            message,
+            "call through a pointer only while holding a reference: move the last Release after the last call through it, or AddRef/QueryInterface again first".to_string(),
         );
     }
 

@@ -47,7 +47,7 @@ pub mod words {
         "HrOpenOfflineObj",
         "HrCreateOfflineObj",
     ];
-    /// Methods callable as `ptr->Method(…)`; `ptr->vtbl[N]()` calls a raw slot.
+    /// Methods callable as `ptr->Method(…)`; `ptr->vtbl[N](args…)` calls slot N.
     pub const METHODS: [&str; 8] = [
         "QueryInterface",
         "AddRef",
@@ -84,6 +84,9 @@ pub mod words {
         "once",
         "any",
         "own",
+        "self",
+        "at",
+        "end",
         "NULL",
         "sizeof",
         "START",
@@ -206,6 +209,10 @@ pub enum Expr {
     Struct(Vec<(String, Expr)>),
     /// `a|b|c`.
     Or(Vec<Expr>),
+    /// `a&b&c` (binds tighter than `|`, as in C).
+    And(Vec<Expr>),
+    /// `~a` (binds tightest).
+    Not(Box<Expr>),
     /// `sizeof(MAPIOFFLINE_ADVISEINFO)`.
     Sizeof(String),
 }
@@ -221,6 +228,9 @@ pub enum Expect {
         equal: bool,
         value: Expr,
     },
+    /// `expect EXPR == VALUE` or `!=`, where EXPR is more than a name:
+    /// `expect s & MAPIOFFLINE_STATE_OFFLINE_MASK == MAPIOFFLINE_STATE_ONLINE`.
+    Value { lhs: Expr, equal: bool, value: Expr },
     /// `expect state OBJ STATE`: the object's masked state now.
     State { object: Expr, state: Expr },
     /// `expect refcount OBJ N`.
@@ -235,9 +245,12 @@ pub enum Expect {
     Diagnostic(String),
     /// `expect pending OBJ` / `expect idle OBJ`: whether a change is in progress.
     Pending { object: Expr, pending: bool },
-    /// `expect finding RULE-OR-CLAUSE`: the client-contract checker reports it for the
-    /// previous statement (R1–R7, spec §9).
-    Finding(String),
+    /// `expect finding RULE-OR-CLAUSE [at end]`: the client-contract checker reports it
+    /// for the previous statement (R1–R7, spec §9): a finding whose event that statement
+    /// made, or — after `shutdown` — what the client left behind. With `at end`: what is
+    /// left behind if the trace ended here (registrations, references, a request dropped
+    /// after E_PENDING).
+    Finding { id: String, at_end: bool },
     /// `expect clean`: the checker finds nothing in the whole trace so far. Before
     /// `shutdown`, what the client still holds counts as left behind, so this is
     /// normally the last line.

@@ -60,8 +60,8 @@ pub const MAX_NESTING: usize = 32;
 
 pub use crate::util::{quote, MAX_QUOTE};
 
-const PUNCT: [&str; 14] = [
-    "->", "==", "!=", "(", ")", ",", "&", "{", "}", "=", "|", ":", "[", "]",
+const PUNCT: [&str; 15] = [
+    "->", "==", "!=", "(", ")", ",", "&", "{", "}", "=", "|", ":", "[", "]", "~",
 ];
 
 fn describe(t: &Tok) -> String {
@@ -228,7 +228,7 @@ fn lex(line_no: usize, line: &str) -> Result<Vec<Token>, ParseError> {
         }
         return Err(err(
             i,
-            "a word, number, string or one of ( ) , & { } = | : -> [ ]",
+            "a word, number, string or one of ( ) , & { } = | ~ : -> [ ]",
             format!("`{c}`"),
             None,
         ));
@@ -320,17 +320,46 @@ impl P<'_> {
         }
     }
 
+    /// `a | b & ~c`: C's precedence, `~` before `&` before `|`.
     fn expr(&mut self) -> Result<Expr, ParseError> {
-        let first = self.atom()?;
+        let first = self.and_expr()?;
         if !self.is_punct("|") {
             return Ok(first);
         }
         let mut parts = vec![first];
         while self.is_punct("|") {
             self.bump();
-            parts.push(self.atom()?);
+            parts.push(self.and_expr()?);
         }
         Ok(Expr::Or(parts))
+    }
+
+    fn and_expr(&mut self) -> Result<Expr, ParseError> {
+        let first = self.unary()?;
+        if !self.is_punct("&") {
+            return Ok(first);
+        }
+        let mut parts = vec![first];
+        while self.is_punct("&") {
+            self.bump();
+            parts.push(self.unary()?);
+        }
+        Ok(Expr::And(parts))
+    }
+
+    /// `~x`, `~~x`…: counted, not recursed, so a long run of `~` cannot exhaust the stack.
+    fn unary(&mut self) -> Result<Expr, ParseError> {
+        let mut nots = 0usize;
+        while self.is_punct("~") {
+            self.bump();
+            nots += 1;
+        }
+        let mut e = self.atom()?;
+        // `~~x` is `x`: only the parity matters.
+        if nots % 2 == 1 {
+            e = Expr::Not(Box::new(e));
+        }
+        Ok(e)
     }
 
     fn atom(&mut self) -> Result<Expr, ParseError> {
@@ -462,12 +491,13 @@ impl P<'_> {
             self.punct("[")?;
             let slot = self.expr()?;
             self.punct("]")?;
-            self.punct("(")?;
-            self.punct(")")?;
+            // `vtbl[N](args…)`: the slot first, then the arguments as written.
+            let mut args = vec![slot];
+            args.extend(self.args()?);
             return Ok(CallExpr {
                 this: Some(head),
                 method,
-                args: vec![slot],
+                args,
                 col,
             });
         }
@@ -519,6 +549,30 @@ fn short_state(word: &str) -> Option<u32> {
     }
 }
 
+/// A reaction written `Method(…)` without `pointer->`: say how to write it.
+fn reaction_without_pointer(line: usize, call: &CallExpr) -> ParseError {
+    let m = &call.method;
+    let (expected, hint) = if words::METHODS.contains(&m.as_str()) {
+        (
+            format!("`pointer->{m}(…)`"),
+            format!("a reaction calls a method through a pointer: write `mgr->{m}(…)`, naming the object it acts on"),
+        )
+    } else {
+        (
+            "a method call through a pointer, such as `mgr->Unadvise(0, own)`".to_string(),
+            format!("a reaction runs inside Notify and calls methods of objects opened earlier: call `{m}` at top level, before the `sink` line"),
+        )
+    };
+    ParseError {
+        line,
+        col: call.col,
+        len: m.chars().count(),
+        expected,
+        found: format!("`{m}(…)` without a pointer"),
+        hint: Some(hint),
+    }
+}
+
 fn statement(p: &mut P) -> Result<Option<StmtKind>, ParseError> {
     let (first, fcol) = match p.peek().clone() {
         Tok::End => return Ok(None),
@@ -566,7 +620,14 @@ fn statement(p: &mut P) -> Result<Option<StmtKind>, ParseError> {
                     }
                     "state" => {
                         p.bump();
-                        state = Some(p.expr()?);
+                        // `ONLINE`/`OFFLINE`, as `expect state` accepts, or any value.
+                        state = Some(match p.peek().clone() {
+                            Tok::Word(w) if short_state(&w).is_some() => {
+                                p.bump();
+                                Expr::Num(short_state(&w).unwrap_or_default().into())
+                            }
+                            _ => p.expr()?,
+                        });
                     }
                     "outside" => {
                         p.bump();
@@ -615,9 +676,22 @@ fn statement(p: &mut P) -> Result<Option<StmtKind>, ParseError> {
                     }
                     "when" => {
                         p.bump();
-                        let (t, tcol) =
-                            p.word("START, STATECHANGE, DONE, a NotifyType name, or any")?;
-                        let on = if t == "any" {
+                        let raw = match p.peek().clone() {
+                            Tok::Num(n) => {
+                                p.bump();
+                                Some(n)
+                            }
+                            _ => None,
+                        };
+                        let (t, tcol) = match raw {
+                            Some(_) => (String::new(), 0),
+                            None => p.word(
+                                "START, STATECHANGE, DONE, a NotifyType name or number, or any",
+                            )?,
+                        };
+                        let on = if let Some(n) = raw {
+                            Some(Expr::Num(n))
+                        } else if t == "any" {
                             None
                         } else {
                             Some(match notify_type(&t) {
@@ -632,11 +706,11 @@ fn statement(p: &mut P) -> Result<Option<StmtKind>, ParseError> {
                             false
                         };
                         p.punct(":")?;
-                        reactions.push(ReactionSrc {
-                            on,
-                            once,
-                            call: p.call()?,
-                        });
+                        let call = p.call()?;
+                        if call.this.is_none() {
+                            return Err(reaction_without_pointer(p.line, &call));
+                        }
+                        reactions.push(ReactionSrc { on, once, call });
                     }
                     _ => {
                         return Err(p.err(
@@ -730,9 +804,29 @@ fn statement(p: &mut P) -> Result<Option<StmtKind>, ParseError> {
 }
 
 fn expect(p: &mut P) -> Result<Expect, ParseError> {
+    // `expect EXPR == EXPR` when the left side is more than a name (`s & MASK`, `~x`, a
+    // number); `==` and `!=` separate the two sides, so they bind last.
+    let next = p.toks.get(p.pos + 1).map(|t| &t.tok);
+    let compound = match p.peek() {
+        Tok::Num(_) | Tok::Punct("~") => true,
+        Tok::Word(_) => matches!(next, Some(Tok::Punct("&")) | Some(Tok::Punct("|"))),
+        _ => false,
+    };
+    if compound {
+        let lhs = p.expr()?;
+        if p.is_punct("==") || p.is_punct("!=") {
+            let equal = p.is_punct("==");
+            p.bump();
+            return Ok(Expect::Value {
+                lhs,
+                equal,
+                value: p.expr()?,
+            });
+        }
+        return Ok(Expect::Hr(lhs));
+    }
     let (w, wcol) = match p.peek().clone() {
         Tok::Word(w) => (w, p.tok().col),
-        Tok::Num(_) => return Ok(Expect::Hr(p.expr()?)),
         _ => return Err(p.err("an HRESULT, `state`, `refcount`, `notifications`, `diagnostic`, `finding`, `clean`, `pending`, `idle` or `VARIABLE ==`", None)),
     };
     // `expect NAME == VALUE` wins even when NAME is also a keyword (`expect state == …`).
@@ -776,8 +870,16 @@ fn expect(p: &mut P) -> Result<Expect, ParseError> {
         }
         "finding" => {
             p.bump();
-            let (d, _) = p.word("a rule (R1–R7) or a clause ID (GEN-3)")?;
-            Expect::Finding(d)
+            let (id, _) = p.word("a rule (R1–R7) or a clause ID (GEN-3)")?;
+            let at_end = p.is_word("at");
+            if at_end {
+                p.bump();
+                if !p.is_word("end") {
+                    return Err(p.err("`end`", Some("`expect finding R3 at end` checks what is left behind if the trace ended here".into())));
+                }
+                p.bump();
+            }
+            Expect::Finding { id, at_end }
         }
         "clean" => {
             p.bump();

@@ -149,7 +149,7 @@ impl ScenarioDiagnostic {
     pub fn new(err: &RunError, file: &str, source: &str) -> ScenarioDiagnostic {
         let (line, col) = match err {
             RunError::Parse(e) => (e.line, e.col),
-            RunError::Statement { line, .. } => (*line, 1),
+            RunError::Statement { line, at, .. } => (*line, at.map_or(1, |(col, _)| col)),
         };
         let (shown, shown_col) = excerpt(source, line, col);
         let source = shown.as_str();
@@ -181,6 +181,24 @@ impl ScenarioDiagnostic {
             }
             RunError::Statement {
                 line,
+                at: Some((col, len)),
+                message,
+                hint,
+            } => {
+                let at = offset(source, *line, shown_col);
+                let end = offset(source, *line, shown_col + len).max(at);
+                ScenarioDiagnostic {
+                    message: shorten(message),
+                    src,
+                    span: Some(SourceSpan::new(at.into(), end - at)),
+                    label: "this argument".into(),
+                    help: hint.as_deref().map(shorten),
+                    location: format!("{file}:{line}:{col}"),
+                }
+            }
+            RunError::Statement {
+                line,
+                at: None,
                 message,
                 hint,
             } => {
@@ -277,6 +295,39 @@ mod tests {
         assert_eq!(
             shorten(&format!("no `{long}` here")),
             format!("no `{}… here", "y".repeat(MAX_QUOTE - 1))
+        );
+    }
+
+    #[test]
+    fn an_unknown_name_underlines_the_argument_not_the_statement() {
+        let src = "profile \"P\"\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &mgr)\nmgr->Unadvise(0, tokn)\nmgr->SetCurrentState(MAPIOFFLINE_FLAG_BLOK, 3, 1, NULL)\n";
+        let err = run_script(src).unwrap_err();
+        let d = ScenarioDiagnostic::new(&err, "x.scn", src);
+        assert_eq!(d.location, "x.scn:3:18");
+        // Offsets are into the excerpt drawn (lines far from the error are left blank).
+        let at = d.src.text.find("tokn").unwrap();
+        assert_eq!(d.span.map(|s| (s.offset(), s.len())), Some((at, 4)));
+        assert!(draw(&d).contains("mgr->Unadvise(0, tokn)"));
+        let src2 = src.replace("tokn", "0");
+        let err = run_script(&src2).unwrap_err();
+        let d = ScenarioDiagnostic::new(&err, "x.scn", &src2);
+        let at = d.src.text.find("MAPIOFFLINE_FLAG_BLOK").unwrap();
+        assert_eq!(d.span.map(|s| (s.offset(), s.len())), Some((at, 21)));
+        assert!(draw(&d).contains("did you mean `MAPIOFFLINE_FLAG_BLOCK`?"));
+    }
+
+    #[test]
+    fn a_reaction_that_calls_a_method_without_a_pointer_gets_a_hint() {
+        let src = "sink s when any: SetCurrentState(0, 3, 1, NULL)\n";
+        let err = run_script(src).unwrap_err();
+        let d = ScenarioDiagnostic::new(&err, "x.scn", src);
+        assert_eq!(d.location, "x.scn:1:18");
+        let text = draw(&d);
+        assert!(
+            text.contains(
+                "a reaction calls a method through a pointer: write `mgr->SetCurrentState(…)`"
+            ),
+            "{text}"
         );
     }
 

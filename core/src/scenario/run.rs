@@ -5,18 +5,19 @@ use super::parse::{known_names, ParseError};
 use super::*;
 use crate::consts::{self, Arch, HResult, KNOWN_GUIDS};
 use crate::sim::{Action, Config, ProfileSpec, Reaction, Sim, SinkSpec};
-use crate::trace::{AdviseInfo, AggregateInfo, CreateInfo, EventKind, Out, Ptr, Trace};
+use crate::trace::{
+    AdviseArgs, AdviseInfo, AggregateInfo, Arg, CreateInfo, EventKind, Out, OutArg, Ptr,
+    ReactionCall, Trace,
+};
 use crate::util::nearest;
 use crate::Set4Reading;
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// What a name is bound to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Value {
-    Ptr(Ptr),
-    Ulong(u32),
-}
+pub use crate::trace::Value;
+
+/// No names yet (before the world starts).
+static NO_NAMES: BTreeMap<String, Value> = BTreeMap::new();
 
 /// An expectation that did not hold.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,6 +39,8 @@ pub enum RunError {
     Parse(ParseError),
     Statement {
         line: usize,
+        /// The offending text, when it is one argument: (1-based column, length).
+        at: Option<(usize, usize)>,
         message: String,
         hint: Option<String>,
     },
@@ -51,6 +54,7 @@ impl fmt::Display for RunError {
                 line,
                 message,
                 hint,
+                ..
             } => {
                 write!(f, "{line}: {message}")?;
                 if let Some(h) = hint {
@@ -69,6 +73,10 @@ impl std::error::Error for RunError {}
 pub struct Outcome {
     pub trace: Trace,
     pub failures: Vec<ExpectFailure>,
+    /// What the client-contract checker finds in the whole trace that no
+    /// `expect finding` line of the scenario expected. A scenario that shows a mistake on
+    /// purpose expects its finding; `run --check` fails only on these.
+    pub unexpected_findings: Vec<crate::checker::Finding>,
 }
 
 /// Parses and runs `source`; expectations that fail are collected, not fatal.
@@ -85,14 +93,17 @@ pub fn run_script(source: &str) -> Result<Outcome, RunError> {
 #[derive(Default)]
 pub struct Runner {
     config: Config,
+    /// The world; it also holds the client's named variables (`Sim::names`), which
+    /// reactions read and bind when they fire.
     sim: Option<Sim>,
-    vars: BTreeMap<String, Value>,
     last_hr: Option<HResult>,
     /// Trace length when the last non-`expect` statement started.
     stmt_start: usize,
     /// Per sink, the trace length when `expect notifications` last accounted for it.
     seen: BTreeMap<Ptr, usize>,
     failures: Vec<ExpectFailure>,
+    /// Findings an `expect finding` line matched (see `finding_key`).
+    expected: std::collections::BTreeSet<FindingKey>,
     line: usize,
     /// Set by a front-end's `--set-4`: `config set4` lines no longer change the reading.
     set4_pinned: bool,
@@ -100,7 +111,7 @@ pub struct Runner {
     set4_overridden: Vec<(usize, Set4Reading)>,
 }
 
-struct OutArg {
+struct OutParam {
     out: Out,
     bind: Option<String>,
 }
@@ -130,8 +141,13 @@ impl Runner {
         self.sim.get_or_insert_with(|| Sim::new(config.clone()))
     }
 
+    /// The names bound so far (by statements and by reactions).
     pub fn vars(&self) -> &BTreeMap<String, Value> {
-        &self.vars
+        self.sim.as_ref().map_or(&NO_NAMES, Sim::names)
+    }
+
+    fn var(&self, name: &str) -> Option<Value> {
+        self.sim.as_ref().and_then(|s| s.name(name))
     }
 
     pub fn failures(&self) -> &[ExpectFailure] {
@@ -141,9 +157,14 @@ impl Runner {
     /// The trace and the failed expectations.
     pub fn finish(mut self) -> Outcome {
         let trace = self.sim().take_trace();
+        let unexpected_findings = crate::checker::check(&trace)
+            .into_iter()
+            .filter(|f| !self.expected.contains(&finding_key(f)))
+            .collect();
         Outcome {
             trace,
             failures: self.failures,
+            unexpected_findings,
         }
     }
 
@@ -151,6 +172,23 @@ impl Runner {
         // Messages quote names from the input; a huge one is cut, not echoed.
         Err(RunError::Statement {
             line: self.line,
+            at: None,
+            message: super::shorten(&message.into()),
+            hint: hint.as_deref().map(super::shorten),
+        })
+    }
+
+    /// Like `fail`, pointing at the text from column `col` (1-based; 0 = unknown).
+    fn fail_at<T>(
+        &self,
+        col: usize,
+        len: usize,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) -> Result<T, RunError> {
+        Err(RunError::Statement {
+            line: self.line,
+            at: (col > 0).then_some((col, len.max(1))),
             message: super::shorten(&message.into()),
             hint: hint.as_deref().map(super::shorten),
         })
@@ -210,7 +248,7 @@ impl Runner {
                 }
                 let r = self.sim().create_sink(spec);
                 let p = self.sim_err(r)?;
-                self.vars.insert(name.clone(), Value::Ptr(p));
+                self.sim().set_name(name.clone(), Value::Ptr(p));
                 Ok(())
             }
             StmtKind::Call(c) => self.call(c),
@@ -308,6 +346,7 @@ impl Runner {
             || KNOWN_GUIDS.iter().any(|g| g.name == name)
             || name == "NULL"
             || name == "own"
+            || name == "self"
         {
             return self.fail(
                 format!("`{name}` is a constant of the API and cannot name a variable"),
@@ -319,13 +358,27 @@ impl Runner {
 
     // ------------------------------------------------------------ values
 
-    fn unknown_name<T>(&self, name: &str) -> Result<T, RunError> {
-        let mut names: Vec<&str> = self.vars.keys().map(String::as_str).collect();
+    fn unknown_name<T>(&self, name: &str, col: usize) -> Result<T, RunError> {
+        if name == "own" || name == "self" {
+            return self.fail_at(
+                col,
+                name.len(),
+                format!("`{name}` exists only inside a reaction"),
+                Some(if name == "own" {
+                    "in `sink S when …: mgr->Unadvise(0, own)`, `own` is the advise token of the registration being notified".into()
+                } else {
+                    "in `sink S when …: …`, `self` is the sink itself".into()
+                }),
+            );
+        }
+        let mut names: Vec<&str> = self.vars().keys().map(String::as_str).collect();
         for k in known_names() {
             names.push(k);
         }
         let hint = nearest(name, names).map(|s| format!("did you mean `{s}`?"));
-        self.fail(
+        self.fail_at(
+            col,
+            name.chars().count(),
             format!("`{name}` is neither a constant of the API nor a name bound earlier"),
             hint,
         )
@@ -345,6 +398,10 @@ impl Runner {
                 .or_else(|_| self.fail(format!("{n} does not fit in a ULONG (32 bits)"), None)),
             Expr::Null => Ok(0),
             Expr::Or(parts) => parts.iter().try_fold(0u32, |acc, p| Ok(acc | self.u32(p)?)),
+            Expr::And(parts) => parts
+                .iter()
+                .try_fold(u32::MAX, |acc, p| Ok(acc & self.u32(p)?)),
+            Expr::Not(inner) => Ok(!self.u32(inner)?),
             Expr::Sizeof(ty) => {
                 let arch = self.config.arch;
                 match ty.as_str() {
@@ -355,14 +412,14 @@ impl Runner {
                     _ => self.fail(format!("sizeof({ty}): not a structure of the API"), Some("MAPIOFFLINE_ADVISEINFO, MAPIOFFLINE_CREATEINFO, MAPIOFFLINE_AGGREGATEINFO or MAPIOFFLINE_NOTIFY".into())),
                 }
             }
-            Expr::Name { name, .. } => {
+            Expr::Name { name, col } => {
                 if let Some(v) = consts::value_of(name) {
                     return Ok(v);
                 }
-                match self.vars.get(name) {
-                    Some(Value::Ulong(v)) => Ok(*v),
+                match self.var(name) {
+                    Some(Value::Ulong(v)) => Ok(v),
                     Some(Value::Ptr(p)) => Ok(p.0),
-                    None => self.unknown_name(name),
+                    None => self.unknown_name(name, *col),
                 }
             }
             _ => self.fail("expected a number or a constant here", None),
@@ -378,13 +435,15 @@ impl Runner {
                     None,
                 )
             }),
-            Expr::Name { name, .. } => match self.vars.get(name) {
-                Some(Value::Ptr(p)) => Ok(*p),
-                Some(Value::Ulong(v)) => self.fail(
+            Expr::Name { name, col } => match self.var(name) {
+                Some(Value::Ptr(p)) => Ok(p),
+                Some(Value::Ulong(v)) => self.fail_at(
+                    *col,
+                    name.chars().count(),
                     format!("`{name}` holds the number {v}, not an interface pointer"),
                     None,
                 ),
-                None => self.unknown_name(name),
+                None => self.unknown_name(name, *col),
             },
             _ => self.fail(
                 "expected an interface pointer: a bound name, NULL or an address",
@@ -395,15 +454,24 @@ impl Runner {
 
     fn guid(&self, e: &Expr) -> Result<Option<Guid>, RunError> {
         match e {
-            Expr::Null => Ok(None),
+            Expr::Null | Expr::Num(0) => Ok(None),
+            Expr::Num(n) => self.fail(
+                format!("0x{n:X} as a GUID pointer: the simulator records a GUID argument as the GUID it points to, and cannot follow a raw address"),
+                Some("write NULL, a GUID name such as &GUID_GlobalState, or a literal {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}".into()),
+            ),
             Expr::AddrOf(inner) => self.guid(inner),
             Expr::Guid(g) => Ok(Some(*g)),
-            Expr::Name { name, .. } => match KNOWN_GUIDS.iter().find(|g| g.name == *name) {
+            Expr::Name { name, col } => match KNOWN_GUIDS.iter().find(|g| g.name == *name) {
                 Some(g) => Ok(Some(g.guid)),
                 None => {
                     let hint = nearest(name, KNOWN_GUIDS.iter().map(|g| g.name))
                         .map(|s| format!("did you mean `{s}`?"));
-                    self.fail(format!("`{name}` is not a GUID of the API"), hint)
+                    self.fail_at(
+                        *col,
+                        name.chars().count(),
+                        format!("`{name}` is not a GUID of the API"),
+                        hint,
+                    )
                 }
             },
             _ => self.fail(
@@ -421,16 +489,21 @@ impl Runner {
         }
     }
 
-    fn out(&self, e: &Expr) -> Result<OutArg, RunError> {
+    fn out(&self, e: &Expr) -> Result<OutParam, RunError> {
         match e {
-            Expr::Null => Ok(OutArg {
+            Expr::Null | Expr::Num(0) => Ok(OutParam {
                 out: Out::Null,
+                bind: None,
+            }),
+            // A raw address: a pointer the call writes through; nothing is bound.
+            Expr::Num(_) => Ok(OutParam {
+                out: Out::Valid,
                 bind: None,
             }),
             Expr::AddrOf(inner) => match &**inner {
                 Expr::Name { name, .. } => {
                     self.check_new_name(name)?;
-                    Ok(OutArg {
+                    Ok(OutParam {
                         out: Out::Valid,
                         bind: Some(name.clone()),
                     })
@@ -576,9 +649,54 @@ impl Runner {
         }
     }
 
-    fn bind(&mut self, out: OutArg, value: Option<Value>) {
+    /// `p->vtbl[N](args…)` as the method in slot N, when the arguments are that method's:
+    /// the call behaves exactly like the method called by name. `None`: a raw slot call
+    /// (a placeholder, one beyond the vtable, or a method's slot called without arguments,
+    /// which the simulator answers per OFF-2/OFF-3).
+    fn slot_method(&self, c: &CallExpr) -> Result<Option<CallExpr>, RunError> {
+        let slot = self.u32(&c.args[0])?;
+        let args = &c.args[1..];
+        let arity = match slot {
+            0 => Some(("QueryInterface", 2)),
+            1 => Some(("AddRef", 0)),
+            2 => Some(("Release", 0)),
+            3 => Some(("SetCurrentState", 4)),
+            4 => Some(("GetCapabilities", 1)),
+            5 => Some(("GetCurrentState", 1)),
+            7 => Some(("Advise", 3)),
+            8 => Some(("Unadvise", 2)),
+            _ => None,
+        };
+        match arity {
+            Some((m, n)) if args.len() == n => Ok(Some(CallExpr {
+                this: c.this.clone(),
+                method: m.to_string(),
+                args: args.to_vec(),
+                col: c.col,
+            })),
+            Some(_) if args.is_empty() => Ok(None),
+            Some((m, n)) => self.fail(
+                format!(
+                    "slot {slot} is {m}, which takes {n} argument(s), not {}",
+                    args.len()
+                ),
+                Some(format!(
+                    "write vtbl[{slot}] with {m}'s {n} argument(s), or call it by name"
+                )),
+            ),
+            None if args.is_empty() => Ok(None),
+            None => self.fail(
+                format!(
+                    "slot {slot} is a placeholder (or beyond the vtable): it takes no arguments"
+                ),
+                Some(format!("write vtbl[{slot}]()")),
+            ),
+        }
+    }
+
+    fn bind(&mut self, out: OutParam, value: Option<Value>) {
         if let (Some(name), Some(v)) = (out.bind, value) {
-            self.vars.insert(name, v);
+            self.sim().set_name(name, v);
         }
     }
 
@@ -682,10 +800,13 @@ impl Runner {
                 let (f, t) = (self.u32(&c.args[0])?, self.u32(&c.args[1])?);
                 Some(self.sim().unadvise(p, f, t))
             }
-            (Some(p), "vtbl") => {
-                let slot = self.u32(&c.args[0])?;
-                Some(self.sim().call_slot(p, slot))
-            }
+            (Some(p), "vtbl") => match self.slot_method(c)? {
+                Some(named) => return self.call(&named),
+                None => {
+                    let slot = self.u32(&c.args[0])?;
+                    Some(self.sim().call_slot(p, slot))
+                }
+            },
             (Some(_), m) => {
                 return self.fail(format!("`{m}` is not a method of IMAPIOfflineMgr"), None)
             }
@@ -694,71 +815,194 @@ impl Runner {
         Ok(())
     }
 
+    /// A reaction's call, exactly as written: every argument kept raw. Constants are
+    /// resolved now; a variable (or `own`, `self`) is kept as a name and read when the
+    /// reaction fires, so names bound after the `sink` line are usable.
     fn reaction(&self, r: &ReactionSrc) -> Result<Reaction, RunError> {
         let on = match &r.on {
             None => None,
             Some(e) => Some(self.u32(e)?),
         };
-        let c = &r.call;
+        let named;
+        let mut c = &r.call;
+        if c.method == "vtbl" {
+            if let Some(m) = self.slot_method(c)? {
+                named = m;
+                c = &named;
+            }
+        }
         let Some(this) = &c.this else {
-            return self.fail("a reaction calls a method: pointer->Method(…)", None);
+            return self.fail_at(
+                c.col,
+                c.method.chars().count(),
+                format!("`{}(…)` without a pointer", c.method),
+                Some(format!(
+                    "a reaction calls a method through a pointer: write `mgr->{}(…)`",
+                    c.method
+                )),
+            );
         };
-        let this = self.ptr(this)?;
-        let action = match c.method.as_str() {
-            "Unadvise" => {
-                self.arity(c, 2, "Unadvise(ulFlags, ulAdviseToken or own)")?;
-                let token = match &c.args[1] {
-                    Expr::Name { name, .. } if name == "own" => None,
-                    e => Some(self.u32(e)?),
-                };
-                Action::Unadvise { mgr: this, token }
-            }
-            "SetCurrentState" => {
-                self.arity(c, 4, "SetCurrentState(ulFlags, ulMask, ulState, NULL)")?;
-                Action::SetCurrentState {
+        let this = self.rarg(this, false)?;
+        let call = match c.method.as_str() {
+            "QueryInterface" => {
+                self.arity(c, 2, "QueryInterface(riid, &ppvObject)")?;
+                ReactionCall::QueryInterface {
                     this,
-                    flags: self.u32(&c.args[0])?,
-                    mask: self.u32(&c.args[1])?,
-                    state: self.u32(&c.args[2])?,
+                    riid: self.guid(&c.args[0])?,
+                    ppv_object: self.rout(&c.args[1])?,
                 }
             }
-            "Advise" => {
-                self.arity(
-                    c,
-                    3,
-                    "Advise(0, &{pCallback = SINK, ulClientToken = N}, NULL)",
-                )?;
-                let info = self.advise_info(&c.args[1])?.unwrap_or(AdviseInfo {
-                    ul_size: 0,
-                    ul_client_token: 0,
-                    callback_type: 0,
-                    p_callback: Ptr::NULL,
-                    ul_advise_types: 0,
-                    ul_state_mask: 0,
-                });
-                Action::Advise {
-                    mgr: this,
-                    sink: info.p_callback,
-                    client_token: info.ul_client_token,
-                }
+            "AddRef" => {
+                self.arity(c, 0, "AddRef()")?;
+                ReactionCall::AddRef { this }
             }
             "Release" => {
                 self.arity(c, 0, "Release()")?;
-                Action::Release { this }
+                ReactionCall::Release { this }
             }
-            "GetCurrentState" => Action::GetCurrentState { this },
+            "SetCurrentState" => {
+                self.arity(c, 4, "SetCurrentState(ulFlags, ulMask, ulState, pReserved)")?;
+                ReactionCall::SetCurrentState {
+                    this,
+                    ul_flags: self.rarg(&c.args[0], false)?,
+                    ul_mask: self.rarg(&c.args[1], false)?,
+                    ul_state: self.rarg(&c.args[2], false)?,
+                    p_reserved: self.rarg(&c.args[3], true)?,
+                }
+            }
+            "GetCapabilities" => {
+                self.arity(c, 1, "GetCapabilities(&pulCapabilities)")?;
+                ReactionCall::GetCapabilities {
+                    this,
+                    pul_capabilities: self.rout(&c.args[0])?,
+                }
+            }
+            "GetCurrentState" => {
+                self.arity(c, 1, "GetCurrentState(&pulState)")?;
+                ReactionCall::GetCurrentState {
+                    this,
+                    pul_state: self.rout(&c.args[0])?,
+                }
+            }
+            "Advise" => {
+                self.arity(c, 3, "Advise(ulFlags, &{…} or NULL, &pulAdviseToken)")?;
+                ReactionCall::Advise {
+                    this,
+                    ul_flags: self.rarg(&c.args[0], false)?,
+                    p_advise_info: self.radvise_info(&c.args[1])?,
+                    pul_advise_token: self.rout(&c.args[2])?,
+                }
+            }
+            "Unadvise" => {
+                self.arity(c, 2, "Unadvise(ulFlags, ulAdviseToken or own)")?;
+                ReactionCall::Unadvise {
+                    this,
+                    ul_flags: self.rarg(&c.args[0], false)?,
+                    ul_advise_token: self.rarg(&c.args[1], false)?,
+                }
+            }
+            "vtbl" => ReactionCall::Slot {
+                this,
+                slot: self.u32(&c.args[0])?,
+            },
             m => {
-                return self.fail(
-                    format!("a sink cannot call `{m}` from Notify here"),
-                    Some("Unadvise, SetCurrentState, Advise, Release or GetCurrentState".into()),
+                return self.fail_at(
+                    c.col,
+                    m.chars().count(),
+                    format!("`{m}` is not a method of IMAPIOfflineMgr"),
+                    None,
                 )
             }
         };
         Ok(Reaction {
             on,
             once: r.once,
-            action,
+            action: Action::Call(call),
         })
+    }
+
+    /// One argument of a reaction's call. `wide`: a pointer-sized value (`pReserved`).
+    fn rarg(&self, e: &Expr, wide: bool) -> Result<Arg, RunError> {
+        match e {
+            Expr::Num(n) => {
+                if !wide && u32::try_from(*n).is_err() {
+                    return self.fail(format!("{n} does not fit in a ULONG (32 bits)"), None);
+                }
+                Ok(Arg::Num(*n))
+            }
+            Expr::Null => Ok(Arg::Num(0)),
+            Expr::Name { name, col } => {
+                if name == "own" || name == "self" || self.var(name).is_some() {
+                    return Ok(Arg::Name(name.clone()));
+                }
+                if let Some(v) = consts::value_of(name) {
+                    return Ok(Arg::Num(v.into()));
+                }
+                if looks_like_constant(name) {
+                    // Not bound and not a constant, but spelt like one: a typo, most likely.
+                    return self.unknown_name(name, *col);
+                }
+                // A variable bound later (by a statement or a reaction): read when it fires.
+                Ok(Arg::Name(name.clone()))
+            }
+            Expr::Str(_) | Expr::Guid(_) | Expr::AddrOf(_) | Expr::Struct(_) => self.fail(
+                "expected a number, a constant, NULL, `own`, `self` or a variable here",
+                None,
+            ),
+            compound => {
+                // `A|B`, `sizeof(…)`: worked out now, so only constants may appear in it.
+                if let Some((name, col)) = first_variable(compound) {
+                    return self.fail_at(
+                        col,
+                        name.chars().count(),
+                        format!("`{name}` is a variable inside an expression of a reaction"),
+                        Some("a reaction reads a variable when it fires, so a variable must be a whole argument; combine only constants".into()),
+                    );
+                }
+                Ok(Arg::Num(self.u32(compound)?.into()))
+            }
+        }
+    }
+
+    /// An out-parameter of a reaction's call: `NULL` or `&name`.
+    fn rout(&self, e: &Expr) -> Result<OutArg, RunError> {
+        let o = self.out(e)?;
+        Ok(match (o.out, o.bind) {
+            (Out::Null, _) => OutArg::Null,
+            (Out::Valid, Some(name)) => OutArg::Bind(name),
+            (Out::Valid, None) => OutArg::Valid,
+        })
+    }
+
+    /// `&{…}` or NULL for a reaction's `Advise`; fields left out get the correct value.
+    fn radvise_info(&self, e: &Expr) -> Result<Option<AdviseArgs>, RunError> {
+        let Some(f) = self.fields(
+            e,
+            "MAPIOFFLINE_ADVISEINFO",
+            &[
+                "ulSize",
+                "ulClientToken",
+                "CallbackType",
+                "pCallback",
+                "ulAdviseTypes",
+                "ulStateMask",
+            ],
+        )?
+        else {
+            return Ok(None);
+        };
+        let a = |k: &str, d: u32| {
+            f.get(k)
+                .map_or(Ok(Arg::Num(d.into())), |v| self.rarg(v, false))
+        };
+        Ok(Some(AdviseArgs {
+            ul_size: a("ulSize", self.config.arch.sizeof_adviseinfo())?,
+            ul_client_token: a("ulClientToken", 0)?,
+            callback_type: a("CallbackType", consts::MAPIOFFLINE_CALLBACK_TYPE_NOTIFY)?,
+            p_callback: a("pCallback", 0)?,
+            ul_advise_types: a("ulAdviseTypes", consts::MAPIOFFLINE_ADVISE_TYPE_STATECHANGE)?,
+            ul_state_mask: a("ulStateMask", consts::MAPIOFFLINE_STATE_ALL)?,
+        }))
     }
 
     // ------------------------------------------------------------ expectations
@@ -786,8 +1030,8 @@ impl Runner {
             }
             Expect::Var { name, equal, value } => {
                 let want = self.u32(value)?;
-                let got = match self.vars.get(name) {
-                    Some(Value::Ulong(v)) => Some(*v),
+                let got = match self.var(name) {
+                    Some(Value::Ulong(v)) => Some(v),
                     Some(Value::Ptr(p)) => Some(p.0),
                     None => None,
                 };
@@ -798,6 +1042,23 @@ impl Runner {
                     None => format!(
                         "expected {name} {op} 0x{want:08X}, but nothing was written to {name}"
                     ),
+                });
+            }
+            Expect::Value { lhs, equal, value } => {
+                let want = self.u32(value)?;
+                // An unbound variable on the left is a failed expectation (a reaction may
+                // not have fired), not an error in the script.
+                if let Some((name, _)) = first_variable(lhs).filter(|(n, _)| self.var(n).is_none())
+                {
+                    self.check(false, || {
+                        format!("expected a value computed from {name}, but nothing was written to {name}")
+                    });
+                    return Ok(());
+                }
+                let got = self.u32(lhs)?;
+                let op = if *equal { "==" } else { "!=" };
+                self.check((got == want) == *equal, || {
+                    format!("expected 0x{got:08X} {op} 0x{want:08X}")
                 });
             }
             Expect::State { object, state } => {
@@ -901,17 +1162,45 @@ impl Runner {
                     )
                 });
             }
-            Expect::Finding(id) => {
+            Expect::Finding { id, at_end } => {
+                use crate::checker::LeftBehind;
                 let start = self.stmt_start;
+                let at_end = *at_end;
                 let findings = crate::checker::check(self.sim().trace());
-                let found = findings.iter().any(|f| {
-                    f.event >= start
-                        && (f.rule.to_string().eq_ignore_ascii_case(id)
-                            || f.clause.id().eq_ignore_ascii_case(id))
-                });
+                // A finding belongs to the statement that made its event; what was left
+                // behind, to the statement that ended the trace (`shutdown`) or to
+                // `at end`.
+                let belongs = |f: &crate::checker::Finding| match f.left_behind {
+                    None => !at_end && f.event >= start,
+                    Some(LeftBehind::Shutdown(at)) => at_end || at >= start,
+                    Some(LeftBehind::EndOfTrace) => at_end,
+                };
+                let matched: Vec<FindingKey> = findings
+                    .iter()
+                    .filter(|f| {
+                        belongs(f)
+                            && (f.rule.to_string().eq_ignore_ascii_case(id)
+                                || f.clause.id().eq_ignore_ascii_case(id))
+                    })
+                    .map(finding_key)
+                    .collect();
+                let found = !matched.is_empty();
+                self.expected.extend(matched);
                 self.check(found, || {
-                    let near: Vec<String> = findings.iter().filter(|f| f.event >= start).map(|f| format!("{} ({})", f.rule, f.clause)).collect();
-                    format!("expected the checker to report {id} for the previous statement; it reports [{}]", near.join(", "))
+                    let near: Vec<String> = findings
+                        .iter()
+                        .filter(|f| belongs(f))
+                        .map(|f| format!("{} ({})", f.rule, f.clause))
+                        .collect();
+                    let whose = if at_end {
+                        "for what is left behind at the end"
+                    } else {
+                        "for the previous statement"
+                    };
+                    format!(
+                        "expected the checker to report {id} {whose}; it reports [{}]",
+                        near.join(", ")
+                    )
                 });
             }
             Expect::Clean => {
@@ -927,6 +1216,36 @@ impl Runner {
             }
         }
         Ok(())
+    }
+}
+
+/// Identifies a finding across checks of a growing trace: (rule, clause, event), where a
+/// finding left behind at the end of a trace without shutdown, which moves with the end,
+/// has no event (except R5's dropped request, which points at its E_PENDING call).
+type FindingKey = (crate::Rule, crate::Clause, Option<usize>);
+
+fn finding_key(f: &crate::checker::Finding) -> FindingKey {
+    let moving =
+        f.left_behind == Some(crate::checker::LeftBehind::EndOfTrace) && f.rule != crate::Rule::R5;
+    (f.rule, f.clause, (!moving).then_some(f.event))
+}
+
+/// Whether a word is spelt like a constant of the API (`MAPIOFFLINE_FLAG_BLOK`, `E_PENDNG`):
+/// upper case with an underscore. Variables are not written that way in scenarios.
+fn looks_like_constant(name: &str) -> bool {
+    name.contains('_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// The first name in an expression that is not a constant, with its column.
+fn first_variable(e: &Expr) -> Option<(String, usize)> {
+    match e {
+        Expr::Name { name, col } if consts::value_of(name).is_none() => Some((name.clone(), *col)),
+        Expr::Or(parts) | Expr::And(parts) => parts.iter().find_map(first_variable),
+        Expr::AddrOf(inner) | Expr::Not(inner) => first_variable(inner),
+        _ => None,
     }
 }
 
@@ -1013,6 +1332,7 @@ shutdown
             e,
             RunError::Statement {
                 line: 3,
+                at: Some((1, 3)),
                 message: "`mrg` is neither a constant of the API nor a name bound earlier".into(),
                 hint: Some("did you mean `mgr`?".into())
             }
@@ -1049,6 +1369,164 @@ shutdown
             o.failures[1].message.contains("START(ONLINE->OFFLINE)[7]"),
             "{}",
             o.failures[1].message
+        );
+    }
+
+    /// Item 10: a finding belongs to the statement whose events it cites; what is left
+    /// behind belongs to `shutdown`, or to `expect finding RN at end`.
+    #[test]
+    fn findings_belong_to_their_statement_and_left_behind_ones_to_the_end() {
+        // Nothing is wrong with GetCapabilities: the reference still held is not its fault.
+        let o = run_script(
+            "profile \"P\"\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &m)\nm->GetCapabilities(&c)\nexpect finding R4\nexpect finding R4 at end\n",
+        )
+        .unwrap();
+        let lines: Vec<usize> = o.failures.iter().map(|f| f.line).collect();
+        assert_eq!(lines, vec![4], "{:?}", o.failures);
+        // R5's dropped request: judged when the trace ends, expectable after `shutdown`
+        // or with `at end`, never on an unrelated statement.
+        let src = "profile \"P\"\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &m)\nm->GetCapabilities(&c)\n\
+                   m->SetCurrentState(MAPIOFFLINE_FLAG_DEFAULT, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)\n\
+                   m->SetCurrentState(MAPIOFFLINE_FLAG_DEFAULT, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_ONLINE, NULL)\nexpect E_PENDING\nrun\nm->GetCapabilities(&c)\n";
+        let o = run_script(&format!("{src}expect finding R5\nexpect finding R5 at end\nm->Release()\nshutdown\nexpect finding R5\n")).unwrap();
+        let lines: Vec<usize> = o.failures.iter().map(|f| f.line).collect();
+        assert_eq!(lines, vec![9], "{:?}", o.failures);
+    }
+
+    /// Item 12: findings a scenario expects are intended; only the others are reported
+    /// as unexpected.
+    #[test]
+    fn expected_findings_are_intended_and_the_rest_are_unexpected() {
+        let src = "profile \"P\"\nsink s\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &m)\nm->Advise(0, &{pCallback = s}, &t)\nexpect finding R1\n\
+                   m->SetCurrentState(MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, 0x1000)\n\
+                   m->Unadvise(0, t)\nm->Release()\nshutdown\n";
+        let o = run_script(src).unwrap();
+        assert!(o.failures.is_empty(), "{:?}", o.failures);
+        let rules: Vec<String> = o
+            .unexpected_findings
+            .iter()
+            .map(|f| format!("{} {}", f.rule, f.clause))
+            .collect();
+        assert_eq!(rules, vec!["R2 SET-7"], "{:?}", o.unexpected_findings);
+        let o = run_script(&src.replace("0x1000)\n", "0x1000)\nexpect finding SET-7\n")).unwrap();
+        assert!(
+            o.failures.is_empty() && o.unexpected_findings.is_empty(),
+            "{:?}",
+            o.unexpected_findings
+        );
+        // Left behind at the end, expected with `at end`.
+        let o = run_script("profile \"P\"\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &m)\nexpect finding R4 at end\n").unwrap();
+        assert!(
+            o.failures.is_empty() && o.unexpected_findings.is_empty(),
+            "{:?}",
+            o.unexpected_findings
+        );
+    }
+
+    /// Item 11: `&`/`~` in expressions, `vtbl[N](args…)`, raw pointer values, short
+    /// state names in `profile`, a raw notify type in `when`.
+    #[test]
+    fn expressions_slots_with_arguments_raw_pointers_and_short_names() {
+        let o = run_script(
+            "config extra_state_bits 0x100\nprofile \"P\" state OFFLINE\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &mgr)\n\
+             mgr->GetCurrentState(&s)\nexpect s & MAPIOFFLINE_STATE_OFFLINE_MASK == MAPIOFFLINE_STATE_OFFLINE\nexpect s & ~MAPIOFFLINE_STATE_OFFLINE_MASK == 0x100\n\
+             expect s != MAPIOFFLINE_STATE_OFFLINE\nexpect 1 | 2 & 2 == 3\n\
+             mgr->vtbl[5](&s2)\nexpect S_OK\nexpect s2 == s\nmgr->vtbl[4](&caps)\nexpect caps == MAPIOFFLINE_CAPABILITY_OFFLINE|MAPIOFFLINE_CAPABILITY_ONLINE\n\
+             mgr->vtbl[3](MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_ONLINE, 0x1000)\nexpect E_INVALIDARG\nexpect diagnostic SET-9\n\
+             mgr->vtbl[9]()\nexpect E_NOTIMPL\nexpect diagnostic R7\n\
+             mgr->GetCurrentState(0x2000)\nexpect S_OK\n\
+             sink odd no-validate when 0x40: mgr->GetCurrentState(&seen)\nmgr->Advise(0, &{pCallback = odd}, &t)\ninject mgr 0x40 MAPIOFFLINE_STATE_OFFLINE_MASK MAPIOFFLINE_STATE_OFFLINE MAPIOFFLINE_STATE_ONLINE\n\
+             expect seen & MAPIOFFLINE_STATE_OFFLINE_MASK == MAPIOFFLINE_STATE_OFFLINE\n",
+        )
+        .unwrap();
+        assert!(o.failures.is_empty(), "{:?}", o.failures);
+        let e = run_script("profile \"P\"\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &m)\nm->vtbl[5](&a, &b)\n").unwrap_err();
+        assert!(e.to_string().contains("slot 5 is GetCurrentState"), "{e}");
+        let e = run_script("profile \"P\"\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &m)\nm->vtbl[9](1)\n").unwrap_err();
+        assert!(e.to_string().contains("placeholder"), "{e}");
+    }
+
+    /// Item 8: a reaction runs exactly the call written, with the diagnostics of the same
+    /// call at top level.
+    #[test]
+    fn a_reaction_runs_the_call_exactly_as_written() {
+        let o = run_script(
+            "config arch x86\nprofile \"P\"\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &m)\nm->GetCapabilities(&c)\nsink other\n\
+             sink s when START once: m->Advise(1, &{ulSize = 24, pCallback = other}, NULL) when STATECHANGE once: m->SetCurrentState(MAPIOFFLINE_FLAG_DEFAULT, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_ONLINE, 0x1000) when STATECHANGE once: m->GetCurrentState(NULL) when DONE once: m->Unadvise(4, own)\n\
+             m->Advise(0, &{pCallback = s}, &t)\n\
+             m->SetCurrentState(MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)\n\
+             expect diagnostic ADV-9\nexpect diagnostic advise.flags\nexpect diagnostic UNADV-1\nexpect diagnostic SET-9\nexpect diagnostic set.reserved\nexpect diagnostic CUR-4\n\
+             expect finding R2\nexpect state m OFFLINE\n",
+        )
+        .unwrap();
+        assert!(o.failures.is_empty(), "{:?}", o.failures);
+        // The reaction's Advise (flags 1, NULL token pointer) registered nothing; the
+        // Unadvise with flags 4 is reported but still succeeds (UNADV-2).
+        let rets: Vec<String> = o
+            .trace
+            .events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::Return {
+                    func, hr: Some(hr), ..
+                } if e.depth > 0 => Some(format!("{func}={hr}")),
+                _ => None,
+            })
+            .collect();
+        for want in [
+            "Advise=E_INVALIDARG",
+            "Unadvise=S_OK",
+            "SetCurrentState=E_INVALIDARG",
+            "GetCurrentState=E_INVALIDARG",
+        ] {
+            assert!(rets.iter().any(|r| r == want), "{want} not in {rets:?}");
+        }
+    }
+
+    /// Item 9: `&name` in a reaction binds, `self` is the sink, later names resolve when
+    /// the reaction fires.
+    #[test]
+    fn reactions_bind_names_use_self_and_read_later_names() {
+        let o = run_script(
+            "profile \"P\"\nsink a when START once: m->Advise(0, &{ulClientToken = 5, pCallback = self}, &t2) when DONE once: m->Unadvise(0, first)\n\
+             HrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &m)\nm->GetCapabilities(&c)\n\
+             m->Advise(0, &{ulClientToken = 1, pCallback = a}, &first)\n\
+             m->SetCurrentState(MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)\n\
+             expect t2 == 2\nexpect diagnostic reaction.bound\n\
+             m->SetCurrentState(MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_ONLINE, NULL)\n\
+             expect notifications a START[1] STATECHANGE[1] DONE[1] START[5] STATECHANGE[5] DONE[5]\n\
+             m->Unadvise(0, t2)\nexpect S_OK\nm->Release()\nshutdown\nexpect clean\n",
+        )
+        .unwrap();
+        assert!(o.failures.is_empty(), "{:?}", o.failures);
+        // The sink's reactions survive the JSON round trip, names and raw values included.
+        let json = serde_json::to_string(&o.trace).unwrap();
+        assert!(
+            json.contains(r#""action":"call","fn":"Advise","this":"m""#),
+            "{json}"
+        );
+        assert!(
+            json.contains(r#""pCallback":"self""#)
+                && json.contains(r#""pulAdviseToken":{"bind":"t2"}"#)
+        );
+        let back: Trace = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, o.trace);
+        // A name nothing binds is an error diagnostic when the reaction fires, not a
+        // silent no-op.
+        let o = run_script(
+            "profile \"P\"\nHrOpenOfflineObj(0, L\"P\", &GUID_GlobalState, NULL, &m)\nsink a when START: m->Unadvise(0, nobody)\nm->Advise(0, &{pCallback = a}, &t)\nm->SetCurrentState(MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)\nexpect diagnostic reaction.unbound_name\n",
+        )
+        .unwrap();
+        assert!(o.failures.is_empty(), "{:?}", o.failures);
+        // A misspelt constant is caught when the sink is declared.
+        let e = run_script(
+            "sink a when START: m->SetCurrentState(MAPIOFFLINE_FLAG_BLOK, 3, 1, NULL)\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("did you mean `MAPIOFFLINE_FLAG_BLOCK`?"),
+            "{e}"
         );
     }
 

@@ -119,12 +119,13 @@ impl Sim {
             }
             let action = r.action.clone();
             self.clients[sink].fired[k] = true;
-            self.perform(action, token);
+            self.perform(action, token, Self::client_ptr(sink));
         }
     }
 
-    pub(super) fn perform(&mut self, action: Action, own_token: u32) {
+    pub(super) fn perform(&mut self, action: Action, own_token: u32, me: Ptr) {
         match action {
+            Action::Call(c) => self.perform_call(&c, own_token, me),
             Action::Unadvise { mgr, token } => {
                 self.unadvise(
                     mgr,

@@ -21,6 +21,7 @@
 //! | [`environment`] | network, servers, injected faults, extra bits, shutdown (GEN-3, GEN-5, SET-11, NTF-6, CAP-3, CUR-2) |
 //! | [`snapshot`] | the world at one moment, as data and text |
 //! | [`typed`] | typed convenience calls for correct clients |
+//! | [`names`] | the client's named variables, which reactions read and bind when they fire |
 
 /// Appends an event to a `Vec<Event>`, building it in place. `Vec::push` must hold the
 /// 64-byte event across its (out-of-line) growth path, so it is built on the stack with
@@ -52,6 +53,7 @@ mod create;
 mod deliver;
 mod environment;
 mod identity;
+mod names;
 mod open;
 mod snapshot;
 mod state;
@@ -208,6 +210,9 @@ pub struct Sim {
     /// Set while a `MAPIOFFLINE_FLAG_BLOCK` call drives its tree to rest (literal SET-4):
     /// deferred changes then run inside the call too.
     reconcile_blocking: bool,
+    /// The client's named variables (`sim/names.rs`): the driver writes them, reactions
+    /// read and bind them when they fire.
+    names: BTreeMap<String, Value>,
     trace: Trace,
 }
 
@@ -251,6 +256,7 @@ impl Sim {
             spare_affected: Vec::new(),
             busy_trees: BTreeMap::new(),
             reconcile_blocking: false,
+            names: BTreeMap::new(),
             trace: Trace {
                 schema: SCHEMA_VERSION,
                 config: config.clone(),

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 pub mod world;
-pub use world::{Action, Config, ProfileSpec, Reaction, SinkSpec};
+pub use world::{
+    Action, AdviseArgs, Arg, Config, OutArg, ProfileSpec, Reaction, ReactionCall, SinkSpec, Value,
+};
 
 /// Virtual time. It advances only when the driver says so.
 pub type Tick = u64;

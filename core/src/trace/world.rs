@@ -68,10 +68,348 @@ impl ProfileSpec {
     }
 }
 
+/// What a name of the client's holds: an interface pointer or a ULONG (a token, a state,
+/// capabilities). The scenario runner binds names with `&name` out-parameters and sink
+/// declarations; reactions read and bind them when they fire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Value {
+    Ptr(Ptr),
+    Ulong(u32),
+}
+
+impl Value {
+    /// The raw value, as a C client would pass it.
+    pub fn raw(self) -> u32 {
+        match self {
+            Value::Ptr(p) => p.0,
+            Value::Ulong(v) => v,
+        }
+    }
+}
+
+/// One argument of a reaction's call as written: a number, or a name read when the
+/// reaction fires. In JSON a number is a number and a name a string.
+///
+/// Two names are the reaction's own: `own` is the advise token of the registration being
+/// notified, `self` the client object whose `Notify` runs. Any other name is looked up in
+/// the simulator's name table ([`crate::sim::Sim::name`]) at that moment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Arg {
+    Num(u64),
+    Name(String),
+}
+
+impl fmt::Display for Arg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Arg::Num(n) => write!(f, "0x{n:08X}"),
+            Arg::Name(n) => f.write_str(n),
+        }
+    }
+}
+
+impl Arg {
+    /// How a number in a position of `group` reads (`MAPIOFFLINE_FLAG_BLOCK`, `0x00000007`).
+    fn show(&self, group: ConstGroup) -> String {
+        match self {
+            Arg::Num(n) => match u32::try_from(*n) {
+                Ok(v) => show(group, v),
+                Err(_) => format!("0x{n:X}"),
+            },
+            Arg::Name(n) => n.clone(),
+        }
+    }
+    /// How a pointer reads (`NULL`, `0x00A00000`, a name).
+    fn show_ptr(&self) -> String {
+        match self {
+            Arg::Num(0) => "NULL".into(),
+            Arg::Num(n) => format!("0x{n:08X}"),
+            Arg::Name(n) => n.clone(),
+        }
+    }
+}
+
+/// An out-parameter of a reaction's call: `NULL`, a valid pointer whose value is dropped,
+/// or `&name`, which binds what the call writes to `name` in the simulator's name table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutArg {
+    Null,
+    Valid,
+    Bind(String),
+}
+
+impl fmt::Display for OutArg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OutArg::Null => f.write_str("NULL"),
+            OutArg::Valid => f.write_str("&out"),
+            OutArg::Bind(n) => write!(f, "&{n}"),
+        }
+    }
+}
+
+/// `MAPIOFFLINE_ADVISEINFO` as a reaction writes it: every field raw.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdviseArgs {
+    #[serde(rename = "ulSize")]
+    pub ul_size: Arg,
+    #[serde(rename = "ulClientToken")]
+    pub ul_client_token: Arg,
+    #[serde(rename = "CallbackType")]
+    pub callback_type: Arg,
+    #[serde(rename = "pCallback")]
+    pub p_callback: Arg,
+    #[serde(rename = "ulAdviseTypes")]
+    pub ul_advise_types: Arg,
+    #[serde(rename = "ulStateMask")]
+    pub ul_state_mask: Arg,
+}
+
+/// A call a reaction makes exactly as written: the function and every raw argument, as
+/// the trace's `call` events record calls (field names from the reference). The
+/// simulator validates it like the same call at top level.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "fn")]
+pub enum ReactionCall {
+    QueryInterface {
+        this: Arg,
+        riid: Option<Guid>,
+        #[serde(rename = "ppvObject")]
+        ppv_object: OutArg,
+    },
+    AddRef {
+        this: Arg,
+    },
+    Release {
+        this: Arg,
+    },
+    SetCurrentState {
+        this: Arg,
+        #[serde(rename = "ulFlags")]
+        ul_flags: Arg,
+        #[serde(rename = "ulMask")]
+        ul_mask: Arg,
+        #[serde(rename = "ulState")]
+        ul_state: Arg,
+        #[serde(rename = "pReserved")]
+        p_reserved: Arg,
+    },
+    GetCapabilities {
+        this: Arg,
+        #[serde(rename = "pulCapabilities")]
+        pul_capabilities: OutArg,
+    },
+    GetCurrentState {
+        this: Arg,
+        #[serde(rename = "pulState")]
+        pul_state: OutArg,
+    },
+    /// A placeholder slot (or one beyond the vtable), called without arguments.
+    Slot {
+        this: Arg,
+        slot: u32,
+    },
+    Advise {
+        this: Arg,
+        #[serde(rename = "ulFlags")]
+        ul_flags: Arg,
+        #[serde(rename = "pAdviseInfo")]
+        p_advise_info: Option<AdviseArgs>,
+        #[serde(rename = "pulAdviseToken")]
+        pul_advise_token: OutArg,
+    },
+    Unadvise {
+        this: Arg,
+        #[serde(rename = "ulFlags")]
+        ul_flags: Arg,
+        #[serde(rename = "ulAdviseToken")]
+        ul_advise_token: Arg,
+    },
+}
+
+impl ReactionCall {
+    /// The pointer the method is called through.
+    pub fn this(&self) -> &Arg {
+        match self {
+            ReactionCall::QueryInterface { this, .. }
+            | ReactionCall::AddRef { this }
+            | ReactionCall::Release { this }
+            | ReactionCall::SetCurrentState { this, .. }
+            | ReactionCall::GetCapabilities { this, .. }
+            | ReactionCall::GetCurrentState { this, .. }
+            | ReactionCall::Slot { this, .. }
+            | ReactionCall::Advise { this, .. }
+            | ReactionCall::Unadvise { this, .. } => this,
+        }
+    }
+
+    /// Every name the call reads or binds, in order.
+    pub fn names(&self) -> Vec<&str> {
+        let args: Vec<&Arg> = match self {
+            ReactionCall::QueryInterface { this, .. }
+            | ReactionCall::AddRef { this }
+            | ReactionCall::Release { this }
+            | ReactionCall::GetCapabilities { this, .. }
+            | ReactionCall::GetCurrentState { this, .. }
+            | ReactionCall::Slot { this, .. } => vec![this],
+            ReactionCall::SetCurrentState {
+                this,
+                ul_flags,
+                ul_mask,
+                ul_state,
+                p_reserved,
+            } => vec![this, ul_flags, ul_mask, ul_state, p_reserved],
+            ReactionCall::Advise {
+                this,
+                ul_flags,
+                p_advise_info,
+                ..
+            } => {
+                let mut a = vec![this, ul_flags];
+                if let Some(i) = p_advise_info {
+                    a.extend([
+                        &i.ul_size,
+                        &i.ul_client_token,
+                        &i.callback_type,
+                        &i.p_callback,
+                        &i.ul_advise_types,
+                        &i.ul_state_mask,
+                    ]);
+                }
+                a
+            }
+            ReactionCall::Unadvise {
+                this,
+                ul_flags,
+                ul_advise_token,
+            } => vec![this, ul_flags, ul_advise_token],
+        };
+        let mut v: Vec<&str> = args
+            .into_iter()
+            .filter_map(|a| match a {
+                Arg::Name(n) => Some(n.as_str()),
+                Arg::Num(_) => None,
+            })
+            .collect();
+        let out = match self {
+            ReactionCall::QueryInterface { ppv_object: o, .. }
+            | ReactionCall::GetCapabilities {
+                pul_capabilities: o,
+                ..
+            }
+            | ReactionCall::GetCurrentState { pul_state: o, .. }
+            | ReactionCall::Advise {
+                pul_advise_token: o,
+                ..
+            } => Some(o),
+            _ => None,
+        };
+        if let Some(OutArg::Bind(n)) = out {
+            v.push(n.as_str());
+        }
+        v
+    }
+}
+
+impl fmt::Display for ReactionCall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}->", self.this().show_ptr())?;
+        match self {
+            ReactionCall::QueryInterface {
+                riid, ppv_object, ..
+            } => {
+                let iid = match riid {
+                    None => "NULL".to_string(),
+                    Some(g) => crate::consts::KNOWN_GUIDS
+                        .iter()
+                        .find(|k| k.guid == *g)
+                        .map_or_else(|| g.to_string(), |k| k.name.to_string()),
+                };
+                write!(f, "QueryInterface({iid}, {ppv_object})")
+            }
+            ReactionCall::AddRef { .. } => f.write_str("AddRef()"),
+            ReactionCall::Release { .. } => f.write_str("Release()"),
+            ReactionCall::SetCurrentState {
+                ul_flags,
+                ul_mask,
+                ul_state,
+                p_reserved,
+                ..
+            } => write!(
+                f,
+                "SetCurrentState({}, {}, {}, {})",
+                ul_flags.show(ConstGroup::SetFlags),
+                ul_mask.show(ConstGroup::StateMask),
+                ul_state.show(ConstGroup::State),
+                p_reserved.show_ptr()
+            ),
+            ReactionCall::GetCapabilities {
+                pul_capabilities, ..
+            } => write!(f, "GetCapabilities({pul_capabilities})"),
+            ReactionCall::GetCurrentState { pul_state, .. } => {
+                write!(f, "GetCurrentState({pul_state})")
+            }
+            ReactionCall::Slot { slot, .. } => write!(f, "vtbl[{slot}]()"),
+            ReactionCall::Advise {
+                ul_flags,
+                p_advise_info,
+                pul_advise_token,
+                ..
+            } => {
+                let info = match p_advise_info {
+                    None => "NULL".to_string(),
+                    Some(a) => format!(
+                        "&{{ulSize = {}, ulClientToken = {}, CallbackType = {}, pCallback = {}, ulAdviseTypes = {}, ulStateMask = {}}}",
+                        match &a.ul_size {
+                            Arg::Num(n) => n.to_string(),
+                            other => other.to_string(),
+                        },
+                        match &a.ul_client_token {
+                            Arg::Num(n) => n.to_string(),
+                            other => other.to_string(),
+                        },
+                        a.callback_type.show(ConstGroup::CallbackType),
+                        a.p_callback.show_ptr(),
+                        a.ul_advise_types.show(ConstGroup::AdviseType),
+                        a.ul_state_mask.show(ConstGroup::StateMask),
+                    ),
+                };
+                write!(
+                    f,
+                    "Advise({}, {info}, {pul_advise_token})",
+                    ul_flags.show(ConstGroup::AdviseFlags)
+                )
+            }
+            ReactionCall::Unadvise {
+                ul_flags,
+                ul_advise_token,
+                ..
+            } => write!(
+                f,
+                "Unadvise({}, {})",
+                ul_flags.show(ConstGroup::UnadviseFlags),
+                match ul_advise_token {
+                    Arg::Num(n) => n.to_string(),
+                    other => other.to_string(),
+                }
+            ),
+        }
+    }
+}
+
 /// What a client object's `Notify` does besides receiving: a call back into the API.
+///
+/// [`Action::Call`] is the call exactly as written (what the scenario language makes);
+/// the other variants are shorthands for correct calls, kept for programs that build
+/// sinks directly and for traces written before `call` existed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
+    /// The call as written, every argument raw; names resolved when it fires.
+    Call(ReactionCall),
     /// `Unadvise(0, token)`; `token: None` means the registration being notified.
     Unadvise {
         mgr: Ptr,
@@ -110,6 +448,7 @@ pub struct Reaction {
 impl fmt::Display for Reaction {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.action {
+            Action::Call(c) => write!(f, "{c}")?,
             Action::Unadvise { mgr, token: None } => write!(f, "{mgr}->Unadvise(own token)")?,
             Action::Unadvise {
                 mgr,

@@ -36,7 +36,7 @@
 use super::describe::{diag_tag, Describer};
 use super::Nesting;
 use crate::consts::{self, Arch, ConstGroup, Guid, HResult};
-use crate::trace::{Action, Reaction};
+use crate::trace::{Action, Arg, OutArg, Reaction, ReactionCall};
 use crate::trace::{
     AdviseInfo, Call, Caller, ClientObjectInfo, CreateInfo, EnvEvent, Event, EventKind, Func, Out,
     OutValue, Ptr, Trace,
@@ -133,6 +133,9 @@ struct Gen<'a> {
     slot_typedef: bool,
     body: Vec<String>,
     open: Option<Open>,
+    /// The first call each client object's `Notify` made, by function: the values its
+    /// reactions' names had when they fired.
+    fired: BTreeMap<(usize, u8), Call>,
 }
 
 impl<'a> Gen<'a> {
@@ -153,6 +156,7 @@ impl<'a> Gen<'a> {
             slot_typedef: false,
             body: Vec::new(),
             open: None,
+            fired: BTreeMap::new(),
         };
         // Client objects first: their classes and variables exist before any call.
         let mut classes: Vec<String> = Vec::new();
@@ -172,9 +176,18 @@ impl<'a> Gen<'a> {
                     &[]
                 };
                 for (k, r) in reactions.iter().enumerate() {
-                    if let Action::Advise { .. } = r.action {
+                    if is_advise(&r.action) {
                         let t = g.fresh_tvar("ulNotifyAdviseToken", true);
                         reaction_tokens.insert(k, t);
+                    }
+                    match &r.action {
+                        Action::Call(ReactionCall::QueryInterface {
+                            riid: Some(iid), ..
+                        }) => {
+                            g.guid_name(*iid);
+                        }
+                        Action::Call(ReactionCall::Slot { .. }) => g.slot_typedef = true,
+                        _ => {}
                     }
                 }
                 g.sinks.push(SinkClass {
@@ -519,6 +532,11 @@ impl<'a> Gen<'a> {
 
     /// What a call made from inside `Notify` does to the client's variables.
     fn in_notify_call(&mut self, i: usize, call: &Call) {
+        if let Some(s) = self.nest.notify_sink().and_then(|p| self.sink_index(p)) {
+            self.fired
+                .entry((s, call.func() as u8))
+                .or_insert_with(|| call.clone());
+        }
         let (hr, out) = self.result_of(i);
         match call {
             Call::Release { this } => {
@@ -549,11 +567,7 @@ impl<'a> Gen<'a> {
                             if mgr == *this && sink == info.p_callback
                                 && client_token == info.ul_client_token)
                     })
-                    .or_else(|| {
-                        reactions
-                            .iter()
-                            .position(|r| matches!(r.action, Action::Advise { .. }))
-                    });
+                    .or_else(|| reactions.iter().position(|r| is_advise(&r.action)));
                 let Some(&t) = k.and_then(|k| self.sinks[s].reaction_tokens.get(&k)) else {
                     return;
                 };
@@ -1081,6 +1095,18 @@ impl<'a> Gen<'a> {
         o.push_str("    return hr;\n}\n");
         o
     }
+}
+
+/// Whether a reaction registers a sink (and so needs a token variable).
+fn is_advise(a: &Action) -> bool {
+    matches!(
+        a,
+        Action::Advise { .. }
+            | Action::Call(ReactionCall::Advise {
+                pul_advise_token: OutArg::Valid | OutArg::Bind(_),
+                ..
+            })
+    )
 }
 
 #[cfg(test)]

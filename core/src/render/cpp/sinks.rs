@@ -175,6 +175,7 @@ impl<'a> Gen<'a> {
             body.push(format!("m_bFired{k} = true;"));
         }
         match &r.action {
+            Action::Call(c) => self.call_code(s, k, c, &mut body),
             Action::Unadvise { mgr, token } => {
                 let (x, _) = self.this_expr(*mgr, Ty::Mgr);
                 let tok = match token {
@@ -241,6 +242,203 @@ impl<'a> Gen<'a> {
         v
     }
 
+    /// The C++ of a reaction's call as written. Names other than `own` and `self` are
+    /// the scenario's variables, read when the reaction fires: they are written as the
+    /// value they had the first time it fired in this trace, with the name in a comment.
+    fn call_code(&self, s: usize, k: usize, c: &ReactionCall, body: &mut Vec<String>) {
+        let fired = self.fired.get(&(s, reaction_func(c) as u8));
+        let got = fired.map(fired_args).unwrap_or_default();
+        let mut n = 0;
+        let mut arg = |a: &Arg, kind: Kind, body: &mut Vec<String>| {
+            let v = got.get(n).copied();
+            n += 1;
+            self.arg_code(s, a, v, kind, body)
+        };
+        // The sink's own IUnknown methods are plain calls on `this`.
+        let own_iunknown = *c.this() == Arg::Name("self".into())
+            && matches!(
+                c,
+                ReactionCall::AddRef { .. }
+                    | ReactionCall::Release { .. }
+                    | ReactionCall::QueryInterface { .. }
+            );
+        let x = if own_iunknown {
+            "this".to_string()
+        } else {
+            arg(c.this(), Kind::This, body)
+        };
+        let line = match c {
+            ReactionCall::QueryInterface {
+                riid, ppv_object, ..
+            } => {
+                let iid = match riid {
+                    None => "IID_NULL".to_string(),
+                    Some(g) => g.name().map_or_else(
+                        || {
+                            self.guids
+                                .get(g)
+                                .cloned()
+                                .unwrap_or_else(|| "IID_IUnknown".into())
+                        },
+                        str::to_string,
+                    ),
+                };
+                let out = if *ppv_object == OutArg::Null {
+                    "NULL".to_string()
+                } else {
+                    body.push("void* pv = NULL;".into());
+                    "&pv".to_string()
+                };
+                if riid.is_none() {
+                    format!("{x}->QueryInterface(*(const IID*)NULL, {out});")
+                } else {
+                    format!("{x}->QueryInterface({iid}, {out});")
+                }
+            }
+            ReactionCall::AddRef { .. } => format!("{x}->AddRef();"),
+            ReactionCall::Release { .. } => format!("{x}->Release();"),
+            ReactionCall::SetCurrentState {
+                ul_flags,
+                ul_mask,
+                ul_state,
+                p_reserved,
+                ..
+            } => {
+                let f = arg(ul_flags, Kind::Group(ConstGroup::SetFlags), body);
+                let m = arg(ul_mask, Kind::Group(ConstGroup::StateMask), body);
+                let st = arg(ul_state, Kind::Group(ConstGroup::State), body);
+                let r = arg(p_reserved, Kind::Reserved, body);
+                format!("{x}->SetCurrentState({f}, {m}, {st}, {r}); // E_PENDING while a change is in progress (SET-3, R5)")
+            }
+            ReactionCall::GetCapabilities {
+                pul_capabilities, ..
+            } => {
+                let out = if *pul_capabilities == OutArg::Null {
+                    "NULL".to_string()
+                } else {
+                    body.push("ULONG ulCapabilities = 0;".into());
+                    "&ulCapabilities".to_string()
+                };
+                format!("{x}->GetCapabilities({out});")
+            }
+            ReactionCall::GetCurrentState { pul_state, .. } => {
+                let out = if *pul_state == OutArg::Null {
+                    "NULL".to_string()
+                } else {
+                    body.push("ULONG ulState = 0;".into());
+                    "&ulState".to_string()
+                };
+                format!("{x}->GetCurrentState({out});")
+            }
+            ReactionCall::Slot { slot, .. } => format!(
+                "((PFNVTABLESLOT)(*(void***){x})[{slot}])({x}); // a placeholder slot (OFF-3, R7)"
+            ),
+            ReactionCall::Advise {
+                ul_flags,
+                p_advise_info,
+                pul_advise_token,
+                ..
+            } => {
+                let f = arg(ul_flags, Kind::Group(ConstGroup::AdviseFlags), body);
+                let info = match p_advise_info {
+                    None => "NULL".to_string(),
+                    Some(a) => {
+                        body.push("MAPIOFFLINE_ADVISEINFO adviseInfo = {};".into());
+                        let size = arg(&a.ul_size, Kind::Plain, body);
+                        let size =
+                            if a.ul_size == Arg::Num(u64::from(self.arch().sizeof_adviseinfo())) {
+                                "sizeof(MAPIOFFLINE_ADVISEINFO)".to_string()
+                            } else {
+                                format!(
+                                    "{size}; // sizeof(MAPIOFFLINE_ADVISEINFO) is {} here (ADV-4)",
+                                    self.arch().sizeof_adviseinfo()
+                                )
+                            };
+                        body.push(format!("adviseInfo.ulSize = {size};"));
+                        let t = arg(&a.ul_client_token, Kind::Plain, body);
+                        body.push(format!("adviseInfo.ulClientToken = {t};"));
+                        let ct = arg(
+                            &a.callback_type,
+                            Kind::Group(ConstGroup::CallbackType),
+                            body,
+                        );
+                        body.push(format!(
+                            "adviseInfo.CallbackType = (MAPIOFFLINE_CALLBACK_TYPE){ct};"
+                        ));
+                        let cb = arg(&a.p_callback, Kind::Ptr, body);
+                        body.push(format!("adviseInfo.pCallback = {cb};"));
+                        let at = arg(
+                            &a.ul_advise_types,
+                            Kind::Group(ConstGroup::AdviseType),
+                            body,
+                        );
+                        body.push(format!("adviseInfo.ulAdviseTypes = {at};"));
+                        let sm = arg(&a.ul_state_mask, Kind::Group(ConstGroup::StateMask), body);
+                        body.push(format!("adviseInfo.ulStateMask = {sm};"));
+                        "&adviseInfo".to_string()
+                    }
+                };
+                let tok = match (pul_advise_token, self.sinks[s].reaction_tokens.get(&k)) {
+                    (OutArg::Null, _) | (_, None) => "NULL".to_string(),
+                    (_, Some(&t)) => format!("&{}", self.tvars[t].name),
+                };
+                format!("{x}->Advise({f}, {info}, {tok});")
+            }
+            ReactionCall::Unadvise {
+                ul_flags,
+                ul_advise_token,
+                ..
+            } => {
+                let f = arg(ul_flags, Kind::Group(ConstGroup::UnadviseFlags), body);
+                let t = arg(ul_advise_token, Kind::Token, body);
+                format!("{x}->Unadvise({f}, {t});")
+            }
+        };
+        body.push(line);
+    }
+
+    /// One argument of a reaction's call; `fired` is its value when the reaction fired.
+    fn arg_code(
+        &self,
+        s: usize,
+        a: &Arg,
+        fired: Option<u64>,
+        kind: Kind,
+        body: &mut Vec<String>,
+    ) -> String {
+        let value = |n: u64| -> String {
+            match kind {
+                Kind::This => self.this_expr(Ptr(n as u32), Ty::Mgr).0,
+                Kind::Ptr => self.arg_expr(Ptr(n as u32), Ty::Unknown),
+                Kind::Group(g) => consts::show(g, n as u32),
+                Kind::Token => match self.tvar_holding(n as u32) {
+                    Some(i) => self.tvars[i].name.clone(),
+                    None => n.to_string(),
+                },
+                Kind::Plain => n.to_string(),
+                Kind::Reserved if n == 0 => "NULL".into(),
+                Kind::Reserved => format!("(void*)0x{n:X}"),
+            }
+        };
+        match a {
+            Arg::Num(n) => value(*n),
+            Arg::Name(x) if x == "self" => match kind {
+                Kind::This => "((IMAPIOfflineMgr*)(IUnknown*)this)".into(),
+                Kind::Ptr => "(IUnknown*)this".into(),
+                _ => "(ULONG)(ULONG_PTR)this".into(),
+            },
+            Arg::Name(x) if x == "own" => self.own_token(s, body),
+            Arg::Name(x) => match fired {
+                Some(v) => format!("{} /* {} */", value(v), comment_text(x)),
+                None => format!(
+                    "{} /* {}: not bound when the reaction fired */",
+                    value(0),
+                    comment_text(x)
+                ),
+            },
+        }
+    }
+
     /// The advise token of the registration being notified: `Notify` knows only the
     /// `ulClientToken` (ADV-5), so with several registrations it picks by that.
     pub(super) fn own_token(&self, s: usize, body: &mut Vec<String>) -> String {
@@ -277,4 +475,82 @@ impl<'a> Gen<'a> {
     }
 
     // ------------------------------------------------------------------ the file
+}
+
+/// What an argument of a reaction's call is, for writing its value.
+#[derive(Clone, Copy)]
+enum Kind {
+    This,
+    Ptr,
+    Group(ConstGroup),
+    Token,
+    Plain,
+    Reserved,
+}
+
+fn reaction_func(c: &ReactionCall) -> Func {
+    match c {
+        ReactionCall::QueryInterface { .. } => Func::QueryInterface,
+        ReactionCall::AddRef { .. } => Func::AddRef,
+        ReactionCall::Release { .. } => Func::Release,
+        ReactionCall::SetCurrentState { .. } => Func::SetCurrentState,
+        ReactionCall::GetCapabilities { .. } => Func::GetCapabilities,
+        ReactionCall::GetCurrentState { .. } => Func::GetCurrentState,
+        ReactionCall::Slot { .. } => Func::Slot,
+        ReactionCall::Advise { .. } => Func::Advise,
+        ReactionCall::Unadvise { .. } => Func::Unadvise,
+    }
+}
+
+/// A recorded call's arguments in the order `call_code` reads a reaction's.
+fn fired_args(c: &Call) -> Vec<u64> {
+    match c {
+        Call::SetCurrentState {
+            this,
+            ul_flags,
+            ul_mask,
+            ul_state,
+            p_reserved,
+        } => vec![
+            this.0.into(),
+            (*ul_flags).into(),
+            (*ul_mask).into(),
+            (*ul_state).into(),
+            *p_reserved,
+        ],
+        Call::Advise {
+            this,
+            ul_flags,
+            p_advise_info,
+            ..
+        } => {
+            let mut v = vec![this.0.into(), (*ul_flags).into()];
+            if let Some(a) = p_advise_info {
+                v.extend(
+                    [
+                        a.ul_size,
+                        a.ul_client_token,
+                        a.callback_type,
+                        a.p_callback.0,
+                        a.ul_advise_types,
+                        a.ul_state_mask,
+                    ]
+                    .map(u64::from),
+                );
+            }
+            v
+        }
+        Call::Unadvise {
+            this,
+            ul_flags,
+            ul_advise_token,
+        } => vec![this.0.into(), (*ul_flags).into(), (*ul_advise_token).into()],
+        Call::QueryInterface { this, .. }
+        | Call::AddRef { this }
+        | Call::Release { this }
+        | Call::GetCapabilities { this, .. }
+        | Call::GetCurrentState { this, .. }
+        | Call::Slot { this, .. } => vec![this.0.into()],
+        Call::HrOpenOfflineObj(_) | Call::HrCreateOfflineObj { .. } => Vec::new(),
+    }
 }
