@@ -473,7 +473,7 @@ impl<'t> Checker<'t> {
             Call::Release { this } if !self.ended => self.r4_release(i, tick, *this),
             _ => {}
         }
-        if let Some(this) = this_of(call) {
+        if let Some(this) = call.this() {
             if !self.ended && !matches!(call, Call::Release { .. }) {
                 self.r4_use(i, tick, this, call.func());
             }
@@ -733,22 +733,6 @@ impl<'t> Checker<'t> {
         self.running.clear();
         self.member.clear();
         self.leaving = None;
-    }
-}
-
-/// The interface pointer a method is called through (`None` for the two functions).
-fn this_of(call: &Call) -> Option<Ptr> {
-    match call {
-        Call::HrOpenOfflineObj(_) | Call::HrCreateOfflineObj { .. } => None,
-        Call::QueryInterface { this, .. }
-        | Call::AddRef { this }
-        | Call::Release { this }
-        | Call::SetCurrentState { this, .. }
-        | Call::GetCapabilities { this, .. }
-        | Call::GetCurrentState { this, .. }
-        | Call::Slot { this, .. }
-        | Call::Advise { this, .. }
-        | Call::Unadvise { this, .. } => Some(*this),
     }
 }
 

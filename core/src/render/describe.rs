@@ -362,7 +362,7 @@ impl Describer {
 
     /// A call as `to_text` prints it: `0x00A00000 (global "Outlook")->Release()`.
     pub fn call(&self, c: &Call) -> Segs {
-        let mut s = match this_of(c) {
+        let mut s = match c.this() {
             Some(this) => {
                 let mut s = self.ptr(this);
                 s.gen("->");
@@ -542,22 +542,6 @@ impl Describer {
                 s
             }
         }
-    }
-}
-
-/// The `this` pointer of a method call; `None` for the two API functions.
-pub(crate) fn this_of(c: &Call) -> Option<Ptr> {
-    match c {
-        Call::HrOpenOfflineObj(_) | Call::HrCreateOfflineObj { .. } => None,
-        Call::QueryInterface { this, .. }
-        | Call::AddRef { this }
-        | Call::Release { this }
-        | Call::SetCurrentState { this, .. }
-        | Call::GetCapabilities { this, .. }
-        | Call::GetCurrentState { this, .. }
-        | Call::Slot { this, .. }
-        | Call::Advise { this, .. }
-        | Call::Unadvise { this, .. } => Some(*this),
     }
 }
 

@@ -194,7 +194,7 @@ impl Renderer {
                         _ => self.use_(Who::Mapi),
                     },
                 };
-                let to = match super::describe::this_of(call) {
+                let to = match call.this() {
                     Some(p) => self.who(p),
                     None => self.use_(Who::Mapi),
                 };

@@ -165,7 +165,7 @@ impl Nesting {
             EventKind::Call { by, call } => self.stack.push(Frame::Call {
                 depth: e.depth,
                 by: *by,
-                target: describe::this_of(call),
+                target: call.this(),
             }),
             EventKind::Notify { sink, object, .. } => self.stack.push(Frame::Notify {
                 depth: e.depth,

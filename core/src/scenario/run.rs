@@ -116,6 +116,16 @@ struct OutParam {
     bind: Option<String>,
 }
 
+/// `MAPIOFFLINE_ADVISEINFO`'s fields, for `Advise` at top level and in a reaction.
+const ADVISEINFO_FIELDS: &[&str] = &[
+    "ulSize",
+    "ulClientToken",
+    "CallbackType",
+    "pCallback",
+    "ulAdviseTypes",
+    "ulStateMask",
+];
+
 impl Runner {
     /// Fixes the reading of SET-4 for this run whatever the script's `config set4` lines
     /// say (a command-line choice outranks the file's).
@@ -544,19 +554,7 @@ impl Runner {
     }
 
     fn advise_info(&self, e: &Expr) -> Result<Option<AdviseInfo>, RunError> {
-        let Some(f) = self.fields(
-            e,
-            "MAPIOFFLINE_ADVISEINFO",
-            &[
-                "ulSize",
-                "ulClientToken",
-                "CallbackType",
-                "pCallback",
-                "ulAdviseTypes",
-                "ulStateMask",
-            ],
-        )?
-        else {
+        let Some(f) = self.fields(e, "MAPIOFFLINE_ADVISEINFO", ADVISEINFO_FIELDS)? else {
             return Ok(None);
         };
         let base = AdviseInfo {
@@ -976,19 +974,7 @@ impl Runner {
 
     /// `&{…}` or NULL for a reaction's `Advise`; fields left out get the correct value.
     fn radvise_info(&self, e: &Expr) -> Result<Option<AdviseArgs>, RunError> {
-        let Some(f) = self.fields(
-            e,
-            "MAPIOFFLINE_ADVISEINFO",
-            &[
-                "ulSize",
-                "ulClientToken",
-                "CallbackType",
-                "pCallback",
-                "ulAdviseTypes",
-                "ulStateMask",
-            ],
-        )?
-        else {
+        let Some(f) = self.fields(e, "MAPIOFFLINE_ADVISEINFO", ADVISEINFO_FIELDS)? else {
             return Ok(None);
         };
         let a = |k: &str, d: u32| {

@@ -271,6 +271,22 @@ impl Call {
             Call::HrCreateOfflineObj { .. } => Func::HrCreateOfflineObj,
         }
     }
+
+    /// The interface pointer a method is called through; `None` for the two functions.
+    pub fn this(&self) -> Option<Ptr> {
+        match self {
+            Call::HrOpenOfflineObj(_) | Call::HrCreateOfflineObj { .. } => None,
+            Call::QueryInterface { this, .. }
+            | Call::AddRef { this }
+            | Call::Release { this }
+            | Call::SetCurrentState { this, .. }
+            | Call::GetCapabilities { this, .. }
+            | Call::GetCurrentState { this, .. }
+            | Call::Slot { this, .. }
+            | Call::Advise { this, .. }
+            | Call::Unadvise { this, .. } => Some(*this),
+        }
+    }
 }
 
 /// What a call wrote through its out-parameter (or returned, for AddRef/Release).
