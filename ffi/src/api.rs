@@ -1,0 +1,403 @@
+//! The API as a C client calls it: `HrOpenOfflineObj`, `HrCreateOfflineObj` and the
+//! methods of the offline objects' vtable. Each translates its C arguments field by field
+//! into core's raw call (which validates them and records the trace), writes back what core
+//! says the call wrote, and pumps the notifications the call caused to the client's sinks.
+
+use crate::abi::*;
+use crate::foreign;
+use crate::strings::wide_arg;
+use crate::world::{guarded, guarded_hr, pump, with_world, Refused};
+use mapioffline_core::consts::{Guid, IID_IMAPIOFFLINENOTIFY};
+use mapioffline_core::{self as core, Out, Ptr};
+use std::ffi::c_void;
+
+/// Reads a GUID argument; `None` for NULL. (The one place that turns a `const GUID *` into
+/// what core's calls take.)
+///
+/// # Safety
+/// `p` is NULL or points to a GUID.
+pub(crate) unsafe fn guid_arg(p: *const CGuid) -> Option<Guid> {
+    // SAFETY: non-NULL `p` points to a GUID (the caller's promise); read unaligned since C
+    // callers may pass a GUID inside a packed buffer.
+    (!p.is_null()).then(|| unsafe { p.read_unaligned() }.to_core())
+}
+
+fn out_of<T>(p: *mut T) -> Out {
+    if p.is_null() {
+        Out::Null
+    } else {
+        Out::Valid
+    }
+}
+
+fn hr(h: core::HResult) -> Hresult {
+    h.0 as i32
+}
+
+// ------------------------------------------------------------------ functions
+
+/// `HrOpenOfflineObj` (OPEN-*).
+///
+/// # Safety
+/// Pointers are NULL or valid for what the reference says they point to.
+#[no_mangle]
+pub unsafe extern "C" fn HrOpenOfflineObj(
+    ul_reserved: Ulong,
+    pwsz_profile_name_in: *const Wchar,
+    p_guid: *const CGuid,
+    p_reserved: *const CGuid,
+    pp_offline_obj: *mut *mut OfflineObject,
+) -> Hresult {
+    guarded_hr("HrOpenOfflineObj", || {
+        // SAFETY: the caller's promise on each pointer.
+        let (name, guid, reserved) = unsafe {
+            (
+                wide_arg(pwsz_profile_name_in),
+                guid_arg(p_guid),
+                guid_arg(p_reserved),
+            )
+        };
+        let (h, obj) = with_world(|w| {
+            let r = w.sim.hr_open_offline_obj(
+                ul_reserved,
+                name.as_deref(),
+                guid,
+                reserved,
+                out_of(pp_offline_obj),
+            );
+            (r.hr, r.out.map(|p| w.addr_for(p)))
+        });
+        if let (false, Some(o)) = (pp_offline_obj.is_null(), obj) {
+            // SAFETY: a non-NULL out-pointer is writable (the caller's promise).
+            unsafe { *pp_offline_obj = o.cast() };
+        }
+        pump();
+        hr(h)
+    })
+}
+
+/// `HrCreateOfflineObj` (CRE-*).
+///
+/// # Safety
+/// Pointers are NULL or valid for what the reference says they point to.
+#[no_mangle]
+pub unsafe extern "C" fn HrCreateOfflineObj(
+    ul_flags: Ulong,
+    p_create_info: *mut CreateInfo,
+    pp_offline: *mut *mut OfflineObject,
+) -> Hresult {
+    guarded_hr("HrCreateOfflineObj", || {
+        let info = if p_create_info.is_null() {
+            None
+        } else {
+            // SAFETY: a non-NULL pCreateInfo points to a MAPIOFFLINE_CREATEINFO.
+            let c = unsafe { p_create_info.read() };
+            // SAFETY: the structure's pointers are NULL or valid (the caller's promise).
+            let (name, guid, instance, agg) = unsafe {
+                (
+                    wide_arg(c.pwsz_profile_name),
+                    guid_arg(c.p_guid),
+                    guid_arg(c.p_instance),
+                    (!c.p_aggregate_info.is_null()).then(|| c.p_aggregate_info.read()),
+                )
+            };
+            let support = client_object(c.p_mapi_support, "support");
+            let aggregate = agg.map(|a| core::AggregateInfo {
+                ul_size: a.ul_size,
+                p_outer_obj: client_object(a.p_outer_obj, "outer"),
+                p_ref_track_root: client_object(a.p_ref_track_root, "reftrack"),
+            });
+            let parent = with_world(|w| w.ptr_for(c.p_parent as *const c_void, "pParent"));
+            Some(core::CreateInfo {
+                ul_size: c.ul_size,
+                ul_create_flags: c.ul_create_flags,
+                pwsz_profile_name: name,
+                ul_capabilities: c.ul_capabilities,
+                p_guid: guid,
+                p_instance: instance,
+                p_parent: parent,
+                p_mapi_support: support,
+                p_aggregate_info: aggregate,
+                p_connect_info: c.p_connect_info as usize as u64,
+            })
+        };
+        let (h, obj) = with_world(|w| {
+            let r = w
+                .sim
+                .hr_create_offline_obj(ul_flags, info.as_ref(), out_of(pp_offline));
+            (r.hr, r.out.map(|p| w.addr_for(p)))
+        });
+        if let (false, Some(o)) = (pp_offline.is_null(), obj) {
+            // SAFETY: a non-NULL out-pointer is writable (the caller's promise).
+            unsafe { *pp_offline = o.cast() };
+        }
+        pump();
+        hr(h)
+    })
+}
+
+/// The simulator's name for a client object passed as an argument (an outer object, a
+/// support object): registered at first sight. These are not sinks, so nothing is called
+/// on them.
+fn client_object(addr: *mut IUnknown, kind: &str) -> Ptr {
+    if addr.is_null() {
+        return Ptr::NULL;
+    }
+    with_world(|w| {
+        if let Some(p) = w.known_client(addr) {
+            return p;
+        }
+        w.add_client(addr, kind, |name| foreign::sink_spec(name, false))
+            .unwrap_or_else(|e| {
+                eprintln!("mapioffline: cannot register the client's object {addr:p}: {e}");
+                Ptr((addr as usize as u32) | 1)
+            })
+    })
+}
+
+/// The simulator's name for an Advise's `pCallback`. At first sight the library asks the
+/// client's own `QueryInterface(IID_IMAPIOfflineNotify)` (and releases what it returned):
+/// the answer decides ADV-9.
+fn callback_object(addr: *mut IUnknown) -> Ptr {
+    if addr.is_null() {
+        return Ptr::NULL;
+    }
+    if let Some(p) = with_world(|w| w.known_client(addr)) {
+        return p;
+    }
+    let iid = CGuid::from_core(IID_IMAPIOFFLINENOTIFY);
+    let mut out: *mut c_void = std::ptr::null_mut();
+    // SAFETY: `addr` is the client's COM object (the caller's promise for pCallback); its
+    // vtable begins with IUnknown's three methods. No lock is held: it may call back in.
+    let qi = unsafe { ((*(*addr).lp_vtbl).query_interface)(addr, &iid, &mut out) };
+    let implements = qi >= 0 && !out.is_null();
+    if !out.is_null() {
+        let got = out as *mut IUnknown;
+        // SAFETY: QueryInterface succeeded and returned an AddRef'd interface of the same
+        // object; releasing it returns the reference the library does not keep.
+        unsafe { ((*(*got).lp_vtbl).release)(got) };
+    }
+    with_world(|w| {
+        w.add_client(addr, "sink", |name| foreign::sink_spec(name, implements))
+            .unwrap_or_else(|e| {
+                eprintln!("mapioffline: cannot register the client's sink {addr:p}: {e}");
+                Ptr((addr as usize as u32) | 1)
+            })
+    })
+}
+
+// ------------------------------------------------------------------ the vtable
+
+pub(crate) static MGR_VTBL: MgrVtbl = MgrVtbl {
+    query_interface,
+    add_ref,
+    release,
+    set_current_state,
+    get_capabilities,
+    get_current_state,
+    placeholder: slot6,
+    advise,
+    unadvise,
+    placeholders: [slot9, slot10, slot11, slot12, slot13, slot14, slot15],
+};
+
+fn this_ptr(this: *mut OfflineObject, method: &str) -> Ptr {
+    with_world(|w| w.ptr_for(this as *const c_void, method))
+}
+
+fn guarded_ulong(name: &str, f: impl FnOnce() -> Ulong) -> Ulong {
+    guarded(name, |_: Refused| 0, f)
+}
+
+unsafe extern "C" fn query_interface(
+    this: *mut OfflineObject,
+    riid: *const CGuid,
+    ppv: *mut *mut c_void,
+) -> Hresult {
+    guarded_hr("IMAPIOfflineMgr::QueryInterface", || {
+        let p = this_ptr(this, "IMAPIOfflineMgr::QueryInterface");
+        // SAFETY: riid is NULL or points to an IID (the caller's promise).
+        let iid = unsafe { guid_arg(riid) };
+        let (h, obj) = with_world(|w| {
+            let r = w.sim.query_interface(p, iid, out_of(ppv));
+            (r.hr, r.out.map(|p| w.addr_for(p)))
+        });
+        if let (false, Some(o)) = (ppv.is_null(), obj) {
+            // SAFETY: a non-NULL out-pointer is writable (the caller's promise).
+            unsafe { *ppv = o };
+        }
+        pump();
+        hr(h)
+    })
+}
+
+unsafe extern "C" fn add_ref(this: *mut OfflineObject) -> Ulong {
+    guarded_ulong("IMAPIOfflineMgr::AddRef", || {
+        let p = this_ptr(this, "IMAPIOfflineMgr::AddRef");
+        let n = with_world(|w| w.sim.add_ref(p));
+        pump();
+        n
+    })
+}
+
+unsafe extern "C" fn release(this: *mut OfflineObject) -> Ulong {
+    guarded_ulong("IMAPIOfflineMgr::Release", || {
+        let p = this_ptr(this, "IMAPIOfflineMgr::Release");
+        let n = with_world(|w| w.sim.release(p));
+        pump();
+        n
+    })
+}
+
+unsafe extern "C" fn set_current_state(
+    this: *mut OfflineObject,
+    ul_flags: Ulong,
+    ul_mask: Ulong,
+    ul_state: Ulong,
+    p_reserved: *mut c_void,
+) -> Hresult {
+    guarded_hr("IMAPIOffline::SetCurrentState", || {
+        let p = this_ptr(this, "IMAPIOffline::SetCurrentState");
+        let h = with_world(|w| {
+            w.sim
+                .set_current_state(p, ul_flags, ul_mask, ul_state, p_reserved as usize as u64)
+        });
+        pump();
+        hr(h)
+    })
+}
+
+unsafe extern "C" fn get_capabilities(this: *mut OfflineObject, pul: *mut Ulong) -> Hresult {
+    guarded_hr("IMAPIOffline::GetCapabilities", || {
+        let p = this_ptr(this, "IMAPIOffline::GetCapabilities");
+        let r = with_world(|w| w.sim.get_capabilities(p, out_of(pul)));
+        if let (false, Some(v)) = (pul.is_null(), r.out) {
+            // SAFETY: a non-NULL out-pointer is writable (the caller's promise).
+            unsafe { *pul = v };
+        }
+        pump();
+        hr(r.hr)
+    })
+}
+
+unsafe extern "C" fn get_current_state(this: *mut OfflineObject, pul: *mut Ulong) -> Hresult {
+    guarded_hr("IMAPIOffline::GetCurrentState", || {
+        let p = this_ptr(this, "IMAPIOffline::GetCurrentState");
+        let r = with_world(|w| w.sim.get_current_state(p, out_of(pul)));
+        if let (false, Some(v)) = (pul.is_null(), r.out) {
+            // SAFETY: a non-NULL out-pointer is writable (the caller's promise).
+            unsafe { *pul = v };
+        }
+        pump();
+        hr(r.hr)
+    })
+}
+
+unsafe extern "C" fn advise(
+    this: *mut OfflineObject,
+    ul_flags: Ulong,
+    p_advise_info: *mut AdviseInfo,
+    pul_advise_token: *mut Ulong,
+) -> Hresult {
+    guarded_hr("IMAPIOfflineMgr::Advise", || {
+        let p = this_ptr(this, "IMAPIOfflineMgr::Advise");
+        let c = if p_advise_info.is_null() {
+            None
+        } else {
+            // SAFETY: a non-NULL pAdviseInfo points to a MAPIOFFLINE_ADVISEINFO.
+            Some(unsafe { p_advise_info.read() })
+        };
+        let info = c.map(|c| core::AdviseInfo {
+            ul_size: c.ul_size,
+            ul_client_token: c.ul_client_token,
+            callback_type: c.callback_type,
+            p_callback: callback_object(c.p_callback),
+            ul_advise_types: c.ul_advise_types,
+            ul_state_mask: c.ul_state_mask,
+        });
+        let r = with_world(|w| {
+            w.sim
+                .advise(p, ul_flags, info.as_ref(), out_of(pul_advise_token))
+        });
+        if let (false, Some(t)) = (pul_advise_token.is_null(), r.out) {
+            // SAFETY: a non-NULL out-pointer is writable (the caller's promise).
+            unsafe { *pul_advise_token = t };
+        }
+        if let (true, Some(c)) = (r.hr.succeeded(), c) {
+            let sink = with_world(|w| info.and_then(|i| w.client_addr(i.p_callback)));
+            if let Some(sink) = sink {
+                // SAFETY: the sink answered QueryInterface; the manager now holds one
+                // reference on it (ADV-10), taken through its own AddRef.
+                unsafe { ((*(*sink).lp_vtbl).add_ref)(sink) };
+            }
+            debug_assert_eq!(sink.map(|s| s as usize), Some(c.p_callback as usize));
+        }
+        pump();
+        hr(r.hr)
+    })
+}
+
+unsafe extern "C" fn unadvise(
+    this: *mut OfflineObject,
+    ul_flags: Ulong,
+    ul_advise_token: Ulong,
+) -> Hresult {
+    guarded_hr("IMAPIOfflineMgr::Unadvise", || {
+        let p = this_ptr(this, "IMAPIOfflineMgr::Unadvise");
+        let (h, released) = with_world(|w| {
+            let before = w
+                .sim
+                .registrations(p)
+                .into_iter()
+                .find(|r| r.0 == ul_advise_token)
+                .map(|r| r.2);
+            let h = w.sim.unadvise(p, ul_flags, ul_advise_token);
+            let gone = !w
+                .sim
+                .registrations(p)
+                .iter()
+                .any(|r| r.0 == ul_advise_token);
+            let released = before
+                .filter(|_| gone)
+                .and_then(|sink| w.client_addr(sink).map(|a| (sink, a)));
+            (h, released)
+        });
+        if let Some((sink, addr)) = released {
+            // SAFETY: the manager held a reference on this sink since Advise (UNADV-3).
+            let left = unsafe { ((*(*addr).lp_vtbl).release)(addr) };
+            if left == 0 {
+                with_world(|w| w.forget_client(sink));
+            }
+        }
+        pump();
+        hr(h)
+    })
+}
+
+fn slot(this: *mut OfflineObject, n: u32) -> Hresult {
+    let name = format!("IMAPIOfflineMgr vtable slot {n}");
+    guarded_hr(&name, || {
+        let p = this_ptr(this, &name);
+        let h = with_world(|w| w.sim.call_slot(p, n));
+        pump();
+        hr(h)
+    })
+}
+
+macro_rules! placeholder {
+    ($($f:ident = $n:expr),*) => {$(
+        unsafe extern "C" fn $f(this: *mut OfflineObject) -> Hresult {
+            slot(this, $n)
+        }
+    )*};
+}
+placeholder!(
+    slot6 = 6,
+    slot9 = 9,
+    slot10 = 10,
+    slot11 = 11,
+    slot12 = 12,
+    slot13 = 13,
+    slot14 = 14,
+    slot15 = 15
+);

@@ -1,0 +1,352 @@
+//! The one world of the process: the simulator, the objects handed to the client, the
+//! client's own objects, the owning thread, the guard around every export, the pump that
+//! delivers notifications to foreign sinks, and what happens at exit.
+
+use crate::abi::*;
+use crate::foreign;
+use mapioffline_core::scenario::{self, StmtKind};
+use mapioffline_core::{Config, ProfileSpec, Ptr, Sim, SinkSpec};
+use std::collections::HashMap;
+use std::ffi::c_void;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Mutex, Once, OnceLock, PoisonError};
+use std::thread::ThreadId;
+
+/// Everything the library knows. Behind a `Mutex` (not a thread-local) so that the exit
+/// handler, which runs after thread-local destructors, still finds it; the owning-thread
+/// check makes it single-threaded all the same.
+pub(crate) struct World {
+    pub sim: Sim,
+    /// Offline objects handed out, by address, and back.
+    offline: HashMap<usize, Ptr>,
+    offline_addr: HashMap<Ptr, usize>,
+    /// The client's objects (sinks, outer and support objects) the simulator knows, by address.
+    clients: HashMap<usize, Ptr>,
+    client_addr: HashMap<Ptr, usize>,
+    next_client: u32,
+    /// Whether the trace went to `MAPIOFFLINE_TRACE` already (at `MAPIOfflineSim_Shutdown`).
+    pub trace_written: bool,
+}
+
+static STATE: Mutex<Option<World>> = Mutex::new(None);
+static OWNER: OnceLock<ThreadId> = OnceLock::new();
+static AT_EXIT: Once = Once::new();
+
+extern "C" {
+    fn atexit(f: extern "C" fn()) -> i32;
+}
+
+impl World {
+    pub(crate) fn with_sim(sim: Sim) -> World {
+        World {
+            sim,
+            offline: HashMap::new(),
+            offline_addr: HashMap::new(),
+            clients: HashMap::new(),
+            client_addr: HashMap::new(),
+            next_client: 1,
+            trace_written: false,
+        }
+    }
+
+    /// The world an unmodified client meets: `MAPIOFFLINE_WORLD`'s, or one profile "Outlook".
+    fn initial() -> World {
+        if let Some(path) = std::env::var_os("MAPIOFFLINE_WORLD") {
+            let path = std::path::PathBuf::from(path);
+            match world_from_file(&path) {
+                Ok(sim) => return World::with_sim(sim),
+                Err(e) => {
+                    eprintln!("mapioffline: MAPIOFFLINE_WORLD: {e}");
+                    eprintln!("mapioffline: using the default world instead (profile \"Outlook\", online, caller inside Outlook)");
+                }
+            }
+        }
+        World::with_sim(default_sim())
+    }
+
+    /// The address handed to the client for a pointer core returned.
+    pub(crate) fn addr_for(&mut self, p: Ptr) -> *mut c_void {
+        if p.is_null() {
+            return std::ptr::null_mut();
+        }
+        if let Some(a) = self.client_addr.get(&p) {
+            return *a as *mut c_void;
+        }
+        if let Some(a) = self.offline_addr.get(&p) {
+            return *a as *mut c_void;
+        }
+        // Never freed while the process lives: a call after the last Release must still
+        // reach core, which reports it (R4).
+        let obj: &'static mut OfflineObject = Box::leak(Box::new(OfflineObject {
+            lp_vtbl: &crate::api::MGR_VTBL,
+        }));
+        let a = obj as *mut OfflineObject as usize;
+        self.offline.insert(a, p);
+        self.offline_addr.insert(p, a);
+        a as *mut c_void
+    }
+
+    /// The pointer core knows for an address the client passes as `this` or as an object
+    /// argument. An address the library never handed out (or handed out in a world since
+    /// reset) becomes a pointer core knows to be no object, so core answers and records it;
+    /// it is never dereferenced.
+    pub(crate) fn ptr_for(&self, addr: *const c_void, what: &str) -> Ptr {
+        if addr.is_null() {
+            return Ptr::NULL;
+        }
+        let a = addr as usize;
+        if let Some(p) = self.offline.get(&a).or_else(|| self.clients.get(&a)) {
+            return *p;
+        }
+        eprintln!("mapioffline: {what}: {addr:p} is not an object of this world (never handed out, or from a world since reset): a real client would crash here; the simulator answers as for an invalid pointer");
+        // Core's objects sit on 16-byte boundaries: an odd value is no object.
+        Ptr((a as u32) | 1)
+    }
+
+    /// The client object core knows for a foreign `IUnknown*`, if any.
+    pub(crate) fn known_client(&self, addr: *mut IUnknown) -> Option<Ptr> {
+        let a = addr as usize;
+        self.clients
+            .get(&a)
+            .or_else(|| self.offline.get(&a))
+            .copied()
+    }
+
+    /// Registers a client object; `kind` names it in the trace ("sink1", "outer2").
+    pub(crate) fn add_client(
+        &mut self,
+        addr: *mut IUnknown,
+        kind: &str,
+        spec: impl FnOnce(String) -> SinkSpec,
+    ) -> Result<Ptr, String> {
+        let name = format!("{kind}{}", self.next_client);
+        self.next_client += 1;
+        let p = self
+            .sim
+            .create_sink(spec(name))
+            .map_err(|e| e.to_string())?;
+        self.clients.insert(addr as usize, p);
+        self.client_addr.insert(p, addr as usize);
+        Ok(p)
+    }
+
+    pub(crate) fn client_addr(&self, p: Ptr) -> Option<*mut IUnknown> {
+        self.client_addr.get(&p).map(|a| *a as *mut IUnknown)
+    }
+
+    /// The client's object at this address is gone (its last Release returned 0): a new
+    /// object at the same address is a new object.
+    pub(crate) fn forget_client(&mut self, p: Ptr) {
+        if let Some(a) = self.client_addr.remove(&p) {
+            self.clients.remove(&a);
+        }
+    }
+}
+
+fn default_sim() -> Sim {
+    let mut sim = Sim::default();
+    sim.add_profile(ProfileSpec::new("Outlook"))
+        .expect("a fresh world accepts its first profile");
+    sim
+}
+
+/// A new world from a scenario file's world statements (`config`, `profile`, `network`,
+/// `server`, `extra_state_bits`, `extra_caps`); anything else is the client's to do.
+pub(crate) fn world_from_file(path: &std::path::Path) -> Result<Sim, String> {
+    let shown = path.display();
+    let source = std::fs::read_to_string(path).map_err(|e| format!("{shown}: {e}"))?;
+    world_from_source(&source).map_err(|e| format!("{shown}:{e}"))
+}
+
+pub(crate) fn world_from_source(source: &str) -> Result<Sim, String> {
+    let script = scenario::parse(source).map_err(|e| e.to_string())?;
+    let mut runner = scenario::Runner::default();
+    for stmt in &script.stmts {
+        let word = match &stmt.kind {
+            StmtKind::Config { .. }
+            | StmtKind::Profile { .. }
+            | StmtKind::Network { .. }
+            | StmtKind::Server { .. }
+            | StmtKind::ExtraStateBits(_)
+            | StmtKind::ExtraCaps { .. } => None,
+            StmtKind::Sink { .. } => Some("sink"),
+            StmtKind::Call(_) => Some("a call"),
+            StmtKind::Advance(_) => Some("advance"),
+            StmtKind::Run => Some("run"),
+            StmtKind::Inject { .. } => Some("inject"),
+            StmtKind::Shutdown => Some("shutdown"),
+            StmtKind::Expect(_) => Some("expect"),
+        };
+        if let Some(word) = word {
+            return Err(format!(
+                "{}: `{word}` is not a world statement; a world file holds only config, profile, network, server, extra_state_bits and extra_caps lines (the client is your program; time passes through MAPIOfflineSim_Advance/RunUntilIdle)",
+                stmt.line
+            ));
+        }
+        runner.exec(stmt).map_err(|e| e.to_string())?;
+    }
+    // The runner owns its world; take it out whole (trace included).
+    Ok(std::mem::replace(runner.sim(), Sim::new(Config::default())))
+}
+
+/// Runs `f` on the world, creating it at first use. Never call it from inside `f`, and
+/// never call foreign code from inside `f`: the client may call back into the library.
+pub(crate) fn with_world<R>(f: impl FnOnce(&mut World) -> R) -> R {
+    let mut guard = STATE.lock().unwrap_or_else(PoisonError::into_inner);
+    let world = guard.get_or_insert_with(|| {
+        AT_EXIT.call_once(|| {
+            // SAFETY: `at_exit` is an `extern "C" fn()` that never unwinds (it catches
+            // panics itself); registering it has no other precondition.
+            if unsafe { atexit(at_exit) } != 0 {
+                eprintln!("mapioffline: could not register the exit handler: MAPIOFFLINE_TRACE will be written only by MAPIOfflineSim_Shutdown");
+            }
+        });
+        World::initial()
+    });
+    f(world)
+}
+
+/// Replaces the world (control API).
+pub(crate) fn replace_world(sim: Sim) {
+    with_world(|w| *w = World::with_sim(sim));
+}
+
+/// Delivers what core has stopped at to the client's sinks, one `Notify` at a time, with no
+/// lock held, so that the client can call back in (its calls pump their own deliveries).
+pub(crate) fn pump() {
+    loop {
+        let next = with_world(|w| {
+            foreign::poll(&mut w.sim).map(|(sink, info)| (w.client_addr(sink), info))
+        });
+        let Some((addr, info)) = next else { break };
+        if let Some(sink) = addr {
+            let n = Notify {
+                ul_size: info.ul_size,
+                notify_type: info.notify_type,
+                ul_client_token: info.ul_client_token,
+                ul_mask: info.ul_mask,
+                ul_state_old: info.ul_state_old,
+                ul_state_new: info.ul_state_new,
+            };
+            // SAFETY: `sink` is the client's IMAPIOfflineNotify that Advise accepted (its
+            // QueryInterface said so) and on which the manager holds a reference (ADV-10),
+            // so it is alive; `n` outlives the call.
+            unsafe { ((*(*sink).lp_vtbl).notify)(sink, &n) };
+        }
+        with_world(|w| foreign::returned(&mut w.sim));
+    }
+}
+
+/// Why an export did not run.
+pub(crate) enum Refused {
+    WrongThread,
+    Panicked,
+}
+
+/// The guard around every export: the owning thread only, and no panic ever unwinds into C.
+pub(crate) fn guarded<R>(
+    name: &str,
+    refused: impl FnOnce(Refused) -> R,
+    f: impl FnOnce() -> R,
+) -> R {
+    let me = std::thread::current().id();
+    let owner = *OWNER.get_or_init(|| me);
+    if owner != me {
+        eprintln!("mapioffline: {name} called from a thread that does not own the simulator: the simulator is single-threaded (like Outlook's UI thread) and belongs to the first thread that called the library; RPC_E_WRONG_THREAD, nothing changed");
+        return refused(Refused::WrongThread);
+    }
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(payload) => {
+            let msg = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "(no message)".into());
+            eprintln!("mapioffline: {name}: internal error in the simulator: {msg}; the call returns E_UNEXPECTED (please report this)");
+            refused(Refused::Panicked)
+        }
+    }
+}
+
+/// [`guarded`] for functions returning an HRESULT.
+pub(crate) fn guarded_hr(name: &str, f: impl FnOnce() -> Hresult) -> Hresult {
+    guarded(
+        name,
+        |r| match r {
+            Refused::WrongThread => RPC_E_WRONG_THREAD,
+            Refused::Panicked => E_UNEXPECTED,
+        },
+        f,
+    )
+}
+
+/// The shutdown report as core's trace text words it: the `shutdown` event and the
+/// diagnostics after it.
+pub(crate) fn report_text(sim: &Sim) -> String {
+    let text = sim.trace().to_text();
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines
+        .iter()
+        .rposition(|l| l.contains("Outlook shut down"))
+        .unwrap_or(lines.len());
+    let mut out = String::new();
+    for l in &lines[start..] {
+        out.push_str(l);
+        out.push('\n');
+    }
+    out
+}
+
+/// Writes the trace as JSON (the schema `mapioffline check` reads) or as text.
+pub(crate) fn write_trace(sim: &Sim, path: &std::path::Path, json: bool) -> Result<(), String> {
+    let body = if json {
+        serde_json::to_string_pretty(sim.trace()).map_err(|e| e.to_string())?
+    } else {
+        sim.trace().to_text()
+    };
+    std::fs::write(path, body).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Ends Outlook if the client did not, prints the report, writes `MAPIOFFLINE_TRACE`.
+/// Returns the report text.
+pub(crate) fn finish(w: &mut World) -> Result<String, String> {
+    w.sim.shutdown().map_err(|e| e.to_string())?;
+    let report = report_text(&w.sim);
+    eprint!("mapioffline: {report}");
+    if let Some(path) = std::env::var_os("MAPIOFFLINE_TRACE") {
+        let path = std::path::PathBuf::from(path);
+        match write_trace(&w.sim, &path, true) {
+            Ok(()) => {
+                w.trace_written = true;
+                eprintln!(
+                    "mapioffline: trace written to {} (check it with `mapioffline check {}`)",
+                    path.display(),
+                    path.display()
+                );
+            }
+            Err(e) => eprintln!("mapioffline: MAPIOFFLINE_TRACE: could not write the trace: {e}"),
+        }
+    }
+    Ok(report)
+}
+
+/// The exit handler: shuts Outlook down if the client did not, so that the report and the
+/// trace say what it left behind.
+extern "C" fn at_exit() {
+    let _ = catch_unwind(|| {
+        let mut guard = STATE.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(w) = guard.as_mut() {
+            if !w.sim.is_ended() {
+                if let Err(e) = finish(w) {
+                    eprintln!("mapioffline: at exit: {e}");
+                }
+            }
+        }
+    });
+}
+
+/// For the loader shims: forces the world into existence (and the exit handler with it).
+pub(crate) fn touch() {
+    with_world(|_| ());
+}
