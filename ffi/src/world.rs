@@ -313,7 +313,9 @@ pub(crate) fn write_trace(sim: &Sim, path: &std::path::Path, json: bool) -> Resu
 pub(crate) fn finish(w: &mut World) -> Result<String, String> {
     w.sim.shutdown().map_err(|e| e.to_string())?;
     let report = report_text(&w.sim);
-    eprint!("mapioffline: {report}");
+    for line in report.lines() {
+        eprintln!("mapioffline: {line}");
+    }
     if let Some(path) = std::env::var_os("MAPIOFFLINE_TRACE") {
         let path = std::path::PathBuf::from(path);
         match write_trace(&w.sim, &path, true) {
