@@ -24,3 +24,10 @@ mod foreign;
 pub mod shims;
 pub mod strings;
 mod world;
+
+/// For the benchmark: forgets the events recorded so far (outside its timing), so that a
+/// long run measures calls, not the growth of the trace.
+#[doc(hidden)]
+pub fn bench_clear_trace() {
+    world::with_world(|w| w.sim.clear_trace());
+}
