@@ -3,18 +3,22 @@
 
 use mapioffline_core::{NotifyInfo, Ptr, Sim, SinkSpec};
 
-/// A client's own `IMAPIOfflineNotify`: core hands its deliveries to the driver.
-/// `implements_notify` is what the client's `QueryInterface(IID_IMAPIOfflineNotify)` said.
+/// A client's own object: core does not run its `Notify`, it hands each delivery to the
+/// driver. `implements_notify` is what the client's `QueryInterface(IID_IMAPIOfflineNotify)`
+/// said (ADV-9); outer and support objects are registered with `false`.
 pub(crate) fn sink_spec(name: String, implements_notify: bool) -> SinkSpec {
-    let mut spec = SinkSpec::new(name);
+    let mut spec = SinkSpec::foreign(name);
     spec.implements_notify = implements_notify;
     spec
 }
 
-/// The delivery core has stopped at: (sink, what to pass to its Notify).
-pub(crate) fn poll(_sim: &mut Sim) -> Option<(Ptr, NotifyInfo)> {
-    None
+/// The delivery core has stopped at: (sink, what to pass to its Notify). Taking it means
+/// the driver calls that Notify now, then [`returned`].
+pub(crate) fn poll(sim: &mut Sim) -> Option<(Ptr, NotifyInfo)> {
+    sim.poll_notify().map(|n| (n.sink, n.info))
 }
 
-/// The foreign Notify returned.
-pub(crate) fn returned(_sim: &mut Sim) {}
+/// The foreign Notify returned: core resumes where it stopped.
+pub(crate) fn returned(sim: &mut Sim) {
+    sim.notify_returned();
+}
