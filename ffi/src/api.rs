@@ -6,7 +6,7 @@
 use crate::abi::*;
 use crate::foreign;
 use crate::strings::wide_arg;
-use crate::world::{guarded, guarded_hr, pump, with_world, Refused};
+use crate::world::{guarded, guarded_hr, pump, with_world, with_world_pumped, Refused, World};
 use mapioffline_core::consts::{Guid, IID_IMAPIOFFLINENOTIFY};
 use mapioffline_core::{self as core, Out, Ptr};
 use std::ffi::c_void;
@@ -201,8 +201,12 @@ pub(crate) static MGR_VTBL: MgrVtbl = MgrVtbl {
     placeholders: [slot9, slot10, slot11, slot12, slot13, slot14, slot15],
 };
 
-fn this_ptr(this: *mut OfflineObject, method: &str) -> Ptr {
-    with_world(|w| w.ptr_for(this as *const c_void, method))
+/// Runs a method on core with `this` translated, under one lock, then pumps.
+fn method<R>(this: *mut OfflineObject, name: &str, f: impl FnOnce(&mut World, Ptr) -> R) -> R {
+    with_world_pumped(|w| {
+        let p = w.ptr_for(this as *const c_void, name);
+        f(w, p)
+    })
 }
 
 fn guarded_ulong(name: &str, f: impl FnOnce() -> Ulong) -> Ulong {
@@ -214,11 +218,11 @@ unsafe extern "C" fn query_interface(
     riid: *const CGuid,
     ppv: *mut *mut c_void,
 ) -> Hresult {
-    guarded_hr("IMAPIOfflineMgr::QueryInterface", || {
-        let p = this_ptr(this, "IMAPIOfflineMgr::QueryInterface");
+    let name = "IMAPIOfflineMgr::QueryInterface";
+    guarded_hr(name, || {
         // SAFETY: riid is NULL or points to an IID (the caller's promise).
         let iid = unsafe { guid_arg(riid) };
-        let (h, obj) = with_world(|w| {
+        let (h, obj) = method(this, name, |w, p| {
             let r = w.sim.query_interface(p, iid, out_of(ppv));
             (r.hr, r.out.map(|p| w.addr_for(p)))
         });
@@ -226,27 +230,18 @@ unsafe extern "C" fn query_interface(
             // SAFETY: a non-NULL out-pointer is writable (the caller's promise).
             unsafe { *ppv = o };
         }
-        pump();
         hr(h)
     })
 }
 
 unsafe extern "C" fn add_ref(this: *mut OfflineObject) -> Ulong {
-    guarded_ulong("IMAPIOfflineMgr::AddRef", || {
-        let p = this_ptr(this, "IMAPIOfflineMgr::AddRef");
-        let n = with_world(|w| w.sim.add_ref(p));
-        pump();
-        n
-    })
+    let name = "IMAPIOfflineMgr::AddRef";
+    guarded_ulong(name, || method(this, name, |w, p| w.sim.add_ref(p)))
 }
 
 unsafe extern "C" fn release(this: *mut OfflineObject) -> Ulong {
-    guarded_ulong("IMAPIOfflineMgr::Release", || {
-        let p = this_ptr(this, "IMAPIOfflineMgr::Release");
-        let n = with_world(|w| w.sim.release(p));
-        pump();
-        n
-    })
+    let name = "IMAPIOfflineMgr::Release";
+    guarded_ulong(name, || method(this, name, |w, p| w.sim.release(p)))
 }
 
 unsafe extern "C" fn set_current_state(
@@ -256,39 +251,35 @@ unsafe extern "C" fn set_current_state(
     ul_state: Ulong,
     p_reserved: *mut c_void,
 ) -> Hresult {
-    guarded_hr("IMAPIOffline::SetCurrentState", || {
-        let p = this_ptr(this, "IMAPIOffline::SetCurrentState");
-        let h = with_world(|w| {
+    let name = "IMAPIOffline::SetCurrentState";
+    guarded_hr(name, || {
+        hr(method(this, name, |w, p| {
             w.sim
                 .set_current_state(p, ul_flags, ul_mask, ul_state, p_reserved as usize as u64)
-        });
-        pump();
-        hr(h)
+        }))
     })
 }
 
 unsafe extern "C" fn get_capabilities(this: *mut OfflineObject, pul: *mut Ulong) -> Hresult {
-    guarded_hr("IMAPIOffline::GetCapabilities", || {
-        let p = this_ptr(this, "IMAPIOffline::GetCapabilities");
-        let r = with_world(|w| w.sim.get_capabilities(p, out_of(pul)));
+    let name = "IMAPIOffline::GetCapabilities";
+    guarded_hr(name, || {
+        let r = method(this, name, |w, p| w.sim.get_capabilities(p, out_of(pul)));
         if let (false, Some(v)) = (pul.is_null(), r.out) {
             // SAFETY: a non-NULL out-pointer is writable (the caller's promise).
             unsafe { *pul = v };
         }
-        pump();
         hr(r.hr)
     })
 }
 
 unsafe extern "C" fn get_current_state(this: *mut OfflineObject, pul: *mut Ulong) -> Hresult {
-    guarded_hr("IMAPIOffline::GetCurrentState", || {
-        let p = this_ptr(this, "IMAPIOffline::GetCurrentState");
-        let r = with_world(|w| w.sim.get_current_state(p, out_of(pul)));
+    let name = "IMAPIOffline::GetCurrentState";
+    guarded_hr(name, || {
+        let r = method(this, name, |w, p| w.sim.get_current_state(p, out_of(pul)));
         if let (false, Some(v)) = (pul.is_null(), r.out) {
             // SAFETY: a non-NULL out-pointer is writable (the caller's promise).
             unsafe { *pul = v };
         }
-        pump();
         hr(r.hr)
     })
 }
@@ -299,8 +290,8 @@ unsafe extern "C" fn advise(
     p_advise_info: *mut AdviseInfo,
     pul_advise_token: *mut Ulong,
 ) -> Hresult {
-    guarded_hr("IMAPIOfflineMgr::Advise", || {
-        let p = this_ptr(this, "IMAPIOfflineMgr::Advise");
+    let name = "IMAPIOfflineMgr::Advise";
+    guarded_hr(name, || {
         let c = if p_advise_info.is_null() {
             None
         } else {
@@ -315,7 +306,7 @@ unsafe extern "C" fn advise(
             ul_advise_types: c.ul_advise_types,
             ul_state_mask: c.ul_state_mask,
         });
-        let r = with_world(|w| {
+        let r = method(this, name, |w, p| {
             w.sim
                 .advise(p, ul_flags, info.as_ref(), out_of(pul_advise_token))
         });
@@ -323,16 +314,14 @@ unsafe extern "C" fn advise(
             // SAFETY: a non-NULL out-pointer is writable (the caller's promise).
             unsafe { *pul_advise_token = t };
         }
-        if let (true, Some(c)) = (r.hr.succeeded(), c) {
+        if r.hr.succeeded() && c.is_some() {
             let sink = with_world(|w| info.and_then(|i| w.client_addr(i.p_callback)));
             if let Some(sink) = sink {
                 // SAFETY: the sink answered QueryInterface; the manager now holds one
                 // reference on it (ADV-10), taken through its own AddRef.
                 unsafe { ((*(*sink).lp_vtbl).add_ref)(sink) };
             }
-            debug_assert_eq!(sink.map(|s| s as usize), Some(c.p_callback as usize));
         }
-        pump();
         hr(r.hr)
     })
 }
@@ -342,9 +331,9 @@ unsafe extern "C" fn unadvise(
     ul_flags: Ulong,
     ul_advise_token: Ulong,
 ) -> Hresult {
-    guarded_hr("IMAPIOfflineMgr::Unadvise", || {
-        let p = this_ptr(this, "IMAPIOfflineMgr::Unadvise");
-        let (h, released) = with_world(|w| {
+    let name = "IMAPIOfflineMgr::Unadvise";
+    guarded_hr(name, || {
+        let (h, released) = method(this, name, |w, p| {
             let before = w
                 .sim
                 .registrations(p)
@@ -369,7 +358,6 @@ unsafe extern "C" fn unadvise(
                 with_world(|w| w.forget_client(sink));
             }
         }
-        pump();
         hr(h)
     })
 }
@@ -377,10 +365,7 @@ unsafe extern "C" fn unadvise(
 fn slot(this: *mut OfflineObject, n: u32) -> Hresult {
     let name = format!("IMAPIOfflineMgr vtable slot {n}");
     guarded_hr(&name, || {
-        let p = this_ptr(this, &name);
-        let h = with_world(|w| w.sim.call_slot(p, n));
-        pump();
-        hr(h)
+        hr(method(this, &name, |w, p| w.sim.call_slot(p, n)))
     })
 }
 

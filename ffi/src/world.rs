@@ -8,6 +8,7 @@ use mapioffline_core::scenario::{self, StmtKind};
 use mapioffline_core::{Config, ProfileSpec, Ptr, Sim, SinkSpec};
 use std::collections::HashMap;
 use std::ffi::c_void;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Mutex, Once, OnceLock, PoisonError};
 use std::thread::ThreadId;
@@ -18,15 +19,41 @@ use std::thread::ThreadId;
 pub(crate) struct World {
     pub sim: Sim,
     /// Offline objects handed out, by address, and back.
-    offline: HashMap<usize, Ptr>,
-    offline_addr: HashMap<Ptr, usize>,
+    offline: Map<usize, Ptr>,
+    offline_addr: Map<Ptr, usize>,
     /// The client's objects (sinks, outer and support objects) the simulator knows, by address.
-    clients: HashMap<usize, Ptr>,
-    client_addr: HashMap<Ptr, usize>,
+    clients: Map<usize, Ptr>,
+    client_addr: Map<Ptr, usize>,
     next_client: u32,
     /// Whether the trace went to `MAPIOFFLINE_TRACE` already (at `MAPIOfflineSim_Shutdown`).
     pub trace_written: bool,
 }
+
+/// A hasher for addresses and `Ptr`s (integers on 16-byte boundaries), a few times cheaper
+/// than the default SipHash on every call's `this` lookup; the keys are not chosen by an
+/// adversary (the library hands them out).
+#[derive(Default)]
+pub(crate) struct AddrHasher(u64);
+
+impl Hasher for AddrHasher {
+    fn finish(&self) -> u64 {
+        let h = self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        h ^ (h >> 29)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8 | self.0 >> 56) ^ u64::from(*b);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 ^= u64::from(n);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 ^= n as u64;
+    }
+}
+
+type Map<K, V> = HashMap<K, V, BuildHasherDefault<AddrHasher>>;
 
 static STATE: Mutex<Option<World>> = Mutex::new(None);
 static OWNER: OnceLock<ThreadId> = OnceLock::new();
@@ -40,10 +67,10 @@ impl World {
     pub(crate) fn with_sim(sim: Sim) -> World {
         World {
             sim,
-            offline: HashMap::new(),
-            offline_addr: HashMap::new(),
-            clients: HashMap::new(),
-            client_addr: HashMap::new(),
+            offline: Map::default(),
+            offline_addr: Map::default(),
+            clients: Map::default(),
+            client_addr: Map::default(),
             next_client: 1,
             trace_written: false,
         }
@@ -211,14 +238,36 @@ pub(crate) fn replace_world(sim: Sim) {
     with_world(|w| *w = World::with_sim(sim));
 }
 
+/// A delivery core has stopped at, translated for the pump: the client's sink (if the
+/// library knows its address) and what to pass to its Notify.
+pub(crate) type Delivery = (Option<*mut IUnknown>, mapioffline_core::NotifyInfo);
+
+impl World {
+    /// The delivery core has stopped at, if any (taking it: the driver must call it).
+    pub(crate) fn next_delivery(&mut self) -> Option<Delivery> {
+        foreign::poll(&mut self.sim).map(|(sink, info)| (self.client_addr(sink), info))
+    }
+}
+
+/// Runs `f` on the world and, under the same lock, takes the first delivery it caused;
+/// then delivers everything to the client's sinks ([`pump_from`]).
+pub(crate) fn with_world_pumped<R>(f: impl FnOnce(&mut World) -> R) -> R {
+    let (r, first) = with_world(|w| {
+        let r = f(w);
+        (r, w.next_delivery())
+    });
+    pump_from(first);
+    r
+}
+
 /// Delivers what core has stopped at to the client's sinks, one `Notify` at a time, with no
 /// lock held, so that the client can call back in (its calls pump their own deliveries).
 pub(crate) fn pump() {
-    loop {
-        let next = with_world(|w| {
-            foreign::poll(&mut w.sim).map(|(sink, info)| (w.client_addr(sink), info))
-        });
-        let Some((addr, info)) = next else { break };
+    pump_from(with_world(World::next_delivery));
+}
+
+fn pump_from(mut next: Option<Delivery>) {
+    while let Some((addr, info)) = next {
         if let Some(sink) = addr {
             let n = Notify {
                 ul_size: info.ul_size,
@@ -233,8 +282,32 @@ pub(crate) fn pump() {
             // so it is alive; `n` outlives the call.
             unsafe { ((*(*sink).lp_vtbl).notify)(sink, &n) };
         }
-        with_world(|w| foreign::returned(&mut w.sim));
+        // It returned: core resumes, and may stop at the next delivery.
+        next = with_world(|w| {
+            foreign::returned(&mut w.sim);
+            w.next_delivery()
+        });
     }
+}
+
+thread_local! {
+    /// This thread's answer to "do I own the simulator?", cached: 0 not asked yet, 1 yes,
+    /// 2 no. (A `Cell` of a plain value has no destructor, so it works during exit too.)
+    static OWNER_HERE: std::cell::Cell<u8> = const { std::cell::Cell::new(0) };
+}
+
+/// The first thread that calls the library owns the simulator.
+fn on_owner_thread() -> bool {
+    OWNER_HERE.with(|c| match c.get() {
+        1 => true,
+        2 => false,
+        _ => {
+            let me = std::thread::current().id();
+            let mine = *OWNER.get_or_init(|| me) == me;
+            c.set(if mine { 1 } else { 2 });
+            mine
+        }
+    })
 }
 
 /// Why an export did not run.
@@ -249,9 +322,7 @@ pub(crate) fn guarded<R>(
     refused: impl FnOnce(Refused) -> R,
     f: impl FnOnce() -> R,
 ) -> R {
-    let me = std::thread::current().id();
-    let owner = *OWNER.get_or_init(|| me);
-    if owner != me {
+    if !on_owner_thread() {
         eprintln!("mapioffline: {name} called from a thread that does not own the simulator: the simulator is single-threaded (like Outlook's UI thread) and belongs to the first thread that called the library; RPC_E_WRONG_THREAD, nothing changed");
         return refused(Refused::WrongThread);
     }

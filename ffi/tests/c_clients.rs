@@ -236,6 +236,27 @@ fn the_readme_client_is_this_test_and_runs() {
         "README's client differs from ffi/tests/c/hello.c: keep them identical"
     );
     client("hello.c", &[], &["GetCurrentState: 0x00000000, online"]);
+    // The static library, with the system libraries the README's line names.
+    let exe = out_dir().join("hello-static");
+    let out = Command::new("gcc")
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-I"])
+        .arg(manifest_dir().join("include"))
+        .arg(manifest_dir().join("tests/c/hello.c"))
+        .arg(lib_dir().join("libmapioffline.a"))
+        .args(["-lpthread", "-ldl", "-lm", "-o"])
+        .arg(&exe)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_lines(
+        "hello.c (static)",
+        &run(&exe, &[], 0).stdout,
+        &["GetCurrentState: 0x00000000, online"],
+    );
 }
 
 #[test]
