@@ -528,7 +528,7 @@ HRESULT MAPIOfflineSim_WcharToWide(const wchar_t *pwszIn, WCHAR *pwszBuf, ULONG 
    is created), the trace is written there as JSON (what `mapioffline check` reads) and the
    shutdown report (registrations not removed, references not released) goes to stderr.
    Every control function returns S_OK, E_INVALIDARG (bad argument, with a message on stderr),
-   E_FAIL (the world refused: e.g. after shutdown, with core's message on stderr) or
+   E_FAIL (the world cannot go on: after shutdown, never idle; core's message on stderr) or
    RPC_E_WRONG_THREAD. */
 
 #define MAPIOFFLINE_SIM_SET4_DOCUMENTED 0 /* SET-4 read as SET-3 (the default) */

@@ -13,14 +13,17 @@ fn invalid(func: &str, why: impl std::fmt::Display) -> Hresult {
     E_INVALIDARG
 }
 
-/// A driver call core refused (`SimError`): its message on stderr, E_FAIL.
+/// A driver call core refused (`SimError`), with its message on stderr: E_INVALIDARG for
+/// an argument the world has no use for, E_FAIL when the world cannot go on (Outlook has
+/// shut down, too many objects, never idle).
 fn sim_result(func: &str, r: Result<(), SimError>) -> Hresult {
     match r {
         Ok(()) => S_OK,
-        Err(e) => {
+        Err(e @ (SimError::Ended | SimError::TooManyObjects | SimError::NotIdle { .. })) => {
             eprintln!("mapioffline: {func}: {e}: E_FAIL");
             E_FAIL
         }
+        Err(e) => invalid(func, e),
     }
 }
 
@@ -139,11 +142,7 @@ pub unsafe extern "C" fn MAPIOfflineSim_AddProfile(
         spec.state = ul_state;
         spec.caller_inside_outlook = f_outside_outlook == 0;
         spec.server_up = f_server_down == 0;
-        match with_world(|w| w.sim.add_profile(spec)) {
-            Ok(_) => S_OK,
-            Err(SimError::Ended) => sim_result(func, Err(SimError::Ended)),
-            Err(e) => invalid(func, e),
-        }
+        sim_result(func, with_world(|w| w.sim.add_profile(spec)).map(|_| ()))
     })
 }
 

@@ -11,17 +11,15 @@ fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `target/debug` (or `release`): where cargo put `libmapioffline.so` for this test binary
-/// (which lives in its `deps/`).
+/// Where cargo put the `libmapioffline.so` and `.a` built for this test binary: beside it,
+/// in `target/<profile>/deps/` (`cargo test` builds them there and copies them to
+/// `target/<profile>/` only on `cargo build`, so that copy may be stale).
 fn lib_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("the test's own path");
-    let dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>/deps/<test>");
+    let dir = exe.parent().expect("target/<profile>/deps");
     assert!(
         dir.join("libmapioffline.so").exists(),
-        "libmapioffline.so is not in {}: build the crate first (cargo build -p mapioffline-ffi)",
+        "libmapioffline.so is not in {}",
         dir.display()
     );
     dir.to_path_buf()
@@ -558,4 +556,65 @@ fn unadvise_and_set_current_state_from_inside_notify() {
     // Four deliveries, each recorded once, nested inside the blocking call.
     assert_eq!(trace.notifications().count(), 4);
     assert_eq!(rules(&trace), Vec::<String>::new());
+}
+
+#[test]
+fn the_control_api_sets_up_a_world_moves_time_and_writes_the_trace() {
+    let text = temp("control.trace.txt");
+    let _ = std::fs::remove_file(&text);
+    let r = client(
+        "control.c",
+        &[("CONTROL_TRACE_TXT", &text)],
+        &[
+            "Reset(x86, spacing 2) = S_OK",
+            "Reset(ulSize 3) = E_INVALIDARG",
+            "Utf8ToWide(Büro) = S_OK",
+            "Utf8ToWide into 3 units = 0x8007007A",
+            "WcharToWide(L\"Outside\") = S_OK",
+            "AddProfile = S_OK",
+            "AddProfile again = E_INVALIDARG",
+            "AddProfile(state 7) = E_INVALIDARG",
+            "AddProfile(outside) = S_OK",
+            "open outside Outlook = MAPI_E_NOT_FOUND",
+            "open = S_OK",
+            "Advise(ulSize 32) = E_INVALIDARG",
+            "Advise(ulSize 24) = S_OK",
+            "network down = S_OK",
+            // Phases 2 ticks apart: START at t+2, STATECHANGE at t+4, DONE at t+6.
+            "sink: Notify START token=9 ONLINE->OFFLINE",
+            "advance 2 = S_OK",
+            "sink: Notify STATECHANGE token=9 ONLINE->OFFLINE",
+            "advance 2 = S_OK",
+            "sink: Notify DONE token=9 ONLINE->OFFLINE",
+            "run until idle = S_OK",
+            "network up = S_OK",
+            "sink: Notify START token=9 OFFLINE->ONLINE",
+            "sink: Notify STATECHANGE token=9 OFFLINE->ONLINE",
+            "sink: Notify DONE token=9 OFFLINE->ONLINE",
+            "run until idle = S_OK",
+            "server down = S_OK",
+            "server of nobody = E_INVALIDARG",
+            "sink: Notify START token=9 ONLINE->OFFLINE",
+            "sink: Notify STATECHANGE token=9 ONLINE->OFFLINE",
+            "sink: Notify DONE token=9 ONLINE->OFFLINE",
+            "run until idle = S_OK",
+            "sink: Notify ignored: NotifyType=0x40 ulMask=0x3",
+            "inject 0x40 = S_OK",
+            "inject a forged START = E_INVALIDARG",
+            "extra capability bits = S_OK",
+            "GetCapabilities 0x103",
+            "WriteTrace(text) = S_OK",
+            "WriteTrace(format 5) = E_INVALIDARG",
+            "Shutdown = S_OK",
+            "report: t=18   Outlook shut down: 0 registration(s) not removed, 0 object(s) with references not released, 0 transition(s) abandoned",
+            "Advance after shutdown = E_FAIL",
+        ],
+    );
+    let written = std::fs::read_to_string(&text).unwrap();
+    assert!(written.contains("network down"), "{written}");
+    assert!(
+        written.contains("\"Büro\""),
+        "the UTF-8 name arrived intact: {written}"
+    );
+    assert!(r.stderr.contains("refused (NTF-6)"), "{}", r.stderr);
 }
