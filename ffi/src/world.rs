@@ -6,16 +6,17 @@ use crate::abi::*;
 use crate::foreign;
 use mapioffline_core::scenario::{self, StmtKind};
 use mapioffline_core::{Config, ProfileSpec, Ptr, Sim, SinkSpec};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ffi::c_void;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Mutex, Once, OnceLock, PoisonError};
-use std::thread::ThreadId;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Once;
 
-/// Everything the library knows. Behind a `Mutex` (not a thread-local) so that the exit
-/// handler, which runs after thread-local destructors, still finds it; the owning-thread
-/// check makes it single-threaded all the same.
+/// Everything the library knows. In a static (not a thread-local) so that the exit
+/// handler, which runs after thread-local destructors, still finds it; only the owning
+/// thread ever touches it ([`with_world`] checks).
 pub(crate) struct World {
     pub sim: Sim,
     /// Offline objects handed out, by address, and back.
@@ -42,7 +43,7 @@ impl Hasher for AddrHasher {
     }
     fn write(&mut self, bytes: &[u8]) {
         for b in bytes {
-            self.0 = (self.0 << 8 | self.0 >> 56) ^ u64::from(*b);
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
         }
     }
     fn write_u32(&mut self, n: u32) {
@@ -55,12 +56,23 @@ impl Hasher for AddrHasher {
 
 type Map<K, V> = HashMap<K, V, BuildHasherDefault<AddrHasher>>;
 
-static STATE: Mutex<Option<World>> = Mutex::new(None);
-static OWNER: OnceLock<ThreadId> = OnceLock::new();
+/// The world, touched by the owning thread only.
+struct Owned(RefCell<Option<World>>);
+
+// SAFETY: the cell is only reached through `with_world` and the exit handler, and both check
+// first that they run on the owning thread (`on_owner_thread`), so it is never accessed
+// from two threads. (A RefCell, not a Mutex: a lock pair per call and per notification
+// cost more than the rest of the library's overhead.)
+unsafe impl Sync for Owned {}
+
+static STATE: Owned = Owned(RefCell::new(None));
+/// `pthread_self()` of the thread that owns the simulator; 0 until the first call.
+static OWNER: AtomicUsize = AtomicUsize::new(0);
 static AT_EXIT: Once = Once::new();
 
 extern "C" {
     fn atexit(f: extern "C" fn()) -> i32;
+    fn pthread_self() -> usize;
 }
 
 impl World {
@@ -219,7 +231,13 @@ pub(crate) fn world_from_source(source: &str) -> Result<Sim, String> {
 /// Runs `f` on the world, creating it at first use. Never call it from inside `f`, and
 /// never call foreign code from inside `f`: the client may call back into the library.
 pub(crate) fn with_world<R>(f: impl FnOnce(&mut World) -> R) -> R {
-    let mut guard = STATE.lock().unwrap_or_else(PoisonError::into_inner);
+    // Every export checked already; this keeps `Owned`'s promise for any other path. A
+    // panic here is caught by the export's guard.
+    assert!(
+        on_owner_thread(),
+        "the simulator was reached from a thread that does not own it"
+    );
+    let mut guard = STATE.0.borrow_mut();
     let world = guard.get_or_insert_with(|| {
         AT_EXIT.call_once(|| {
             // SAFETY: `at_exit` is an `extern "C" fn()` that never unwinds (it catches
@@ -290,24 +308,19 @@ fn pump_from(mut next: Option<Delivery>) {
     }
 }
 
-thread_local! {
-    /// This thread's answer to "do I own the simulator?", cached: 0 not asked yet, 1 yes,
-    /// 2 no. (A `Cell` of a plain value has no destructor, so it works during exit too.)
-    static OWNER_HERE: std::cell::Cell<u8> = const { std::cell::Cell::new(0) };
-}
-
-/// The first thread that calls the library owns the simulator.
+/// The first thread that calls the library owns the simulator. (`pthread_self` is a cheap
+/// register read; a thread created after the owner ended may reuse its id, and then owns the
+/// simulator, which no one else is using.)
 fn on_owner_thread() -> bool {
-    OWNER_HERE.with(|c| match c.get() {
-        1 => true,
-        2 => false,
-        _ => {
-            let me = std::thread::current().id();
-            let mine = *OWNER.get_or_init(|| me) == me;
-            c.set(if mine { 1 } else { 2 });
-            mine
-        }
-    })
+    // SAFETY: pthread_self has no preconditions.
+    let me = unsafe { pthread_self() };
+    match OWNER.load(Ordering::Acquire) {
+        0 => match OWNER.compare_exchange(0, me, Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => true,
+            Err(owner) => owner == me,
+        },
+        owner => owner == me,
+    }
 }
 
 /// Why an export did not run.
@@ -408,7 +421,14 @@ pub(crate) fn finish(w: &mut World) -> Result<String, String> {
 /// trace say what it left behind.
 extern "C" fn at_exit() {
     let _ = catch_unwind(|| {
-        let mut guard = STATE.lock().unwrap_or_else(PoisonError::into_inner);
+        if !on_owner_thread() {
+            eprintln!("mapioffline: the process exits on a thread that does not own the simulator: the shutdown report and MAPIOFFLINE_TRACE are not written at exit (call MAPIOfflineSim_Shutdown from the owning thread)");
+            return;
+        }
+        let Ok(mut guard) = STATE.0.try_borrow_mut() else {
+            eprintln!("mapioffline: the process exits from inside a call into the library: the shutdown report and MAPIOFFLINE_TRACE are not written at exit");
+            return;
+        };
         if let Some(w) = guard.as_mut() {
             if !w.sim.is_ended() {
                 if let Err(e) = finish(w) {
