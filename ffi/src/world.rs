@@ -28,6 +28,9 @@ pub(crate) struct World {
     next_client: u32,
     /// Whether the trace went to `MAPIOFFLINE_TRACE` already (at `MAPIOfflineSim_Shutdown`).
     pub trace_written: bool,
+    /// The objects handed out by earlier worlds (since reset). Never freed, like all
+    /// objects; kept so that they stay reachable and a leak checker does not report them.
+    retired: Vec<usize>,
 }
 
 /// A hasher for addresses and `Ptr`s (integers on 16-byte boundaries), a few times cheaper
@@ -85,6 +88,7 @@ impl World {
             client_addr: Map::default(),
             next_client: 1,
             trace_written: false,
+            retired: Vec::new(),
         }
     }
 
@@ -253,7 +257,12 @@ pub(crate) fn with_world<R>(f: impl FnOnce(&mut World) -> R) -> R {
 
 /// Replaces the world (control API).
 pub(crate) fn replace_world(sim: Sim) {
-    with_world(|w| *w = World::with_sim(sim));
+    with_world(|w| {
+        let mut retired = std::mem::take(&mut w.retired);
+        retired.extend(w.offline.keys());
+        *w = World::with_sim(sim);
+        w.retired = retired;
+    });
 }
 
 /// A delivery core has stopped at, translated for the pump: the client's sink (if the

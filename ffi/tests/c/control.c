@@ -73,5 +73,13 @@ int main(void)
     *strchr(report, '\n') = 0;
     printf("report: %s\n", report);
     printf("Advance after shutdown = %s\n", hr_name(MAPIOfflineSim_Advance(1)));
+
+    /* A new world from a scenario file's world statements. */
+    printf("LoadWorld(NULL) = %s\n", hr_name(MAPIOfflineSim_LoadWorld(NULL)));
+    printf("LoadWorld(missing) = %s\n", hr_name(MAPIOfflineSim_LoadWorld("/nonexistent/world.scn")));
+    printf("LoadWorld = %s\n", hr_name(MAPIOfflineSim_LoadWorld(getenv("CONTROL_WORLD"))));
+    hr = HrOpenOfflineObj(0, u"Work", &GUID_GlobalState, NULL, &mgr);
+    printf("open Work = %s\n", hr_name(hr));
+    mgr->lpVtbl->Release(mgr);
     return 0;
 }
