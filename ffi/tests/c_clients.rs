@@ -203,13 +203,27 @@ fn rules(trace: &Trace) -> Vec<String> {
 
 #[test]
 fn header_compiles_as_c99_c11_and_cxx11_with_warnings_as_errors() {
-    let src = manifest_dir().join("tests/c/header_only.c");
-    for (compiler, std, extra) in [
-        ("gcc", "-std=c99", vec!["-pedantic"]),
-        ("gcc", "-std=c11", vec!["-pedantic"]),
-        ("gcc", "-std=c99", vec!["-DMAPIOFFLINE_STATIC_GUIDS"]),
-        ("g++", "-std=c++11", vec!["-x", "c++"]),
-        ("g++", "-std=c++11", vec!["-x", "c++", "-DCINTERFACE"]),
+    let header_only = manifest_dir().join("tests/c/header_only.c");
+    let own_types = manifest_dir().join("tests/c/own_com_types.c");
+    for (compiler, std, extra, src) in [
+        ("gcc", "-std=c99", vec!["-pedantic"], &header_only),
+        ("gcc", "-std=c11", vec!["-pedantic"], &header_only),
+        (
+            "gcc",
+            "-std=c99",
+            vec!["-DMAPIOFFLINE_STATIC_GUIDS"],
+            &header_only,
+        ),
+        ("g++", "-std=c++11", vec!["-x", "c++"], &header_only),
+        (
+            "g++",
+            "-std=c++11",
+            vec!["-x", "c++", "-DCINTERFACE"],
+            &header_only,
+        ),
+        // A project with its own COM types.
+        ("gcc", "-std=c99", vec![], &own_types),
+        ("g++", "-std=c++11", vec!["-x", "c++"], &own_types),
     ] {
         let out = Command::new(compiler)
             .arg(std)
@@ -217,12 +231,13 @@ fn header_compiles_as_c99_c11_and_cxx11_with_warnings_as_errors() {
             .args(&extra)
             .arg("-I")
             .arg(manifest_dir().join("include"))
-            .arg(&src)
+            .arg(src)
             .output()
             .expect("the compiler runs");
         assert!(
             out.status.success(),
-            "{compiler} {std} {extra:?} rejected the header:\n{}",
+            "{compiler} {std} {extra:?} rejected {}:\n{}",
+            src.display(),
             String::from_utf8_lossy(&out.stderr)
         );
     }
