@@ -22,6 +22,18 @@ pub(crate) unsafe fn guid_arg(p: *const CGuid) -> Option<Guid> {
     (!p.is_null()).then(|| unsafe { p.read_unaligned() }.to_core())
 }
 
+/// `HrOpenOfflineObj`'s `pReserved`: it must be NULL (OPEN-5) and nothing says it points to
+/// anything, so a non-NULL one is never read: core gets the all-zero GUID in its place (its
+/// answer to a non-NULL pReserved does not depend on what it points to) and stderr says so.
+/// (When core's GUID-pointer arguments accept a bare address, it gets the address instead.)
+fn reserved_arg(p: *const CGuid) -> Option<Guid> {
+    if p.is_null() {
+        return None;
+    }
+    eprintln!("mapioffline: HrOpenOfflineObj: pReserved is {p:p}, not NULL (OPEN-5); the simulator does not read it and records it as GUID_NULL");
+    Some(Guid::new(0, 0, 0, [0; 8]))
+}
+
 fn out_of<T>(p: *mut T) -> Out {
     if p.is_null() {
         Out::Null
@@ -54,7 +66,7 @@ pub unsafe extern "C" fn HrOpenOfflineObj(
             (
                 wide_arg(pwsz_profile_name_in),
                 guid_arg(p_guid),
-                guid_arg(p_reserved),
+                reserved_arg(p_reserved),
             )
         };
         let (h, obj) = with_world(|w| {

@@ -451,6 +451,7 @@ fn bad_input_gets_hresults_and_diagnostics_never_a_crash() {
             "open NULL profile = MAPI_E_NOT_FOUND",
             "open unknown profile = MAPI_E_NOT_FOUND",
             "open wrong GUID = MAPI_E_NOT_FOUND",
+            "open with garbage pReserved = MAPI_E_NOT_FOUND",
             "open NULL out = MAPI_E_NOT_FOUND",
             "open = S_OK",
             "GetCurrentState(NULL) = E_INVALIDARG",
@@ -478,6 +479,7 @@ fn bad_input_gets_hresults_and_diagnostics_never_a_crash() {
     );
     for needle in [
         "is not an object of this world",
+        "pReserved is 0x10, not NULL (OPEN-5); the simulator does not read it",
         "deliberate panic for the test suite; the call returns E_UNEXPECTED",
         "called from a thread that does not own the simulator",
         "MAPIOfflineSim_Shutdown: Outlook has shut down",

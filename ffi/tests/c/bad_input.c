@@ -33,6 +33,8 @@ int main(void)
     printf("open NULL profile = %s\n", hr_name(HrOpenOfflineObj(0, NULL, &GUID_GlobalState, NULL, &mgr)));
     printf("open unknown profile = %s\n", hr_name(HrOpenOfflineObj(0, u"Nobody", &GUID_GlobalState, NULL, &mgr)));
     printf("open wrong GUID = %s\n", hr_name(HrOpenOfflineObj(0, u"Outlook", &IID_IMAPIOffline, NULL, &mgr)));
+    printf("open with garbage pReserved = %s\n",
+           hr_name(HrOpenOfflineObj(0, u"Outlook", &GUID_GlobalState, (const GUID *)(uintptr_t)0x10, &mgr)));
     printf("open NULL out = %s\n", hr_name(HrOpenOfflineObj(0, u"Outlook", &GUID_GlobalState, NULL, NULL)));
     hr = HrOpenOfflineObj(0, u"Outlook", &GUID_GlobalState, NULL, &mgr);
     printf("open = %s\n", hr_name(hr));
