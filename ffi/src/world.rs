@@ -26,8 +26,9 @@ pub(crate) struct World {
     clients: Map<usize, Ptr>,
     client_addr: Map<Ptr, usize>,
     next_client: u32,
-    /// Whether the trace went to `MAPIOFFLINE_TRACE` already (at `MAPIOfflineSim_Shutdown`).
-    pub trace_written: bool,
+    /// How many events the trace had when it last went to `MAPIOFFLINE_TRACE`: calls made
+    /// after `MAPIOfflineSim_Shutdown` are written again at exit.
+    trace_written: Option<usize>,
     /// The objects handed out by earlier worlds (since reset). Never freed, like all
     /// objects; kept so that they stay reachable and a leak checker does not report them.
     retired: Vec<usize>,
@@ -87,7 +88,7 @@ impl World {
             clients: Map::default(),
             client_addr: Map::default(),
             next_client: 1,
-            trace_written: false,
+            trace_written: None,
             retired: Vec::new(),
         }
     }
@@ -409,11 +410,18 @@ pub(crate) fn finish(w: &mut World) -> Result<String, String> {
     for line in report.lines() {
         eprintln!("mapioffline: {line}");
     }
+    write_trace_env(w, true);
+    Ok(report)
+}
+
+/// Writes the trace to `MAPIOFFLINE_TRACE`, if set; `announce` says so on stderr.
+fn write_trace_env(w: &mut World, announce: bool) {
     if let Some(path) = std::env::var_os("MAPIOFFLINE_TRACE") {
         let path = std::path::PathBuf::from(path);
         match write_trace(&w.sim, &path, true) {
+            Ok(()) if !announce => w.trace_written = Some(w.sim.trace().events.len()),
             Ok(()) => {
-                w.trace_written = true;
+                w.trace_written = Some(w.sim.trace().events.len());
                 eprintln!(
                     "mapioffline: trace written to {} (check it with `mapioffline check {}`)",
                     path.display(),
@@ -423,7 +431,6 @@ pub(crate) fn finish(w: &mut World) -> Result<String, String> {
             Err(e) => eprintln!("mapioffline: MAPIOFFLINE_TRACE: could not write the trace: {e}"),
         }
     }
-    Ok(report)
 }
 
 /// The exit handler: shuts Outlook down if the client did not, so that the report and the
@@ -443,6 +450,12 @@ extern "C" fn at_exit() {
                 if let Err(e) = finish(w) {
                     eprintln!("mapioffline: at exit: {e}");
                 }
+            } else if w
+                .trace_written
+                .is_some_and(|n| n < w.sim.trace().events.len())
+            {
+                // Calls after MAPIOfflineSim_Shutdown: the file gets the whole trace.
+                write_trace_env(w, false);
             }
         }
     });

@@ -417,9 +417,23 @@ fn get_current_state_through_vtable_slot_5_and_placeholders() {
             "slot 5 is GetCurrentState: yes",
             "slot 6 (placeholder) = E_NOTIMPL",
             "slot 15 (placeholder) = E_NOTIMPL",
+            "after shutdown: E_INVALIDARG",
         ],
     );
     assert_eq!(rules(&trace), ["R7", "R7"]);
+    // The call after MAPIOfflineSim_Shutdown is in the file too (written again at exit).
+    assert!(matches!(
+        trace
+            .events
+            .iter()
+            .rev()
+            .find(|e| matches!(e.kind, mapioffline_core::EventKind::Call { .. }))
+            .map(|e| &e.kind),
+        Some(mapioffline_core::EventKind::Call {
+            call: mapioffline_core::Call::GetCurrentState { .. },
+            ..
+        })
+    ));
 }
 
 #[test]

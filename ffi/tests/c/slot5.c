@@ -28,5 +28,7 @@ int main(void)
     printf("slot 15 (placeholder) = %s\n", hr_name(placeholder(mgr)));
     mgr->lpVtbl->Release(mgr);
     MAPIOfflineSim_Shutdown(NULL, 0);
+    /* After Outlook ended: answered, and in the trace written at exit. */
+    printf("after shutdown: %s\n", hr_name(get(mgr, &state)));
     return 0;
 }
