@@ -1278,7 +1278,9 @@ mod tests {
         assert!(t.contains("IMAPIOfflineMgr::Advise (ADV-3, ADV-9): an invalid parameter"));
         assert!(t.contains("HrCreateOfflineObj (CRE-1, CRE-5, CRE-6): a broken precondition"));
         assert!(t.contains("HrCreateOfflineObj (CRE-2, CRE-6): a pGUID or pInstance at an address the simulator cannot read; the simulator's choice"));
-        assert!(t.contains("(MGR-3): a NULL riid or ppvObject, or a riid at an address the simulator cannot read"));
+        assert!(t.contains(
+            "(MGR-3): a NULL riid or ppvObject, or a riid at an address the simulator cannot read"
+        ));
         assert!(t.contains("Unadvise never returns it"));
         let t = text("MAPI_E_NOT_FOUND");
         assert!(t.contains("HrOpenOfflineObj (OPEN-8): the caller is outside the Outlook process."));
