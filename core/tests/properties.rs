@@ -1457,11 +1457,10 @@ impl Driver {
                 })
                 .collect();
             let spec = SinkSpec {
-                name: format!("sink{i}"),
                 implements_notify: s.implements_notify,
                 validates_notify: s.validates_notify,
-                interfaces: Vec::new(),
                 reactions,
+                ..SinkSpec::new(format!("sink{i}"))
             };
             let p = sim.create_sink(spec).expect("fresh world");
             assert_eq!(p, predicted[i], "sink addresses are deterministic");

@@ -156,9 +156,12 @@ impl Describer {
             EventKind::ClientObjectCreated(c) => {
                 let mut s = gen("client object \"");
                 s.name(&c.name).gen(format!("\" at {}", c.object));
+                if c.foreign {
+                    s.gen(", foreign code (the driver calls its Notify)");
+                }
                 if c.implements_notify {
                     s.gen(", implements IMAPIOfflineNotify");
-                    if !c.validates_notify {
+                    if !c.validates_notify && !c.foreign {
                         s.gen(" (does not check NotifyType/ulMask)");
                     }
                 } else {

@@ -523,6 +523,9 @@ pub struct ClientObjectInfo {
     /// Further interfaces it answers QueryInterface for (outer objects, support objects).
     pub interfaces: Vec<Guid>,
     pub reactions: Vec<Reaction>,
+    /// Its `Notify` is foreign code the driver calls (a C client through the C ABI).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub foreign: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -499,6 +499,10 @@ pub struct SinkSpec {
     /// Further IIDs it answers to.
     pub interfaces: Vec<Guid>,
     pub reactions: Vec<Reaction>,
+    /// Its `Notify` is foreign code: core stops at each delivery and the driver calls it
+    /// (see [`crate::sim::ForeignNotify`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub foreign: bool,
 }
 
 impl SinkSpec {
@@ -510,6 +514,16 @@ impl SinkSpec {
             validates_notify: true,
             interfaces: Vec::new(),
             reactions: Vec::new(),
+            foreign: false,
+        }
+    }
+
+    /// A sink whose `Notify` is foreign code, called by the driver (the C ABI): core hands
+    /// each delivery over through [`crate::sim::Sim::poll_notify`] instead of running it.
+    pub fn foreign(name: impl Into<String>) -> SinkSpec {
+        SinkSpec {
+            foreign: true,
+            ..SinkSpec::new(name)
         }
     }
     pub fn reacting(mut self, r: Reaction) -> SinkSpec {
