@@ -388,6 +388,13 @@ mod scenario {
                 && e.contains("write it as a number"),
             "{e}"
         );
+        // The C++ rendering's cast, pasted back into a script.
+        let e = open("(const GUID*)0x1234");
+        assert!(
+            e.contains("found `*`")
+                && e.contains("write a raw address as a plain number (`0x1234`)"),
+            "{e}"
+        );
         let e = err("profile \"Outlook\"\nsink s iid 0x40\n");
         assert!(
             e.contains("`iid 0x40`: an interface is named by its GUID"),
