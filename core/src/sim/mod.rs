@@ -75,7 +75,7 @@ use jobs::Job;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::ops::Bound;
-use transition::{Affected, Transition};
+use transition::{Affected, Transitions};
 
 /// A call's result and what it wrote through its out-parameter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -204,7 +204,7 @@ pub struct Sim {
     profiles: Vec<Profile>,
     objects: Vec<OfflineObj>,
     clients: Vec<ClientObj>,
-    transitions: BTreeMap<u32, Transition>,
+    transitions: Transitions,
     queue: BTreeSet<(Tick, u32)>,
     next_token: u32,
     next_transition: u32,
@@ -263,7 +263,7 @@ impl Sim {
             profiles: Vec::new(),
             objects: Vec::new(),
             clients: Vec::new(),
-            transitions: BTreeMap::new(),
+            transitions: Transitions::default(),
             queue: BTreeSet::new(),
             next_token: 1,
             next_transition: 1,

@@ -22,6 +22,33 @@ pub(super) struct Transition {
     next_phase: u32,
 }
 
+/// The transitions in progress, by number. A handful at most, so a vector: a blocking
+/// change then costs no allocation (a map would allocate a node for each one).
+#[derive(Default)]
+pub(super) struct Transitions(Vec<Transition>);
+
+impl Transitions {
+    pub(super) fn get(&self, id: &u32) -> Option<&Transition> {
+        self.0.iter().find(|t| t.id == *id)
+    }
+    pub(super) fn get_mut(&mut self, id: &u32) -> Option<&mut Transition> {
+        self.0.iter_mut().find(|t| t.id == *id)
+    }
+    pub(super) fn insert(&mut self, t: Transition) {
+        self.0.push(t);
+    }
+    pub(super) fn remove(&mut self, id: &u32) -> Option<Transition> {
+        let k = self.0.iter().position(|t| t.id == *id)?;
+        Some(self.0.swap_remove(k))
+    }
+    pub(super) fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub(super) fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
 impl Sim {
     /// The root of `i`'s object tree (the objects linked through `pParent`).
     pub(super) fn tree_root(&self, mut i: usize) -> usize {
@@ -190,7 +217,7 @@ impl Sim {
             token_bound: self.next_token,
             next_phase: 1,
         };
-        self.transitions.insert(id, t);
+        self.transitions.insert(t);
         if blocking {
             // Its phases run before the call returns, as jobs of the call's drive.
             self.jobs.push(Job::Phase {
@@ -217,7 +244,9 @@ impl Sim {
         });
         if phase == MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE {
             for k in 0..n {
-                let a = self.transitions[&t].affected[k];
+                let Some(&a) = self.transitions.get(&t).and_then(|tr| tr.affected.get(k)) else {
+                    break;
+                };
                 self.objects[a.obj].state = a.new;
                 self.push(EventKind::StateChanged {
                     object: Self::offline_ptr(a.obj),
