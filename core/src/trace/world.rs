@@ -3,7 +3,7 @@
 //! It sits inside the trace so that the trace, the bottom layer above the constants,
 //! depends on nothing above it.
 
-use super::{Ptr, Tick};
+use super::{GuidPtr, Ptr, Tick};
 use crate::clauses::Set4Reading;
 use crate::consts::*;
 use serde::{Deserialize, Serialize};
@@ -176,7 +176,7 @@ pub struct AdviseArgs {
 pub enum ReactionCall {
     QueryInterface {
         this: Arg,
-        riid: Option<Guid>,
+        riid: GuidPtr,
         #[serde(rename = "ppvObject")]
         ppv_object: OutArg,
     },
@@ -322,11 +322,11 @@ impl fmt::Display for ReactionCall {
                 riid, ppv_object, ..
             } => {
                 let iid = match riid {
-                    None => "NULL".to_string(),
-                    Some(g) => crate::consts::KNOWN_GUIDS
+                    GuidPtr::To(g) => crate::consts::KNOWN_GUIDS
                         .iter()
                         .find(|k| k.guid == *g)
                         .map_or_else(|| g.to_string(), |k| k.name.to_string()),
+                    GuidPtr::Null | GuidPtr::Addr(_) => riid.to_string(),
                 };
                 write!(f, "QueryInterface({iid}, {ppv_object})")
             }
