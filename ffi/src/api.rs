@@ -7,31 +7,29 @@ use crate::abi::*;
 use crate::foreign;
 use crate::strings::wide_arg;
 use crate::world::{guarded, guarded_hr, pump, with_world, with_world_pumped, Refused, World};
-use mapioffline_core::consts::{Guid, IID_IMAPIOFFLINENOTIFY};
+use mapioffline_core::consts::IID_IMAPIOFFLINENOTIFY;
+use mapioffline_core::trace::GuidPtr;
 use mapioffline_core::{self as core, Out, Ptr};
 use std::ffi::c_void;
 
-/// Reads a GUID argument; `None` for NULL. (The one place that turns a `const GUID *` into
-/// what core's calls take.)
+/// Reads a GUID argument: NULL, or the GUID it points to. (The one place that turns a
+/// `const GUID *` into what core's calls take.)
 ///
 /// # Safety
 /// `p` is NULL or points to a GUID.
-pub(crate) unsafe fn guid_arg(p: *const CGuid) -> Option<Guid> {
+pub(crate) unsafe fn guid_arg(p: *const CGuid) -> GuidPtr {
+    if p.is_null() {
+        return GuidPtr::Null;
+    }
     // SAFETY: non-NULL `p` points to a GUID (the caller's promise); read unaligned since C
     // callers may pass a GUID inside a packed buffer.
-    (!p.is_null()).then(|| unsafe { p.read_unaligned() }.to_core())
+    GuidPtr::To(unsafe { p.read_unaligned() }.to_core())
 }
 
 /// `HrOpenOfflineObj`'s `pReserved`: it must be NULL (OPEN-5) and nothing says it points to
-/// anything, so a non-NULL one is never read: core gets the all-zero GUID in its place (its
-/// answer to a non-NULL pReserved does not depend on what it points to) and stderr says so.
-/// (When core's GUID-pointer arguments accept a bare address, it gets the address instead.)
-fn reserved_arg(p: *const CGuid) -> Option<Guid> {
-    if p.is_null() {
-        return None;
-    }
-    eprintln!("mapioffline: HrOpenOfflineObj: pReserved is {p:p}, not NULL (OPEN-5); the simulator does not read it and records it as GUID_NULL");
-    Some(Guid::new(0, 0, 0, [0; 8]))
+/// anything, so it is never read: core gets the bare address, which the trace records.
+fn reserved_arg(p: *const CGuid) -> GuidPtr {
+    GuidPtr::addr(p as usize as u64)
 }
 
 fn out_of<T>(p: *mut T) -> Out {
