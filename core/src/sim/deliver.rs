@@ -23,6 +23,14 @@ impl Sim {
     ) -> Option<u32> {
         let object = Self::offline_ptr(obj);
         let supported = info.is_supported();
+        let NotifyInfo {
+            ul_size,
+            notify_type,
+            ul_mask,
+            ul_state_old,
+            ul_state_new,
+            ..
+        } = info;
         loop {
             // Fast path: sinks that only receive cannot change the registrations, so one
             // range walk serves them all. A sink that may call back (or needs a
@@ -43,8 +51,10 @@ impl Sim {
                         reactive = Some(*reg);
                         break;
                     }
-                    info.ul_client_token = reg.client_token;
                     let sink = Self::client_ptr(reg.sink as usize);
+                    // Built field by field rather than by patching a copy of `info` on
+                    // the stack: a narrow store then a wide load of the same struct
+                    // stalls store forwarding on every notification.
                     record!(
                         events,
                         tick,
@@ -53,7 +63,14 @@ impl Sim {
                             object,
                             token,
                             sink,
-                            info,
+                            info: NotifyInfo {
+                                ul_size,
+                                notify_type,
+                                ul_client_token: reg.client_token,
+                                ul_mask,
+                                ul_state_old,
+                                ul_state_new,
+                            },
                             transition,
                         }
                     );
