@@ -187,6 +187,7 @@ fn test_all() -> Result {
         "warnings",
     ]))?;
     done(t);
+    toolchain::c_compilers()?;
     let t = step("tests (cargo test --workspace)");
     run(cargo().args(["test", "--workspace"]))?;
     done(t);

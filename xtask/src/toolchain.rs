@@ -309,3 +309,41 @@ pub fn chromium() -> Result<PathBuf> {
         Err("no /usr/bin/chromium after apt-get install chromium".into())
     }
 }
+
+/// The C ABI's tests (`ffi/tests`) compile C and C++ clients with gcc and g++, plain and
+/// under AddressSanitizer and UBSan: installs g++ when the machine has only gcc.
+pub fn c_compilers() -> Result {
+    let works = |compiler: &str, ext: &str| {
+        let dir = std::env::temp_dir().join(format!("mapioffline-cc-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let src = dir.join(format!("probe.{ext}"));
+        let ok = std::fs::write(&src, "int main(void) { return 0; }\n").is_ok()
+            && Command::new(compiler)
+                .args(["-fsanitize=address,undefined", "-o"])
+                .arg(dir.join("probe"))
+                .arg(&src)
+                .output()
+                .is_ok_and(|o| o.status.success());
+        let _ = std::fs::remove_dir_all(&dir);
+        ok
+    };
+    let mut missing = Vec::new();
+    if !works("gcc", "c") {
+        missing.push("gcc");
+    }
+    if !works("g++", "cpp") {
+        missing.push("g++");
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    apt_install(
+        &missing,
+        "the C ABI's tests build C and C++ clients, also under -fsanitize=address,undefined",
+    )?;
+    if works("gcc", "c") && works("g++", "cpp") {
+        Ok(())
+    } else {
+        Err("gcc/g++ cannot build a program with -fsanitize=address,undefined after apt-get install".into())
+    }
+}
