@@ -65,18 +65,21 @@ fn now_ms() -> f64 {
         .unwrap_or(0.0)
 }
 
-/// The script to start with: a shared link's, else the last one, else the first lesson.
-fn initial_script() -> String {
+/// The script to start with: a shared link's, else the last one, else the first lesson;
+/// with why the link could not be opened, if it could not (the last script is kept).
+fn initial_script() -> (String, Option<String>) {
     let hash = web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default();
-    if let Some(s) = model::script_from_fragment(&hash) {
-        return s;
-    }
-    if let Some(s) = storage().and_then(|st| st.get_item(model::STORAGE_KEY).ok().flatten()) {
-        return s;
-    }
-    LESSONS[0].source.to_string()
+    let link_error = match model::script_from_fragment(&hash) {
+        Ok(Some(s)) => return (s, None),
+        Ok(None) => None,
+        Err(model::Unreadable(why)) => Some(why),
+    };
+    let last = storage()
+        .and_then(|st| st.get_item(model::STORAGE_KEY).ok().flatten())
+        .unwrap_or_else(|| LESSONS[0].source.to_string());
+    (last, link_error)
 }
 
 /// Once the script is edited, a share link in the address bar no longer matches it: drop
@@ -103,6 +106,8 @@ struct Ctx {
     selected: RwSignal<Option<usize>>,
     lesson: RwSignal<Option<&'static Lesson>>,
     notice: RwSignal<String>,
+    /// Why the link the page was opened with could not be read.
+    link_error: RwSignal<Option<String>>,
     generation: StoredValue<u64>,
 }
 
@@ -169,7 +174,14 @@ impl Ctx {
     }
 
     fn share(&self) {
-        let frag = model::share_fragment(&self.source.get_untracked());
+        let frag = match model::share_link(&self.source.get_untracked()) {
+            Ok(f) => f,
+            Err(model::Unreadable(why)) => {
+                self.notice.set(why);
+                return;
+            }
+        };
+        self.link_error.set(None);
         let Some(w) = web_sys::window() else { return };
         let _ = w.location().set_hash(&frag);
         let url = w.location().href().unwrap_or_default();
@@ -180,10 +192,29 @@ impl Ctx {
     }
 }
 
+/// A skip link's action: focus its target without touching the URL (its fragment may be a
+/// share link).
+fn focus_by_id(e: ev::MouseEvent, id: &str) {
+    e.prevent_default();
+    focus_id(id);
+}
+
+fn focus_id(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
 #[component]
 fn App() -> impl IntoView {
+    let (script, link_error) = initial_script();
     let ctx = Ctx {
-        source: RwSignal::new(initial_script()),
+        source: RwSignal::new(script),
         upto: RwSignal::new(None),
         problem: RwSignal::new(None),
         eval: RwSignal::new(Arc::new(Evaluation::default())),
@@ -191,6 +222,7 @@ fn App() -> impl IntoView {
         selected: RwSignal::new(None),
         lesson: RwSignal::new(None),
         notice: RwSignal::new(String::new()),
+        link_error: RwSignal::new(link_error),
         generation: StoredValue::new(0),
     };
     provide_context(ctx);
@@ -221,6 +253,11 @@ fn App() -> impl IntoView {
     };
 
     view! {
+        <nav class="skip" aria-label="Skip links">
+            <a href="#scenario" on:click=move |e| focus_by_id(e, "scenario")>"Skip to editor"</a>
+            <a href="#timeline-list" on:click=move |e| focus_by_id(e, "timeline-list")>"Skip to timeline"</a>
+            <a href="#network-toggle" on:click=move |e| focus_by_id(e, "network-toggle")>"Skip to world state"</a>
+        </nav>
         <header class="top">
             <h1>"MAPI Offline State playground"</h1>
             <div class="controls" role="toolbar" aria-label="Run control">
@@ -231,6 +268,13 @@ fn App() -> impl IntoView {
             </div>
             <p class="status" role="status" data-events=move || ctx.eval.get().rows.len()>{status}</p>
             <p class="notice" aria-live="polite">{move || ctx.notice.get()}</p>
+            {move || ctx.link_error.get().map(|why| view! {
+                <div class="link-error" role="alert">
+                    {format!("This link is unreadable: {why}. Your last script is kept.")}
+                    " "
+                    <button class="link" on:click=move |_| ctx.link_error.set(None)>"Dismiss"</button>
+                </div>
+            })}
         </header>
         <main class="grid">
             <div class="left">
@@ -458,7 +502,7 @@ fn Timeline() -> impl IntoView {
     view! {
         <section class="panel" role="region" aria-label="Timeline">
             <h2>"Timeline"</h2>
-            <div class="timeline" node_ref=list_ref tabindex="0" role="listbox"
+            <div class="timeline" id="timeline-list" node_ref=list_ref tabindex="0" role="listbox"
                 aria-label="Trace events" on:scroll=on_scroll on:keydown=on_key>
                 <div class="spacer" style=total_h>{rows}</div>
             </div>
@@ -585,7 +629,7 @@ fn World() -> impl IntoView {
             <h2>"World state"</h2>
             <p class="worldhead">{header}</p>
             <div class="toggles">
-                <button aria-pressed=move || network_up().to_string() on:click=toggle_network>
+                <button id="network-toggle" aria-pressed=move || network_up().to_string() on:click=toggle_network>
                     {move || format!("Network: {}", if network_up() { "up" } else { "down" })}
                 </button>
                 {servers}
@@ -662,13 +706,20 @@ fn Findings() -> impl IntoView {
 #[component]
 fn Lessons() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    // One tab stop for the whole list (a toolbar with a roving tabindex): Tab goes past
+    // the 20 lessons, the arrow keys, Home and End move between them.
+    let current = RwSignal::new(0usize);
     let items = LESSONS
         .iter()
-        .map(|l| {
+        .enumerate()
+        .map(|(i, l)| {
             view! {
                 <li>
-                    <button class="lesson" aria-pressed=move || (ctx.lesson.get().map(|x| x.name) == Some(l.name)).to_string()
+                    <button class="lesson" id=format!("lesson-{i}")
+                        tabindex=move || if current.get() == i { "0" } else { "-1" }
+                        aria-pressed=move || (ctx.lesson.get().map(|x| x.name) == Some(l.name)).to_string()
                         on:click=move |_| {
+                            current.set(i);
                             ctx.lesson.set(Some(l));
                             ctx.load(l.source.to_string());
                         }>
@@ -678,6 +729,20 @@ fn Lessons() -> impl IntoView {
             }
         })
         .collect_view();
+    let on_key = move |e: ev::KeyboardEvent| {
+        let n = LESSONS.len();
+        let cur = current.get_untracked();
+        let next = match e.key().as_str() {
+            "ArrowRight" | "ArrowDown" => (cur + 1) % n,
+            "ArrowLeft" | "ArrowUp" => (cur + n - 1) % n,
+            "Home" => 0,
+            "End" => n - 1,
+            _ => return,
+        };
+        e.prevent_default();
+        current.set(next);
+        focus_id(&format!("lesson-{next}"));
+    };
     let explanation = move || {
         ctx.lesson.get().map(|l| {
             let clauses = l
@@ -699,7 +764,8 @@ fn Lessons() -> impl IntoView {
         <section class="panel" role="region" aria-label="Lessons">
             <h2>"Lessons"</h2>
             {explanation}
-            <ul class="lessons">{items}</ul>
+            <ul class="lessons" role="toolbar" aria-label="Lesson list (arrow keys move, Enter loads)"
+                aria-orientation="horizontal" on:keydown=on_key>{items}</ul>
         </section>
     }
 }

@@ -17,6 +17,9 @@
 //!   suggestion when one is close.
 //! - `mapioffline.eventCount(source)`: runs a scenario and returns how many trace events
 //!   it produced, without converting them (for timing core itself).
+//! - `mapioffline.__panicForTest()`: a debug hook that panics on purpose, to see (and
+//!   test) what the page does then: it shows the panic's message with a Reset, never a
+//!   blank page.
 
 pub mod model;
 
@@ -64,6 +67,12 @@ pub fn event_count(source: &str) -> Result<u32, JsError> {
     let out =
         mapioffline::scenario::run_script(source).map_err(|e| JsError::new(&e.to_string()))?;
     Ok(out.trace.events.len() as u32)
+}
+
+/// Panics on purpose: the page's panic hook must show this message and offer Reset.
+#[wasm_bindgen(js_name = __panicForTest)]
+pub fn panic_for_test() {
+    panic!("deliberate panic from mapioffline.__panicForTest()");
 }
 
 /// Starts the page when the module is instantiated.

@@ -247,19 +247,69 @@ pub fn share_fragment(source: &str) -> String {
     )
 }
 
-/// The script a fragment made by [`share_fragment`] holds; `None` for anything else.
-pub fn script_from_fragment(fragment: &str) -> Option<String> {
-    let data = fragment.strip_prefix(SHARE_PREFIX)?;
-    // lz-string's URI alphabet; anything else is not one of our links.
-    if data.is_empty()
-        || !data
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"+-$".contains(&b))
-    {
-        return None;
+/// The longest share link fragment (after `#s=`) the page decodes. lz-string can expand
+/// quadratically (a hostile link of n characters could decode to about n² characters), so
+/// the link's length is bounded first: 16,384 characters hold any lesson many times over.
+pub const MAX_LINK_CHARS: usize = 16 * 1024;
+/// The longest script a share link may decode to, in UTF-16 units.
+pub const MAX_SHARED_SCRIPT: usize = 512 * 1024;
+
+/// Why a share link cannot be opened: a sentence for the page ("this link is unreadable:
+/// …").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unreadable(pub String);
+
+/// The script a share link's fragment holds: `Ok(None)` for a fragment that is not a
+/// share link (`#timeline`, none), `Err` with the reason for one that cannot be read.
+pub fn script_from_fragment(fragment: &str) -> Result<Option<String>, Unreadable> {
+    let Some(data) = fragment.strip_prefix(SHARE_PREFIX) else {
+        return Ok(None);
+    };
+    let bad = |why: String| Err(Unreadable(why));
+    if data.is_empty() {
+        return bad("it holds no script after `#s=`".into());
     }
-    let units = lz_str::decompress_from_encoded_uri_component(data)?;
-    String::from_utf16(&units).ok()
+    if data.len() > MAX_LINK_CHARS {
+        return bad(format!(
+            "it is {} characters long, more than the {MAX_LINK_CHARS} a share link may have",
+            data.len()
+        ));
+    }
+    // lz-string's URI alphabet; anything else was never written by Share.
+    if let Some((i, c)) = data
+        .char_indices()
+        .find(|&(_, c)| !(c.is_ascii_alphanumeric() || "+-$".contains(c)))
+    {
+        return bad(format!(
+            "it holds {c:?} at character {}, which a share link never contains (was it changed or cut?)",
+            i + 1
+        ));
+    }
+    let Some(units) = lz_str::decompress_from_encoded_uri_component(data) else {
+        return bad("it does not decompress (it may have been cut short when copied)".into());
+    };
+    if units.len() > MAX_SHARED_SCRIPT {
+        return bad(format!(
+            "it decompresses to {} characters, more than the {MAX_SHARED_SCRIPT} a shared script may have",
+            units.len()
+        ));
+    }
+    match String::from_utf16(&units) {
+        Ok(s) => Ok(Some(s)),
+        Err(_) => bad("it decompresses to text that is not valid Unicode".into()),
+    }
+}
+
+/// The link for a script, or why it cannot be shared (too long for a link).
+pub fn share_link(source: &str) -> Result<String, Unreadable> {
+    let f = share_fragment(source);
+    let n = f.len() - SHARE_PREFIX.len();
+    if n > MAX_LINK_CHARS {
+        return Err(Unreadable(format!(
+            "this script is too long to share as a link ({n} characters compressed; a link holds at most {MAX_LINK_CHARS})"
+        )));
+    }
+    Ok(f)
 }
 
 /// `source` with `stmts` appended as new lines (a toggle's statements).
@@ -570,10 +620,59 @@ mod tests {
             assert!(f[3..]
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"+-$".contains(&b)));
-            assert_eq!(script_from_fragment(&f).as_deref(), Some(s));
+            assert_eq!(script_from_fragment(&f), Ok(Some(s.to_string())));
         }
-        assert_eq!(script_from_fragment("#other"), None);
-        assert_eq!(script_from_fragment("#s=%%%"), None);
+        assert_eq!(script_from_fragment("#other"), Ok(None));
+        assert_eq!(script_from_fragment(""), Ok(None));
+    }
+
+    fn unreadable(fragment: &str) -> String {
+        match script_from_fragment(fragment) {
+            Err(Unreadable(why)) => why,
+            other => panic!("{fragment:.40}: expected unreadable, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_garbled_or_hostile_link_says_why_it_is_unreadable() {
+        assert!(unreadable("#s=").contains("no script"));
+        assert!(unreadable("#s=%%%").contains("'%' at character 1"));
+        assert!(unreadable("#s=abc<img>").contains("'<' at character 4"));
+        // A real link cut short.
+        let lesson = mapioffline::lessons::LESSONS[0].source;
+        let f = share_fragment(lesson);
+        let cut = &f[..f.len() / 2];
+        let why = unreadable(cut);
+        assert!(why.contains("does not decompress"), "{why}");
+        // Garbage in the right alphabet.
+        assert!(unreadable("#s=zzzzzzzzzzzz").contains("does not decompress"));
+        // Lone surrogates are not text.
+        let units = [0xD800u16, b'a' as u16];
+        let f = format!(
+            "{SHARE_PREFIX}{}",
+            lz_str::compress_to_encoded_uri_component(&units[..])
+        );
+        assert!(unreadable(&f).contains("not valid Unicode"), "{f}");
+        // Oversized: a long link, and a short one that expands past the limit.
+        let long = format!("{SHARE_PREFIX}{}", "A".repeat(MAX_LINK_CHARS + 1));
+        assert!(unreadable(&long).contains("more than the 16384"));
+        let bomb = share_fragment(&"a".repeat(MAX_SHARED_SCRIPT + 1));
+        assert!(bomb.len() < MAX_LINK_CHARS, "{}", bomb.len());
+        assert!(unreadable(&bomb).contains("more than the 524288"));
+    }
+
+    #[test]
+    fn share_links_hold_every_lesson_and_refuse_what_no_link_could_hold() {
+        for l in mapioffline::lessons::LESSONS {
+            let f = share_link(l.source).unwrap();
+            assert!(f.len() < MAX_LINK_CHARS / 4, "{}: {}", l.name, f.len());
+        }
+        // Text lz-string cannot shrink: one character of each kind, many times.
+        let noise: String = (0..40_000u32)
+            .map(|i| char::from_u32(0x4E00 + (i * 7919) % 20_000).unwrap())
+            .collect();
+        let why = share_link(&noise).unwrap_err().0;
+        assert!(why.starts_with("this script is too long to share"), "{why}");
     }
 
     #[test]

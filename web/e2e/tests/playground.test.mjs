@@ -213,3 +213,114 @@ test('the JS API: run, check, explain', async () => {
   assert.ok(r.count > 0 && r.count < r.n);
   await page.context().close();
 });
+
+test('an unreadable share link says so and keeps the last script', async () => {
+  const { page } = await openPage(browser, URL);
+  const script = OPEN + '# my work, not to be lost\n';
+  await setScript(page, script);
+  await waitForStatus(page, /^2 of 2/);
+  const base = URL.replace(/#.*$/, '');
+  // A real link cut short when copied.
+  await setScript(page, OPEN + '# a script someone shared, then cut in the middle of its link\nmgr->Release()\n');
+  await page.getByRole('button', { name: 'Share' }).click();
+  await page.waitForFunction(() => location.hash.startsWith('#s='));
+  const shared = await page.evaluate(() => location.hash);
+  await setScript(page, script);
+  await waitForStatus(page, /^2 of 2/);
+  // A cut link, HTML, and one longer than any link the page makes.
+  const cases = [
+    [shared.slice(0, Math.floor(shared.length / 2)), /does not decompress/],
+    ['#s=%3Cimg%20src=x%20onerror=window.__pwned=1%3E', /which a share link never contains/],
+    ['#s=' + 'A'.repeat(20000), /more than the 16384 a share link may have/],
+  ];
+  for (const [frag, why] of cases) {
+    const other = await page.context().newPage();
+    await other.goto(base + frag);
+    await other.waitForSelector('body[data-ready]');
+    const alert = other.locator('.link-error');
+    await alert.waitFor();
+    const text = await alert.textContent();
+    assert.match(text, /^This link is unreadable: /, frag);
+    assert.match(text, why, text);
+    assert.match(text, /Your last script is kept\./);
+    assert.equal(await other.getByRole('textbox', { name: 'Scenario' }).inputValue(), script, frag);
+    assert.equal(await other.evaluate(() => document.querySelectorAll('header img').length), 0);
+    assert.equal(await other.evaluate(() => window.__pwned), undefined);
+    await other.getByRole('button', { name: 'Dismiss' }).click();
+    await alert.waitFor({ state: 'detached' });
+    await other.close();
+  }
+  await page.context().close();
+});
+
+test('by keyboard: skip links first, the toggles before the lessons, one tab stop for all lessons', async () => {
+  const { page } = await openPage(browser, URL);
+  await setScript(page, OPEN);
+  await waitForStatus(page, /^2 of 2/);
+  await page.reload();
+  await page.waitForSelector('body[data-ready]');
+  const active = () => page.evaluate(() => {
+    const a = document.activeElement;
+    return { id: a.id, text: a.textContent.trim(), tag: a.tagName, x: a.getBoundingClientRect().left };
+  });
+  // The first Tab lands on a visible skip link; Enter on it puts the caret in the editor.
+  await page.keyboard.press('Tab');
+  const skip = await active();
+  assert.equal(skip.text, 'Skip to editor');
+  assert.ok(skip.x >= 0, 'the focused skip link is on screen');
+  await page.keyboard.press('Enter');
+  assert.equal((await active()).id, 'scenario');
+  assert.equal(await page.evaluate(() => location.hash), '', 'a skip link leaves the URL alone');
+  // From the page's start, Tab reaches the network toggle in a few presses.
+  await page.reload();
+  await page.waitForSelector('body[data-ready]');
+  const order = [];
+  for (let i = 0; i < 15; i++) {
+    await page.keyboard.press('Tab');
+    const a = await active();
+    order.push(a.id || a.text);
+    if (a.id === 'network-toggle') break;
+  }
+  assert.equal(order.at(-1), 'network-toggle', order.join(' → '));
+  assert.ok(order.length <= 12, `${order.length} presses: ${order.join(' → ')}`);
+  for (const name of ['Run', 'Step', 'Reset', 'Share']) assert.ok(order.includes(name), order.join(' → '));
+  assert.equal(order.filter((x) => x.startsWith('lesson-')).length, 1, order.join(' → '));
+  // Space activates it: the script gains the statements and the object goes offline.
+  await page.keyboard.press('Space');
+  const world = page.getByRole('region', { name: 'World state' });
+  await world.getByRole('button', { name: 'Network: down' }).waitFor();
+  assert.match(await page.getByRole('textbox', { name: 'Scenario' }).inputValue(), /network down\nrun\n$/);
+  assert.equal(await world.locator('.st.lit').textContent(), 'OFFLINE');
+  // The lessons: arrow keys move within the list, Enter loads one.
+  await page.locator('#lesson-0').focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal((await active()).id, 'lesson-1');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.locator('#lesson-1').getAttribute('aria-pressed'), 'true');
+  assert.equal(await page.locator('#lesson-1').getAttribute('tabindex'), '0');
+  assert.equal(await page.locator('#lesson-0').getAttribute('tabindex'), '-1');
+  await page.keyboard.press('End');
+  assert.equal((await active()).id, 'lesson-19');
+  await page.context().close();
+});
+
+test('a panic shows its message and a working Reset, never a blank page', async () => {
+  const { page } = await openPage(browser, URL);
+  const crash = page.locator('#crash');
+  assert.equal(await crash.isVisible(), false);
+  const thrown = await page.evaluate(() => {
+    try { window.mapioffline.__panicForTest(); return null; } catch (e) { return String(e); }
+  });
+  assert.ok(thrown, 'the panic surfaces in JS as an exception');
+  await crash.waitFor({ state: 'visible' });
+  assert.match(await page.locator('#crash-msg').textContent(), /deliberate panic from mapioffline\.__panicForTest\(\)/);
+  assert.ok(await page.getByRole('heading', { name: 'The playground stopped with an error' }).isVisible());
+  await page.screenshot({ path: `${SHOTS}/crash-1280x800.png` });
+  await crash.getByRole('button', { name: 'Reset' }).click();
+  await page.waitForSelector('body[data-ready]');
+  await page.getByRole('button', { name: 'Run', exact: true }).waitFor();
+  assert.equal(await crash.isVisible(), false);
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await waitForStatus(page, /statements ran/);
+  await page.context().close();
+});
