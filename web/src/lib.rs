@@ -47,8 +47,14 @@ pub fn run(source: &str) -> Result<JsValue, JsError> {
 /// The checker's findings for a trace object.
 #[wasm_bindgen]
 pub fn check(trace: JsValue) -> Result<JsValue, JsError> {
-    let trace: mapioffline::Trace = serde_wasm_bindgen::from_value(trace)
-        .map_err(|e| JsError::new(&format!("not a trace: {e}")))?;
+    // Through JSON text: serde_json's reader of the trace schema is a small part of the
+    // wasm, while a serde-wasm-bindgen deserializer of it was about 200 KB of code.
+    let text = js_sys::JSON::stringify(&trace)
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| JsError::new("not a trace: it cannot be written as JSON"))?;
+    let trace: mapioffline::Trace =
+        serde_json::from_str(&text).map_err(|e| JsError::new(&format!("not a trace: {e}")))?;
     to_js(&mapioffline::checker::check(&trace))
 }
 

@@ -166,6 +166,10 @@ impl Toolchain {
                         "mapioffline-web",
                     ])
                     .args(["--target", TARGET, "-Zbuild-std=std,panic_abort"])
+                    // Smaller over faster in std too, and no file:line:column strings for
+                    // every possible panic (the panic hook still shows the message).
+                    .arg("-Zbuild-std-features=optimize_for_size")
+                    .env("RUSTFLAGS", "-Zlocation-detail=none")
                     // Its own target dir: the two compilers would invalidate each other's cache.
                     .arg("--target-dir")
                     .arg(&dir);
