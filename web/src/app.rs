@@ -13,6 +13,8 @@ use std::time::Duration;
 use wasm_bindgen::JsValue;
 
 const ROW_H: f64 = 20.0;
+/// The width of one lane of the timeline's sequence diagram.
+const LANE_W: f64 = 84.0;
 const LINE_H: f64 = 18.0;
 /// Above this many lines the editor skips colouring (plain text stays fast).
 const HIGHLIGHT_MAX_LINES: usize = 1500;
@@ -422,10 +424,13 @@ fn Timeline() -> impl IntoView {
     let scroll_top = RwSignal::new(0.0);
     let height = RwSignal::new(360.0);
     let list_ref = NodeRef::<leptos::html::Div>::new();
+    let head_ref = NodeRef::<leptos::html::Div>::new();
+    let lanes_w = move || format!("width:{}px", ctx.eval.get().lanes.len() as f64 * LANE_W);
     let rows = move || {
         let ev = ctx.eval.get();
         let range = model::visible_range(scroll_top.get(), height.get(), ROW_H, ev.rows.len(), 8);
         let sel = ctx.selected.get();
+        let lanes_style = format!("width:{}px", ev.lanes.len() as f64 * LANE_W);
         range
             .map(|i| {
                 let r = &ev.rows[i];
@@ -436,25 +441,73 @@ fn Timeline() -> impl IntoView {
                     if sel == Some(i) { " sel" } else { "" }
                 );
                 let pad = format!("padding-left:{}ch", r.depth as usize * 2);
+                let centre = |l: u16| l as f64 * LANE_W + LANE_W / 2.0;
+                let (glyph, at) = match r.place.from {
+                    Some(f) if f != r.place.to => {
+                        let (a, b) = (centre(f).min(centre(r.place.to)), centre(f).max(centre(r.place.to)));
+                        let dir = if r.place.to > f { "right" } else { "left" };
+                        (format!("arrow {dir}"), format!("left:{a}px;width:{}px", b - a))
+                    }
+                    _ => ("dot".to_string(), format!("left:{}px", centre(r.place.to) - 4.0)),
+                };
+                let lanes_attr = match r.place.from {
+                    Some(f) => format!("{f}>{}", r.place.to),
+                    None => r.place.to.to_string(),
+                };
                 view! {
                     <div class=class style=style role="option" aria-selected=(sel == Some(i)).to_string()
-                        id=format!("ev-{i}")
+                        id=format!("ev-{i}") data-lanes=lanes_attr
                         on:click=move |_| ctx.selected.set(Some(i))>
                         <span class="n">{format!("#{i}")}</span>
                         <span class="t">{format!("t={}", r.tick)}</span>
                         <span class="l">{format!("L{}", r.line)}</span>
                         <span class="k">{r.kind.class()}</span>
+                        <span class="lanes" style=lanes_style.clone() aria-hidden="true">
+                            <span class=glyph style=at></span>
+                        </span>
                         <span class="x" style=pad>{r.text.clone()}</span>
                     </div>
                 }
             })
             .collect_view()
     };
-    let total_h = move || format!("height:{}px", ctx.eval.get().rows.len() as f64 * ROW_H);
+    let heads = move || {
+        ctx.eval
+            .get()
+            .lanes
+            .iter()
+            .map(|l| {
+                let full = match l.object {
+                    Some(p) if l.kind != model::LaneKind::Unknown => format!("{} {p}", l.label),
+                    _ => l.label.clone(),
+                };
+                view! {
+                    <span class=format!("lane {:?}", l.kind).to_lowercase() title=full.clone()>
+                        {l.label.clone()}
+                        {l.object.filter(|_| l.kind != model::LaneKind::Unknown).map(|p| view! { <small>{p.to_string()}</small> })}
+                    </span>
+                }
+            })
+            .collect_view()
+    };
+    // The rows' height, and a width that holds the longest line whole (the list scrolls
+    // sideways rather than cutting text off).
+    let total_h = move || {
+        let ev = ctx.eval.get();
+        format!(
+            "height:{}px;width:calc({}ch + {}px)",
+            ev.rows.len() as f64 * ROW_H,
+            ev.widest + 24,
+            ev.lanes.len() as f64 * LANE_W + 140.0
+        )
+    };
     let on_scroll = move |_| {
         if let Some(el) = list_ref.get() {
             scroll_top.set(el.scroll_top() as f64);
             height.set(el.client_height() as f64);
+            if let Some(h) = head_ref.get() {
+                h.set_scroll_left(el.scroll_left());
+            }
         }
     };
     let on_key = move |e: ev::KeyboardEvent| {
@@ -502,6 +555,14 @@ fn Timeline() -> impl IntoView {
     view! {
         <section class="panel" role="region" aria-label="Timeline">
             <h2>"Timeline"</h2>
+            // The lanes' headings scroll sideways with the list, not down.
+            <div class="lanehead" node_ref=head_ref aria-hidden="true">
+                <div class="lanehead-in" style=total_h>
+                    <span class="n"></span><span class="t">"time"</span><span class="l">"line"</span><span class="k">"kind"</span>
+                    <span class="lanes" style=lanes_w>{heads}</span>
+                    <span class="x">"event"</span>
+                </div>
+            </div>
             <div class="timeline" id="timeline-list" node_ref=list_ref tabindex="0" role="listbox"
                 aria-label="Trace events" on:scroll=on_scroll on:keydown=on_key>
                 <div class="spacer" style=total_h>{rows}</div>

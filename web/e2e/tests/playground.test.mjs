@@ -324,3 +324,89 @@ test('a panic shows its message and a working Reset, never a blank page', async 
   await waitForStatus(page, /statements ran/);
   await page.context().close();
 });
+
+test('the timeline is a sequence diagram: lanes, arrows, whole lines, the whole MAPIOFFLINE_NOTIFY', async () => {
+  const { page } = await openPage(browser, URL);
+  const lessons = page.getByRole('region', { name: 'Lessons' });
+  await lessons.getByRole('button', { name: /Sample Offline State Add-in/ }).click();
+  await lessons.getByText('Init Monitor follows the client workflow').waitFor();
+  const heads = await page.locator('.lanehead .lane').evaluateAll((ls) => ls.map((l) => l.title));
+  assert.deepEqual(heads.slice(0, 2), ['environment', 'client']);
+  assert.ok(heads.includes('global "Outlook" 0x00A00000'), heads.join(' | '));
+  assert.ok(heads.includes('sink "monitor" 0x00C00000'), heads.join(' | '));
+  const lane = (t) => heads.indexOf(t);
+  // Rows are in the DOM only when in view: look them up through the list's scrolling.
+  const rowWhere = async (kind, text) => page.evaluate(async ([kind, text]) => {
+    const list = document.querySelector('.timeline');
+    for (let top = 0; top <= list.scrollHeight; top += list.clientHeight / 2) {
+      list.scrollTop = top;
+      list.dispatchEvent(new Event('scroll'));
+      await new Promise((r) => requestAnimationFrame(() => r()));
+      for (const row of list.querySelectorAll(`.row.${kind}`)) {
+        if (row.querySelector('.x').textContent.includes(text)) {
+          return { id: row.id, lanes: row.dataset.lanes, k: row.querySelector('.k').textContent,
+            glyph: row.querySelector('.lanes > span').className };
+        }
+      }
+    }
+    return null;
+  }, [kind, text]);
+  const notify = await rowWhere('notify', 'STATECHANGE_START');
+  assert.equal(notify.lanes, `${lane('global "Outlook" 0x00A00000')}>${lane('sink "monitor" 0x00C00000')}`);
+  assert.equal(notify.glyph, 'arrow right');
+  const call = await rowWhere('call', '->SetCurrentState(');
+  assert.equal(call.lanes, `${lane('client')}>${lane('global "Outlook" 0x00A00000')}`);
+  const ret = await rowWhere('return', 'SetCurrentState =');
+  assert.equal(ret.lanes, `${lane('global "Outlook" 0x00A00000')}>${lane('client')}`);
+  assert.equal(ret.glyph, 'arrow left');
+  const rc = await rowWhere('refcount', 'refcount of');
+  assert.equal(rc.k, 'refcount');
+  assert.equal(rc.glyph, 'dot');
+  const diag = await rowWhere('diag', '[');
+  assert.match(diag ? 'ok' : 'none', /ok/);
+  // Selecting a Notify shows the whole MAPIOFFLINE_NOTIFY.
+  await page.locator(`#${notify.id}`).click();
+  const detail = await page.locator('.detail pre').textContent();
+  for (const f of ['"ulSize": 24', '"NotifyType": 1', '"ulClientToken"', '"ulMask"', '"ulStateOld"', '"ulStateNew"']) {
+    assert.ok(detail.includes(f), `${f} in ${detail}`);
+  }
+  // The longest line is whole: the list scrolls sideways as far as its end.
+  const adv = await rowWhere('call', '->Advise(');
+  const fit = await page.evaluate((id) => {
+    const list = document.querySelector('.timeline');
+    list.scrollLeft = list.scrollWidth;
+    const x = document.getElementById(id).querySelector('.x').getBoundingClientRect();
+    const l = list.getBoundingClientRect();
+    return { sideways: list.scrollWidth > list.clientWidth, right: x.right, listRight: l.right,
+      head: document.querySelector('.lanehead').scrollLeft };
+  }, adv.id);
+  assert.ok(fit.sideways, 'a long line makes the list scroll sideways');
+  assert.ok(fit.right <= fit.listRight + 1, `text ends at ${fit.right}, the list at ${fit.listRight}`);
+  await page.evaluate(() => document.querySelector('.timeline').dispatchEvent(new Event('scroll')));
+  assert.ok(await page.evaluate(() => document.querySelector('.lanehead').scrollLeft > 0), 'the headings follow');
+  await page.evaluate(() => { const l = document.querySelector('.timeline'); l.scrollLeft = 0; l.scrollTop = 0; l.dispatchEvent(new Event('scroll')); });
+  await page.screenshot({ path: `${SHOTS}/timeline-1280x800.png` });
+  await page.setViewportSize({ width: 800, height: 1000 });
+  await page.screenshot({ path: `${SHOTS}/timeline-800.png`, fullPage: true });
+  await page.context().close();
+});
+
+test('a 10,000-statement script: only the rows in view are in the page', async () => {
+  const { page } = await openPage(browser, URL);
+  const body = ['mgr->SetCurrentState(MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)',
+    'mgr->SetCurrentState(MAPIOFFLINE_FLAG_DEFAULT, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_ONLINE, NULL)',
+    'run', 'network down', 'run', 'network up', 'run', 'mgr->GetCurrentState(&st)'];
+  const lines = ['profile "Outlook"', 'sink a', 'HrOpenOfflineObj(0, L"Outlook", &GUID_GlobalState, NULL, &mgr)',
+    'mgr->Advise(MAPIOFFLINE_ADVISE_DEFAULT, &{ulClientToken = 1, pCallback = a}, &ta)'];
+  while (lines.length < 10000) lines.push(body[lines.length % body.length]);
+  await setScript(page, lines.join('\n') + '\n');
+  await waitForStatus(page, /^10000 of 10000 statements ran/);
+  const rows = await page.locator('.timeline .row').count();
+  assert.ok(rows > 10 && rows < 100, `${rows} rows in the DOM`);
+  await page.evaluate(() => { const l = document.querySelector('.timeline'); l.scrollTop = l.scrollHeight / 2; l.dispatchEvent(new Event('scroll')); });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+  const ids = await page.locator('.timeline .row').evaluateAll((rs) => rs.map((r) => Number(r.id.slice(3))));
+  assert.ok(Math.min(...ids) > 1000, `rows ${Math.min(...ids)}…${Math.max(...ids)} after scrolling halfway`);
+  assert.ok(ids.length < 100);
+  await page.context().close();
+});
