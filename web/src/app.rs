@@ -12,9 +12,10 @@ use std::time::Duration;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen::JsValue;
 
-const ROW_H: f64 = 20.0;
+/// A timeline row: a line of text over its arrow.
+const ROW_H: f64 = 32.0;
 /// The width of one lane of the timeline's sequence diagram.
-const LANE_W: f64 = 84.0;
+const LANE_W: f64 = 90.0;
 const LINE_H: f64 = 18.0;
 /// Above this many lines the editor skips colouring (plain text stays fast).
 const HIGHLIGHT_MAX_LINES: usize = 1500;
@@ -440,16 +441,24 @@ fn Timeline() -> impl IntoView {
                     r.kind.class(),
                     if sel == Some(i) { " sel" } else { "" }
                 );
-                let pad = format!("padding-left:{}ch", r.depth as usize * 2);
+                // The text starts where its arrow (or mark) does, as a sequence diagram's
+                // label sits on its message, and runs on to the right, never cut.
                 let centre = |l: u16| l as f64 * LANE_W + LANE_W / 2.0;
-                let (glyph, at) = match r.place.from {
+                let (glyph, at, text_x) = match r.place.from {
                     Some(f) if f != r.place.to => {
-                        let (a, b) = (centre(f).min(centre(r.place.to)), centre(f).max(centre(r.place.to)));
+                        let (a, b) = (
+                            centre(f).min(centre(r.place.to)),
+                            centre(f).max(centre(r.place.to)),
+                        );
                         let dir = if r.place.to > f { "right" } else { "left" };
-                        (format!("arrow {dir}"), format!("left:{a}px;width:{}px", b - a))
+                        (format!("arrow {dir}"), format!("left:{a}px;width:{}px", b - a), a + 4.0)
                     }
-                    _ => ("dot".to_string(), format!("left:{}px", centre(r.place.to) - 4.0)),
+                    _ => {
+                        let c = centre(r.place.to);
+                        ("dot".to_string(), format!("left:{}px", c - 4.0), c + 8.0)
+                    }
                 };
+                let text_style = format!("left:{text_x}px");
                 let lanes_attr = match r.place.from {
                     Some(f) => format!("{f}>{}", r.place.to),
                     None => r.place.to.to_string(),
@@ -462,10 +471,10 @@ fn Timeline() -> impl IntoView {
                         <span class="t">{format!("t={}", r.tick)}</span>
                         <span class="l">{format!("L{}", r.line)}</span>
                         <span class="k">{r.kind.class()}</span>
-                        <span class="lanes" style=lanes_style.clone() aria-hidden="true">
-                            <span class=glyph style=at></span>
+                        <span class="lanes" style=lanes_style.clone()>
+                            <span class=glyph style=at aria-hidden="true"></span>
+                            <span class="x" style=text_style>{r.text.clone()}</span>
                         </span>
-                        <span class="x" style=pad>{r.text.clone()}</span>
                     </div>
                 }
             })
@@ -492,13 +501,21 @@ fn Timeline() -> impl IntoView {
     };
     // The rows' height, and a width that holds the longest line whole (the list scrolls
     // sideways rather than cutting text off).
-    let total_h = move || {
+    let width = move || {
         let ev = ctx.eval.get();
+        // The fixed columns, then the lanes, then room for the longest text from the
+        // leftmost place a text can start.
         format!(
-            "height:{}px;width:calc({}ch + {}px)",
-            ev.rows.len() as f64 * ROW_H,
-            ev.widest + 24,
-            ev.lanes.len() as f64 * LANE_W + 140.0
+            "width:calc({}ch + {}px)",
+            ev.widest + 16,
+            ev.lanes.len() as f64 * LANE_W + 200.0
+        )
+    };
+    let total_h = move || {
+        format!(
+            "height:{}px;{}",
+            ctx.eval.get().rows.len() as f64 * ROW_H,
+            width()
         )
     };
     let on_scroll = move |_| {
@@ -557,10 +574,9 @@ fn Timeline() -> impl IntoView {
             <h2>"Timeline"</h2>
             // The lanes' headings scroll sideways with the list, not down.
             <div class="lanehead" node_ref=head_ref aria-hidden="true">
-                <div class="lanehead-in" style=total_h>
+                <div class="lanehead-in" style=width>
                     <span class="n"></span><span class="t">"time"</span><span class="l">"line"</span><span class="k">"kind"</span>
                     <span class="lanes" style=lanes_w>{heads}</span>
-                    <span class="x">"event"</span>
                 </div>
             </div>
             <div class="timeline" id="timeline-list" node_ref=list_ref tabindex="0" role="listbox"

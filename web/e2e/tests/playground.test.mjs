@@ -364,7 +364,15 @@ test('the timeline is a sequence diagram: lanes, arrows, whole lines, the whole 
   assert.equal(rc.glyph, 'dot');
   const diag = await rowWhere('diag', '[');
   assert.match(diag ? 'ok' : 'none', /ok/);
+  // Brings a row found above back into view (the list keeps only visible rows).
+  const show = (id) => page.evaluate(async (id) => {
+    const list = document.querySelector('.timeline');
+    list.scrollTop = Number(id.slice(3)) * 32;
+    list.dispatchEvent(new Event('scroll'));
+    await new Promise((r) => requestAnimationFrame(() => r()));
+  }, id);
   // Selecting a Notify shows the whole MAPIOFFLINE_NOTIFY.
+  await show(notify.id);
   await page.locator(`#${notify.id}`).click();
   const detail = await page.locator('.detail pre').textContent();
   for (const f of ['"ulSize": 24', '"NotifyType": 1', '"ulClientToken"', '"ulMask"', '"ulStateOld"', '"ulStateNew"']) {
@@ -372,6 +380,7 @@ test('the timeline is a sequence diagram: lanes, arrows, whole lines, the whole 
   }
   // The longest line is whole: the list scrolls sideways as far as its end.
   const adv = await rowWhere('call', '->Advise(');
+  await show(adv.id);
   const fit = await page.evaluate((id) => {
     const list = document.querySelector('.timeline');
     list.scrollLeft = list.scrollWidth;
@@ -384,7 +393,7 @@ test('the timeline is a sequence diagram: lanes, arrows, whole lines, the whole 
   assert.ok(fit.right <= fit.listRight + 1, `text ends at ${fit.right}, the list at ${fit.listRight}`);
   await page.evaluate(() => document.querySelector('.timeline').dispatchEvent(new Event('scroll')));
   assert.ok(await page.evaluate(() => document.querySelector('.lanehead').scrollLeft > 0), 'the headings follow');
-  await page.evaluate(() => { const l = document.querySelector('.timeline'); l.scrollLeft = 0; l.scrollTop = 0; l.dispatchEvent(new Event('scroll')); });
+  await page.evaluate(() => { const l = document.querySelector('.timeline'); l.scrollLeft = 0; l.scrollTop = 0; l.dispatchEvent(new Event('scroll')); window.scrollTo(0, 0); });
   await page.screenshot({ path: `${SHOTS}/timeline-1280x800.png` });
   await page.setViewportSize({ width: 800, height: 1000 });
   await page.screenshot({ path: `${SHOTS}/timeline-800.png`, fullPage: true });
@@ -399,7 +408,13 @@ test('a 10,000-statement script: only the rows in view are in the page', async (
   const lines = ['profile "Outlook"', 'sink a', 'HrOpenOfflineObj(0, L"Outlook", &GUID_GlobalState, NULL, &mgr)',
     'mgr->Advise(MAPIOFFLINE_ADVISE_DEFAULT, &{ulClientToken = 1, pCallback = a}, &ta)'];
   while (lines.length < 10000) lines.push(body[lines.length % body.length]);
-  await setScript(page, lines.join('\n') + '\n');
+  // Typing 10,000 lines would take long: set the text as a paste would, then Run.
+  await page.evaluate((src) => {
+    const ta = document.getElementById('scenario');
+    ta.value = src;
+    ta.dispatchEvent(new Event('input', { bubbles: true }));
+  }, lines.join('\n') + '\n');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
   await waitForStatus(page, /^10000 of 10000 statements ran/);
   const rows = await page.locator('.timeline .row').count();
   assert.ok(rows > 10 && rows < 100, `${rows} rows in the DOM`);
