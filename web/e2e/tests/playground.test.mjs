@@ -192,6 +192,7 @@ test('Ctrl+Enter runs, and the timeline is usable by keyboard', async () => {
 
 test('the JS API: run, check, explain', async () => {
   const { page } = await openPage(browser, URL);
+  await page.waitForSelector('body[data-api]');
   const r = await page.evaluate((src) => {
     const trace = window.mapioffline.run(src + 'shutdown\n');
     const findings = window.mapioffline.check(trace);
