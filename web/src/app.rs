@@ -61,6 +61,18 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
+/// `12px`: pixel values are whole, and formatting only integers keeps float formatting
+/// (several KB) out of the wasm.
+fn px(v: f64) -> String {
+    format!("{}px", v.round() as i64)
+}
+
+/// `12.3` (milliseconds to a tenth), without float formatting.
+fn tenths(v: f64) -> String {
+    let t = (v.max(0.0) * 10.0).round() as u64;
+    format!("{}.{}", t / 10, t % 10)
+}
+
 fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
@@ -243,11 +255,11 @@ fn App() -> impl IntoView {
     let status = move || {
         let ev = ctx.eval.get();
         let mut s = format!(
-            "{} of {} statements ran, {} events, {:.1} ms",
+            "{} of {} statements ran, {} events, {} ms",
             ev.executed,
             ev.total,
             ev.rows.len(),
-            ctx.eval_ms.get()
+            tenths(ctx.eval_ms.get())
         );
         if let Some(l) = ev.next_line {
             s.push_str(&format!("; next: line {l}"));
@@ -318,7 +330,7 @@ fn Editor() -> impl IntoView {
                     Mark::Failed => ("mark failed", "failed expectation"),
                     _ => ("mark next", "next statement"),
                 };
-                let top = format!("top:{}px", i as f64 * LINE_H + 6.0);
+                let top = format!("top:{}", px(i as f64 * LINE_H + 6.0));
                 view! {
                     <span class=class style=top data-line=i + 1
                         aria-label=format!("{what} on line {}", i + 1)></span>
@@ -329,8 +341,8 @@ fn Editor() -> impl IntoView {
     let underline = move || {
         ctx.problem.get().map(|p| {
             let style = format!(
-                "top:{}px;left:calc(8px + {}ch);width:{}ch",
-                (p.line - 1) as f64 * LINE_H + 6.0 + LINE_H - 3.0,
+                "top:{};left:calc(8px + {}ch);width:{}ch",
+                px((p.line - 1) as f64 * LINE_H + 6.0 + LINE_H - 3.0),
                 p.col - 1,
                 p.len
             );
@@ -426,16 +438,16 @@ fn Timeline() -> impl IntoView {
     let height = RwSignal::new(360.0);
     let list_ref = NodeRef::<leptos::html::Div>::new();
     let head_ref = NodeRef::<leptos::html::Div>::new();
-    let lanes_w = move || format!("width:{}px", ctx.eval.get().lanes.len() as f64 * LANE_W);
+    let lanes_w = move || format!("width:{}", px(ctx.eval.get().lanes.len() as f64 * LANE_W));
     let rows = move || {
         let ev = ctx.eval.get();
-        let range = model::visible_range(scroll_top.get(), height.get(), ROW_H, ev.rows.len(), 8);
+        let range = model::visible_range(scroll_top.get(), height.get(), ROW_H, ev.rows.len(), 4);
         let sel = ctx.selected.get();
-        let lanes_style = format!("width:{}px", ev.lanes.len() as f64 * LANE_W);
+        let lanes_style = format!("width:{}", px(ev.lanes.len() as f64 * LANE_W));
         range
             .map(|i| {
                 let r = &ev.rows[i];
-                let style = format!("top:{}px", i as f64 * ROW_H);
+                let style = format!("top:{}", px(i as f64 * ROW_H));
                 let class = format!(
                     "row {}{}",
                     r.kind.class(),
@@ -451,14 +463,14 @@ fn Timeline() -> impl IntoView {
                             centre(f).max(centre(r.place.to)),
                         );
                         let dir = if r.place.to > f { "right" } else { "left" };
-                        (format!("arrow {dir}"), format!("left:{a}px;width:{}px", b - a), a + 4.0)
+                        (format!("arrow {dir}"), format!("left:{};width:{}", px(a), px(b - a)), a + 4.0)
                     }
                     _ => {
                         let c = centre(r.place.to);
-                        ("dot".to_string(), format!("left:{}px", c - 4.0), c + 8.0)
+                        ("dot".to_string(), format!("left:{}", px(c - 4.0)), c + 8.0)
                     }
                 };
-                let text_style = format!("left:{text_x}px");
+                let text_style = format!("left:{}", px(text_x));
                 let lanes_attr = match r.place.from {
                     Some(f) => format!("{f}>{}", r.place.to),
                     None => r.place.to.to_string(),
@@ -506,15 +518,15 @@ fn Timeline() -> impl IntoView {
         // The fixed columns, then the lanes, then room for the longest text from the
         // leftmost place a text can start.
         format!(
-            "width:calc({}ch + {}px)",
+            "width:calc({}ch + {})",
             ev.widest + 16,
-            ev.lanes.len() as f64 * LANE_W + 200.0
+            px(ev.lanes.len() as f64 * LANE_W + 200.0)
         )
     };
     let total_h = move || {
         format!(
-            "height:{}px;{}",
-            ctx.eval.get().rows.len() as f64 * ROW_H,
+            "height:{};{}",
+            px(ctx.eval.get().rows.len() as f64 * ROW_H),
             width()
         )
     };

@@ -6,8 +6,9 @@
 //! [`model`] turns that into what the components show and is tested natively.
 //!
 //! The page's scripting API (`mapioffline.run`, `check`, `explain`, `eventCount`) is a
-//! second, smaller-to-start wasm module, the crate `mapioffline-web-api` in `web/api/`,
-//! which the page loads once it is interactive. This module adds one debug hook to it:
+//! second wasm module, the crate `mapioffline-web-api` in `web/api/`, which the page
+//! loads once it is interactive, so that it does not weigh on the first load. This
+//! module adds one debug hook to `window.mapioffline`:
 //!
 //! - `mapioffline.__panicForTest()`: panics on purpose, to see (and test) what the page
 //!   does then: it shows the panic's message with a Reset, never a blank page.
