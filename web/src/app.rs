@@ -118,6 +118,8 @@ struct Ctx {
     problem: RwSignal<Option<Problem>>,
     eval: RwSignal<Arc<Evaluation>>,
     eval_ms: RwSignal<f64>,
+    /// Runs so far (`data-runs` on the status line: tests wait for it to change).
+    runs: RwSignal<u64>,
     selected: RwSignal<Option<usize>>,
     lesson: RwSignal<Option<&'static Lesson>>,
     notice: RwSignal<String>,
@@ -144,6 +146,7 @@ impl Ctx {
             }
         }
         self.eval_ms.set(now_ms() - t0);
+        self.runs.update(|n| *n += 1);
     }
 
     /// Re-runs after the user pauses typing.
@@ -234,6 +237,7 @@ fn App() -> impl IntoView {
         problem: RwSignal::new(None),
         eval: RwSignal::new(Arc::new(Evaluation::default())),
         eval_ms: RwSignal::new(0.0),
+        runs: RwSignal::new(0),
         selected: RwSignal::new(None),
         lesson: RwSignal::new(None),
         notice: RwSignal::new(String::new()),
@@ -281,7 +285,8 @@ fn App() -> impl IntoView {
                 <button on:click=move |_| ctx.reset() title="Back to an empty world">"Reset"</button>
                 <button on:click=move |_| ctx.share() title="Put the script in the link">"Share"</button>
             </div>
-            <p class="status" role="status" data-events=move || ctx.eval.get().rows.len()>{status}</p>
+            <p class="status" role="status" data-events=move || ctx.eval.get().rows.len()
+                data-runs=move || ctx.runs.get()>{status}</p>
             <p class="notice" aria-live="polite">{move || ctx.notice.get()}</p>
             {move || ctx.link_error.get().map(|why| view! {
                 <div class="link-error" role="alert">
