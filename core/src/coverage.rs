@@ -5,7 +5,7 @@
 
 use crate::clauses::{Clause, CLAUSES};
 use crate::consts::*;
-use crate::trace::{Call, Caller, EventKind, Func, OutValue, Ptr, Trace};
+use crate::trace::{Call, Caller, EventKind, Func, GuidPtr, OutValue, Ptr, Trace};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
@@ -90,7 +90,7 @@ pub fn clauses_exercised(trace: &Trace) -> BTreeSet<Clause> {
                     }
                     Func::QueryInterface
                         if ok
-                            && matches!(call, Some(Call::QueryInterface { riid: Some(g), .. }) if g == IID_IMAPIOFFLINE) =>
+                            && matches!(call, Some(Call::QueryInterface { riid: GuidPtr::To(g), .. }) if g == IID_IMAPIOFFLINE) =>
                     {
                         c.insert(Mgr2);
                     }

@@ -39,10 +39,10 @@ pub mod util;
 
 pub use clauses::{Clause, ClauseKind, Rule, Set4Reading, CLAUSES, RULES};
 pub use consts::{Arch, Guid, HResult};
-pub use sim::{Action, Config, ProfileSpec, Reaction, Ret, Sim, SimError, SinkSpec};
+pub use sim::{Action, Config, ForeignNotify, ProfileSpec, Reaction, Ret, Sim, SimError, SinkSpec};
 pub use trace::{
-    AdviseInfo, AggregateInfo, Call, Caller, CreateInfo, Event, EventKind, NotifyInfo, Out,
-    OutValue, Ptr, Tick, Trace,
+    AdviseInfo, AggregateInfo, Call, Caller, CreateInfo, Event, EventKind, GuidPtr, NotifyInfo,
+    Out, OutValue, Ptr, Tick, Trace,
 };
 
 // The README's Rust example is compiled and run as a doc test, so it cannot go stale.

@@ -1452,8 +1452,8 @@ mod cre {
         // The reference's own example creates a store's object with both NULL.
         let (mut sim, mgr, _, _) = world();
         let info = CreateInfo {
-            p_guid: None,
-            p_instance: None,
+            p_guid: GuidPtr::Null,
+            p_instance: GuidPtr::Null,
             ..sim.create_info("Outlook", 3, STORE, mgr)
         };
         let r = sim.hr_create_offline_obj(0, Some(&info), Out::Valid);

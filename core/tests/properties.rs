@@ -192,7 +192,11 @@ enum OpenBad {
     ReservedNonZero,
     GuidNull,
     GuidWrong,
+    /// `pGUID` a raw address the simulator cannot read.
+    GuidAddr,
     ReservedGuid,
+    /// `pReserved` a raw address.
+    ReservedAddr,
     OutNull,
     ProfileNull,
 }
@@ -205,17 +209,20 @@ enum Iid {
     Notify,
     Other,
     Null,
+    /// A raw address the simulator cannot read.
+    Addr,
 }
 
 impl Iid {
-    fn guid(self) -> Option<Guid> {
+    fn guid(self) -> GuidPtr {
         match self {
-            Iid::Unknown => Some(IID_IUNKNOWN),
-            Iid::Offline => Some(IID_IMAPIOFFLINE),
-            Iid::Mgr => Some(IID_IMAPIOFFLINEMGR),
-            Iid::Notify => Some(IID_IMAPIOFFLINENOTIFY),
-            Iid::Other => Some(OTHER_IID),
-            Iid::Null => None,
+            Iid::Unknown => GuidPtr::To(IID_IUNKNOWN),
+            Iid::Offline => GuidPtr::To(IID_IMAPIOFFLINE),
+            Iid::Mgr => GuidPtr::To(IID_IMAPIOFFLINEMGR),
+            Iid::Notify => GuidPtr::To(IID_IMAPIOFFLINENOTIFY),
+            Iid::Other => GuidPtr::To(OTHER_IID),
+            Iid::Null => GuidPtr::Null,
+            Iid::Addr => GuidPtr::Addr(0xDEAD_BEEF),
         }
     }
 }
@@ -439,7 +446,9 @@ fn open_bad_strategy() -> impl Strategy<Value = OpenBad> {
         1 => Just(OpenBad::ReservedNonZero),
         1 => Just(OpenBad::GuidNull),
         1 => Just(OpenBad::GuidWrong),
+        1 => Just(OpenBad::GuidAddr),
         1 => Just(OpenBad::ReservedGuid),
+        1 => Just(OpenBad::ReservedAddr),
         1 => Just(OpenBad::OutNull),
         1 => Just(OpenBad::ProfileNull),
     ]
@@ -453,6 +462,7 @@ fn iid_strategy() -> impl Strategy<Value = Iid> {
         Just(Iid::Notify),
         Just(Iid::Other),
         Just(Iid::Null),
+        Just(Iid::Addr),
     ]
 }
 
@@ -1447,11 +1457,10 @@ impl Driver {
                 })
                 .collect();
             let spec = SinkSpec {
-                name: format!("sink{i}"),
                 implements_notify: s.implements_notify,
                 validates_notify: s.validates_notify,
-                interfaces: Vec::new(),
                 reactions,
+                ..SinkSpec::new(format!("sink{i}"))
             };
             let p = sim.create_sink(spec).expect("fresh world");
             assert_eq!(p, predicted[i], "sink addresses are deterministic");
@@ -1605,14 +1614,15 @@ impl Driver {
                         Some(name)
                     },
                     match bad {
-                        OpenBad::GuidNull => None,
-                        OpenBad::GuidWrong => Some(IID_IMAPIOFFLINE),
-                        _ => Some(GUID_GLOBAL_STATE),
+                        OpenBad::GuidNull => GuidPtr::Null,
+                        OpenBad::GuidWrong => GuidPtr::To(IID_IMAPIOFFLINE),
+                        OpenBad::GuidAddr => GuidPtr::Addr(0x1234),
+                        _ => GuidPtr::To(GUID_GLOBAL_STATE),
                     },
-                    if bad == OpenBad::ReservedGuid {
-                        Some(GUID_GLOBAL_STATE)
-                    } else {
-                        None
+                    match bad {
+                        OpenBad::ReservedGuid => GuidPtr::To(GUID_GLOBAL_STATE),
+                        OpenBad::ReservedAddr => GuidPtr::Addr(0x1000),
+                        _ => GuidPtr::Null,
                     },
                     if bad == OpenBad::OutNull {
                         Out::Null
@@ -1657,7 +1667,9 @@ impl Driver {
                 let want = match k {
                     Kind::Invalid | Kind::DeadSink => (HResult::E_INVALIDARG, None),
                     _ if out_null => (HResult::E_INVALIDARG, None),
-                    _ if iid == Iid::Null => (HResult::E_INVALIDARG, Some(Ptr::NULL)),
+                    _ if matches!(iid, Iid::Null | Iid::Addr) => {
+                        (HResult::E_INVALIDARG, Some(Ptr::NULL))
+                    }
                     Kind::Offline => match iid {
                         Iid::Unknown | Iid::Offline | Iid::Mgr => (HResult::S_OK, Some(p)),
                         _ => no,

@@ -35,7 +35,7 @@ fn cites(sim: &Sim, clause: Clause) -> bool {
 fn info(sim: &Sim, guid: Option<Guid>, parent: Ptr, outer: Option<Ptr>) -> CreateInfo {
     let both = MAPIOFFLINE_CAPABILITY_OFFLINE | MAPIOFFLINE_CAPABILITY_ONLINE;
     let mut ci = sim.create_info("Outlook", both, PROVIDER, parent);
-    ci.p_guid = guid;
+    ci.p_guid = guid.into();
     ci.p_aggregate_info = outer.map(|o| AggregateInfo {
         ul_size: sim.config().arch.sizeof_aggregateinfo(),
         p_outer_obj: o,

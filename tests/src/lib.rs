@@ -17,6 +17,10 @@ pub static SCENARIOS: &[(&str, &str)] = &[
         include_str!("../scenarios/capabilities.scn"),
     ),
     ("create", include_str!("../scenarios/create.scn")),
+    (
+        "guid-pointers",
+        include_str!("../scenarios/guid-pointers.scn"),
+    ),
     ("interfaces", include_str!("../scenarios/interfaces.scn")),
     ("network", include_str!("../scenarios/network.scn")),
     ("notify", include_str!("../scenarios/notify.scn")),

@@ -508,7 +508,8 @@ static HRESULT_DOCS: &[HResultDoc] = &[
             Source { call: GETS, when: "a NULL out pointer; the simulator's choice, as the reference gives no return values", clauses: &["CAP-5", "CUR-4"] },
             Source { call: ADVISE, when: "an invalid parameter: ulFlags other than MAPIOFFLINE_ADVISE_DEFAULT; a wrong ulSize, CallbackType, ulAdviseTypes or ulStateMask; a NULL pAdviseInfo or pulAdviseToken", clauses: &["ADV-3", "ADV-9"] },
             Source { call: CREATE, when: "a broken precondition: ulFlags or ulCreateFlags not 0, pConnectInfo or pRefTrackRoot not NULL, a wrong ulSize, a required pointer NULL, or an unknown profile (the reference lists the return value as \"None\")", clauses: &["CRE-1", "CRE-5", "CRE-6"] },
-            Source { call: QI, when: "a NULL riid or ppvObject; the simulator's choice", clauses: &["MGR-3"] },
+            Source { call: CREATE, when: "a pGUID or pInstance at an address the simulator cannot read; the simulator's choice", clauses: &["CRE-2", "CRE-6"] },
+            Source { call: QI, when: "a NULL riid or ppvObject, or a riid at an address the simulator cannot read; the simulator's choice", clauses: &["MGR-3"] },
         ],
         notes: &[
             "IMAPIOfflineMgr::Unadvise never returns it: it returns S_OK even for an unknown token or undocumented flags (UNADV-2).",
@@ -542,7 +543,7 @@ static HRESULT_DOCS: &[HResultDoc] = &[
         returned_by: &[
             Source { call: OPEN, when: "the call failed; this is its only documented failure result", clauses: &["OPEN-7"] },
             Source { call: OPEN, when: "the caller is outside the Outlook process", clauses: &["OPEN-8"] },
-            Source { call: OPEN, when: "a broken precondition: ulReserved not 0, pGUID not GUID_GlobalState, pReserved not NULL, a NULL ppOfflineObj or an unknown profile; the trace names which", clauses: &["OPEN-2", "OPEN-4", "OPEN-5", "OPEN-11"] },
+            Source { call: OPEN, when: "a broken precondition: ulReserved not 0, pGUID not GUID_GlobalState (an address the simulator cannot read counts as not, the simulator's choice), pReserved not NULL, a NULL ppOfflineObj or an unknown profile; the trace names which", clauses: &["OPEN-2", "OPEN-4", "OPEN-5", "OPEN-11"] },
         ],
         notes: &[],
         see: &[],
@@ -1276,6 +1277,10 @@ mod tests {
         let t = text("E_INVALIDARG");
         assert!(t.contains("IMAPIOfflineMgr::Advise (ADV-3, ADV-9): an invalid parameter"));
         assert!(t.contains("HrCreateOfflineObj (CRE-1, CRE-5, CRE-6): a broken precondition"));
+        assert!(t.contains("HrCreateOfflineObj (CRE-2, CRE-6): a pGUID or pInstance at an address the simulator cannot read; the simulator's choice"));
+        assert!(t.contains(
+            "(MGR-3): a NULL riid or ppvObject, or a riid at an address the simulator cannot read"
+        ));
         assert!(t.contains("Unadvise never returns it"));
         let t = text("MAPI_E_NOT_FOUND");
         assert!(t.contains("HrOpenOfflineObj (OPEN-8): the caller is outside the Outlook process."));

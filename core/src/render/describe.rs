@@ -7,9 +7,9 @@
 //!
 //! [`Trace::to_text`]: crate::trace::Trace::to_text
 
-use crate::consts::{self, ConstGroup, Guid};
+use crate::consts::{self, ConstGroup};
 use crate::trace::{
-    Call, Caller, EnvEvent, EventKind, Func, Out, OutValue, Ptr, Severity, ShutdownReport,
+    Call, Caller, EnvEvent, EventKind, Func, GuidPtr, Out, OutValue, Ptr, Severity, ShutdownReport,
 };
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -156,9 +156,12 @@ impl Describer {
             EventKind::ClientObjectCreated(c) => {
                 let mut s = gen("client object \"");
                 s.name(&c.name).gen(format!("\" at {}", c.object));
+                if c.foreign {
+                    s.gen(", foreign code (the driver calls its Notify)");
+                }
                 if c.implements_notify {
                     s.gen(", implements IMAPIOfflineNotify");
-                    if !c.validates_notify {
+                    if !c.validates_notify && !c.foreign {
                         s.gen(" (does not check NotifyType/ulMask)");
                     }
                 } else {
@@ -378,13 +381,7 @@ impl Describer {
     /// `lpVtbl[9]()`, or the whole call of a function that has no `this`.
     pub fn call_body(&self, c: &Call) -> Segs {
         use ConstGroup as G;
-        let guid = |g: &Option<Guid>| match g {
-            None => "NULL".to_string(),
-            Some(g) => match g.name() {
-                Some(n) => format!("&{n}"),
-                None => format!("&{g}"),
-            },
-        };
+        let guid = |g: &GuidPtr| g.to_string();
         let out = |o: &Out, name: &str| match o {
             Out::Valid => format!("&{name}"),
             Out::Null => "NULL".to_string(),
@@ -415,11 +412,12 @@ impl Describer {
             } => gen(format!(
                 "QueryInterface({}, {})",
                 match riid {
-                    None => "NULL".to_string(),
-                    Some(g) => g
+                    // REFIID: the GUID itself, not its address.
+                    GuidPtr::To(g) => g
                         .name()
                         .map(str::to_string)
                         .unwrap_or_else(|| g.to_string()),
+                    GuidPtr::Null | GuidPtr::Addr(_) => riid.to_string(),
                 },
                 out(ppv_object, "pv")
             )),

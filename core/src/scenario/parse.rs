@@ -226,11 +226,16 @@ fn lex(line_no: usize, line: &str) -> Result<Vec<Token>, ParseError> {
             i += p.chars().count();
             continue;
         }
+        // `*` comes from C written into a script: a cast such as `(const GUID*)0x1234`,
+        // as the C++ rendering prints raw addresses, or a dereference.
+        let hint = (c == '*').then(|| {
+            "scripts have no casts or `*`: write a raw address as a plain number (`0x1234`), a NULL pointer as NULL".to_string()
+        });
         return Err(err(
             i,
             "a word, number, string or one of ( ) , & { } = | ~ : -> [ ]",
             format!("`{c}`"),
-            None,
+            hint,
         ));
     }
     out.push(Token {

@@ -6,7 +6,7 @@ use super::*;
 use crate::consts::{self, Arch, HResult, KNOWN_GUIDS};
 use crate::sim::{Action, Config, ProfileSpec, Reaction, Sim, SinkSpec};
 use crate::trace::{
-    AdviseArgs, AdviseInfo, AggregateInfo, Arg, CreateInfo, EventKind, Out, OutArg, Ptr,
+    AdviseArgs, AdviseInfo, AggregateInfo, Arg, CreateInfo, EventKind, GuidPtr, Out, OutArg, Ptr,
     ReactionCall, Trace,
 };
 use crate::util::nearest;
@@ -248,8 +248,14 @@ impl Runner {
                 spec.validates_notify = *validates_notify;
                 for i in iids {
                     match self.guid(i)? {
-                        Some(g) => spec.interfaces.push(g),
-                        None => return self.fail("`iid NULL` names no interface", None),
+                        GuidPtr::To(g) => spec.interfaces.push(g),
+                        GuidPtr::Null => return self.fail("`iid NULL` names no interface", None),
+                        GuidPtr::Addr(a) => {
+                            return self.fail(
+                                format!("`iid 0x{a:X}`: an interface is named by its GUID, not by an address"),
+                                Some("write an IID_ name or a literal {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}".into()),
+                            )
+                        }
                     }
                 }
                 for r in reactions {
@@ -462,20 +468,51 @@ impl Runner {
         }
     }
 
-    fn guid(&self, e: &Expr) -> Result<Option<Guid>, RunError> {
+    /// A `const GUID*` (or `REFIID`) argument: `NULL`, `&GUID_GlobalState` (the `&` may be
+    /// left out), an `IID_` name, a literal `{XXXXXXXX-…}`, or a raw address (`0x1234`)
+    /// whose contents the simulator cannot read.
+    fn guid(&self, e: &Expr) -> Result<GuidPtr, RunError> {
+        const FORMS: &str = "a GUID pointer is NULL, &GUID_GlobalState, an IID_ name, a literal {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}, or a raw address such as 0x1234";
         match e {
-            Expr::Null | Expr::Num(0) => Ok(None),
-            Expr::Num(n) => self.fail(
-                format!("0x{n:X} as a GUID pointer: the simulator records a GUID argument as the GUID it points to, and cannot follow a raw address"),
-                Some("write NULL, a GUID name such as &GUID_GlobalState, or a literal {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}".into()),
-            ),
-            Expr::AddrOf(inner) => self.guid(inner),
-            Expr::Guid(g) => Ok(Some(*g)),
+            Expr::Null => Ok(GuidPtr::Null),
+            Expr::Num(n) => Ok(GuidPtr::addr(*n)),
+            Expr::AddrOf(inner) => match &**inner {
+                Expr::Name { .. } | Expr::Guid(_) => self.guid(inner),
+                Expr::Num(n) => self.fail(
+                    format!("`&0x{n:X}`: a number has no address"),
+                    Some(format!(
+                        "write 0x{n:X} (without `&`) to pass it as a raw address"
+                    )),
+                ),
+                Expr::Null => self.fail(
+                    "`&NULL`: NULL has no address",
+                    Some("write NULL for a NULL GUID pointer".into()),
+                ),
+                _ => self.fail("expected a GUID after `&`", Some(FORMS.into())),
+            },
+            Expr::Guid(g) => Ok(GuidPtr::To(*g)),
             Expr::Name { name, col } => match KNOWN_GUIDS.iter().find(|g| g.name == *name) {
-                Some(g) => Ok(Some(g.guid)),
+                Some(g) => Ok(GuidPtr::To(g.guid)),
                 None => {
+                    // A variable holds a pointer or a number, never a GUID: passing it here
+                    // is most likely a slip, so say what it holds rather than guess.
+                    if let Some(v) = self.var(name) {
+                        let (what, raw) = match v {
+                            Value::Ptr(p) => ("an interface pointer", p.to_string()),
+                            Value::Ulong(u) => ("a number", format!("0x{u:X}")),
+                        };
+                        return self.fail_at(
+                            *col,
+                            name.chars().count(),
+                            format!("`{name}` is {what} ({raw}), not a GUID"),
+                            Some(format!(
+                                "{FORMS}; to pass {raw} as an address, write it as a number"
+                            )),
+                        );
+                    }
                     let hint = nearest(name, KNOWN_GUIDS.iter().map(|g| g.name))
-                        .map(|s| format!("did you mean `{s}`?"));
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .or_else(|| Some(FORMS.into()));
                     self.fail_at(
                         *col,
                         name.chars().count(),
@@ -484,10 +521,7 @@ impl Runner {
                     )
                 }
             },
-            _ => self.fail(
-                "expected a GUID: &GUID_GlobalState, an IID_ name, {XXXXXXXX-…} or NULL",
-                None,
-            ),
+            _ => self.fail("expected a GUID pointer here", Some(FORMS.into())),
         }
     }
 
@@ -595,7 +629,7 @@ impl Runner {
         let arch = self.config.arch;
         let u = |k: &str, d: u32| f.get(k).map_or(Ok(d), |v| self.u32(v));
         let p = |k: &str| f.get(k).map_or(Ok(Ptr::NULL), |v| self.ptr(v));
-        let g = |k: &str| f.get(k).map_or(Ok(None), |v| self.guid(v));
+        let g = |k: &str| f.get(k).map_or(Ok(GuidPtr::Null), |v| self.guid(v));
         let aggregate = match f.get("pAggregateInfo") {
             None => None,
             Some(v) => match self.fields(

@@ -100,6 +100,17 @@ impl Sim {
                         )),
                     },
                 }
+                // CRE-2 lets both be NULL and names no other constraint; an address the
+                // simulator cannot read gives it no GUID to act on (CRE-8 needs to know
+                // whether it is GUID_GlobalState), so it refuses it with CRE-6's result.
+                for (field, g, code) in [
+                    ("pGUID", ci.p_guid, "create.guid_unreadable"),
+                    ("pInstance", ci.p_instance, "create.instance_unreadable"),
+                ] {
+                    if let GuidPtr::Addr(a) = g {
+                        bad.push((code, Clause::Cre2, format!("{field} is 0x{a:X}, an address the simulator cannot read; the simulator's choice: it treats an unreadable address as an invalid argument (a real Outlook would read the 16 bytes found there as the GUID, or fault); pass NULL or a pointer to a GUID")));
+                    }
+                }
                 if !ci.p_parent.is_null() {
                     match self.decode(ci.p_parent) {
                         Some(Target::Offline(p)) => {
@@ -173,10 +184,10 @@ impl Sim {
         }
         let ci = info.expect("checked above");
         let pi = profile.expect("checked above");
-        if ci.p_guid == Some(GUID_GLOBAL_STATE) && parent.is_none() {
+        if ci.p_guid == GuidPtr::To(GUID_GLOBAL_STATE) && parent.is_none() {
             return self.create_global(pi, ci);
         }
-        if ci.p_guid.is_none() {
+        if ci.p_guid.is_null() {
             self.note("create.guid_null", Clause::Cre2, "pGUID and pInstance may be NULL: the reference's own example creates a store's object that way".into());
         }
         let i = self.objects.len();
@@ -211,8 +222,9 @@ impl Sim {
             profile: self.profiles[pi].name.clone(),
             parent: ci.p_parent,
             capabilities: ci.ul_capabilities,
-            type_guid: ci.p_guid,
-            instance: ci.p_instance,
+            // Unreadable addresses were refused above.
+            type_guid: ci.p_guid.guid(),
+            instance: ci.p_instance.guid(),
             outer: outer.map(Self::client_ptr).unwrap_or(Ptr::NULL),
             state,
         })));

@@ -1,5 +1,6 @@
 //! Delivering notifications: which registrations hear a phase, calling each sink's
-//! `Notify`, and what a client object does inside it (NTF-*, ADV-11).
+//! `Notify`, and what a client object does inside it (NTF-*, ADV-11). A foreign sink's
+//! `Notify` is the driver's to call (`jobs.rs`).
 
 use super::*;
 
@@ -8,23 +9,25 @@ use super::*;
 pub(super) const MAX_NESTING: u16 = 64;
 
 impl Sim {
-    /// Delivers `info` to the object's registrations with tokens below `bound`, in token
-    /// (registration) order, re-checking each one so that an Unadvise made meanwhile holds.
+    /// Delivers `info` to the object's registrations with tokens after `cursor` and below
+    /// `bound`, in token (registration) order, re-checking each one so that an Unadvise
+    /// made meanwhile holds. Returns where to resume when it stops at a foreign sink,
+    /// whose `Notify` the driver then calls ([`Sim::poll_notify`]).
     pub(super) fn deliver(
         &mut self,
         obj: usize,
         mut info: NotifyInfo,
         bound: u32,
         transition: Option<u32>,
-    ) {
+        mut cursor: u32,
+    ) -> Option<u32> {
         let object = Self::offline_ptr(obj);
         let supported = info.is_supported();
-        let mut cursor = 0u32;
         loop {
             // Fast path: sinks that only receive cannot change the registrations, so one
             // range walk serves them all. A sink that may call back (or needs a
-            // diagnostic) ends the walk; the search resumes after it, which re-reads
-            // whatever its calls changed.
+            // diagnostic, or is foreign) ends the walk; the search resumes after it,
+            // which re-reads whatever its calls changed.
             let mut reactive = None;
             {
                 let (tick, depth) = (self.now, self.depth);
@@ -36,7 +39,7 @@ impl Sim {
                 {
                     cursor = token;
                     let c = &clients[reg.sink as usize];
-                    if !(supported && c.alive && c.spec.reactions.is_empty()) {
+                    if !(supported && c.alive && c.spec.reactions.is_empty() && !c.spec.foreign) {
                         reactive = Some(*reg);
                         break;
                     }
@@ -56,10 +59,55 @@ impl Sim {
                     );
                 }
             }
-            let Some(reg) = reactive else { break };
+            let reg = reactive?;
             info.ul_client_token = reg.client_token;
+            if self.clients[reg.sink as usize].spec.foreign && self.clients[reg.sink as usize].alive
+            {
+                if self.notify_foreign(obj, cursor, reg.sink as usize, info, transition) {
+                    return Some(cursor);
+                }
+                continue;
+            }
             self.notify_one(obj, cursor, reg.sink as usize, info, transition);
         }
+    }
+
+    /// Records the notification to a foreign sink and leaves it for the driver to call;
+    /// false when it cannot be called (and a diagnostic says why).
+    fn notify_foreign(
+        &mut self,
+        obj: usize,
+        token: u32,
+        sink: usize,
+        info: NotifyInfo,
+        transition: Option<u32>,
+    ) -> bool {
+        let sink_ptr = Self::client_ptr(sink);
+        self.push(EventKind::Notify {
+            object: Self::offline_ptr(obj),
+            token,
+            sink: sink_ptr,
+            info,
+            transition,
+        });
+        if self.depth >= MAX_NESTING {
+            self.error("notify.too_deep", Some(Clause::Ntf8), None, format!("calls from inside Notify are nested {} deep; the simulator does not call {sink_ptr}'s Notify rather than exhaust the stack", self.depth + 1));
+            return false;
+        }
+        if self.reacting > 0 {
+            // A simulated sink's reaction runs inside the engine: it cannot wait for the
+            // driver to call foreign code.
+            self.error("notify.foreign_in_reaction", Some(Clause::Ntf8), None, format!("{sink_ptr} is a foreign sink and this notification comes from a call a simulated sink's reaction made: the simulator cannot call foreign code from there and skips it. Use only foreign sinks, or only simulated ones, in one tree"));
+            return false;
+        }
+        self.depth += 1;
+        self.in_notify += 1;
+        self.pending = Some(ForeignNotify {
+            sink: sink_ptr,
+            token,
+            info,
+        });
+        true
     }
 
     pub(super) fn notify_one(
@@ -90,7 +138,9 @@ impl Sim {
         }
         self.depth += 1;
         self.in_notify += 1;
+        self.reacting += 1;
         self.sink_behaviour(sink, token, info);
+        self.reacting -= 1;
         self.in_notify -= 1;
         self.depth -= 1;
     }

@@ -3,6 +3,7 @@
 //! ending with its report of what the client left behind (GEN-3, GEN-5, SET-11, NTF-6,
 //! CAP-3, CUR-2).
 
+use super::jobs::Job;
 use super::*;
 
 impl Sim {
@@ -132,7 +133,14 @@ impl Sim {
         if !info.is_supported() {
             self.note("inject.unsupported", Clause::Ntf6, "a notification outside the supported values (NTF-2, NTF-4): clients must ignore it".into());
         }
-        self.deliver(i, info, self.next_token, None);
+        let floor = self.jobs.len();
+        self.jobs.push(Job::Inject {
+            obj: i as u32,
+            info,
+            bound: self.next_token,
+            cursor: 0,
+        });
+        self.drive(floor);
         Ok(())
     }
 

@@ -157,8 +157,13 @@ impl Sim {
         }
     }
 
-    /// `this->QueryInterface(riid, ppvObject)`.
-    pub fn query_interface(&mut self, this: Ptr, riid: Option<Guid>, ppv_object: Out) -> Ret<Ptr> {
+    /// `this->QueryInterface(riid, ppvObject)`; `riid` a [`GuidPtr`], or `Some(iid)` / `None`.
+    pub fn query_interface(
+        &mut self,
+        this: Ptr,
+        riid: impl Into<GuidPtr>,
+        ppv_object: Out,
+    ) -> Ret<Ptr> {
         self.qi(Caller::Client, this, riid, ppv_object)
     }
 
@@ -166,9 +171,10 @@ impl Sim {
         &mut self,
         by: Caller,
         this: Ptr,
-        riid: Option<Guid>,
+        riid: impl Into<GuidPtr>,
         ppv_object: Out,
     ) -> Ret<Ptr> {
+        let riid = riid.into();
         self.enter(
             by,
             Call::QueryInterface {
@@ -186,7 +192,7 @@ impl Sim {
         &mut self,
         by: Caller,
         this: Ptr,
-        riid: Option<Guid>,
+        riid: GuidPtr,
         ppv: Out,
     ) -> (HResult, Option<Ptr>) {
         let target = match self.decode(this) {
@@ -210,14 +216,21 @@ impl Sim {
             );
             return (HResult::E_INVALIDARG, None);
         }
-        let Some(iid) = riid else {
-            self.error(
-                "qi.riid_null",
-                Some(Clause::Mgr3),
-                None,
-                "riid is NULL; the simulator returns E_INVALIDARG and writes NULL".into(),
-            );
-            return (HResult::E_INVALIDARG, Some(Ptr::NULL));
+        let iid = match riid {
+            GuidPtr::To(iid) => iid,
+            GuidPtr::Null => {
+                self.error(
+                    "qi.riid_null",
+                    Some(Clause::Mgr3),
+                    None,
+                    "riid is NULL; the simulator returns E_INVALIDARG and writes NULL".into(),
+                );
+                return (HResult::E_INVALIDARG, Some(Ptr::NULL));
+            }
+            GuidPtr::Addr(a) => {
+                self.error("qi.riid_unreadable", Some(Clause::Mgr3), None, format!("riid is 0x{a:X}, an address the simulator cannot read; the simulator's choice: it treats an unreadable address as an invalid argument, returns E_INVALIDARG and writes NULL (a real Outlook would read the 16 bytes found there as the IID, or fault)"));
+                return (HResult::E_INVALIDARG, Some(Ptr::NULL));
+            }
         };
         let supported = match target {
             Target::Offline(_) => {
@@ -244,7 +257,7 @@ impl Sim {
                 let r = self.qi(
                     Caller::Outlook,
                     Self::client_ptr(outer),
-                    Some(iid),
+                    GuidPtr::To(iid),
                     Out::Valid,
                 );
                 return (r.hr, r.out);

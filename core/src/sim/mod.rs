@@ -18,6 +18,7 @@
 //! | [`advise`] | `Advise`, `Unadvise` and registrations (ADV-*, UNADV-*) |
 //! | [`transition`] | the transition engine: start, phases, completion, reconcile, time (SET-1…8, CAP-4, CRE-7, NTF-7) |
 //! | [`deliver`] | notification delivery and client objects' behaviour in `Notify` (NTF-*) |
+//! | [`jobs`] | the work stack: what a call sets in motion, resumable at a foreign sink's `Notify` |
 //! | [`environment`] | network, servers, injected faults, extra bits, shutdown (GEN-3, GEN-5, SET-11, NTF-6, CAP-3, CUR-2) |
 //! | [`snapshot`] | the world at one moment, as data and text |
 //! | [`typed`] | typed convenience calls for correct clients |
@@ -53,6 +54,7 @@ mod create;
 mod deliver;
 mod environment;
 mod identity;
+mod jobs;
 mod names;
 mod open;
 mod snapshot;
@@ -61,6 +63,7 @@ mod transition;
 mod typed;
 
 pub use crate::trace::world::{Action, Config, ProfileSpec, Reaction, SinkSpec};
+pub use jobs::ForeignNotify;
 pub use snapshot::{ClientSnapshot, ObjectSnapshot, ProfileSnapshot, WorldSnapshot};
 
 use crate::clauses::{Clause, Rule, Set4Reading};
@@ -68,10 +71,11 @@ use crate::consts::*;
 use crate::trace::*;
 use crate::util::nearest;
 use identity::{Target, MAX_OBJECTS};
+use jobs::Job;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::ops::Bound;
-use transition::{Affected, Transition};
+use transition::{Affected, Transitions};
 
 /// A call's result and what it wrote through its out-parameter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -200,7 +204,7 @@ pub struct Sim {
     profiles: Vec<Profile>,
     objects: Vec<OfflineObj>,
     clients: Vec<ClientObj>,
-    transitions: BTreeMap<u32, Transition>,
+    transitions: Transitions,
     queue: BTreeSet<(Tick, u32)>,
     next_token: u32,
     next_transition: u32,
@@ -213,6 +217,16 @@ pub struct Sim {
     /// The client's named variables (`sim/names.rs`): the driver writes them, reactions
     /// read and bind them when they fire.
     names: BTreeMap<String, Value>,
+    /// The work calls set in motion (`jobs.rs`).
+    jobs: Vec<Job>,
+    /// A foreign sink's `Notify` the driver is to call.
+    pending: Option<ForeignNotify>,
+    /// For each foreign `Notify` in progress, the floor of the work waiting for it.
+    suspended: Vec<usize>,
+    /// Simulated sinks' reactions in progress (they cannot wait for foreign code).
+    reacting: u32,
+    /// `run_until_idle` gave up after this many phases.
+    not_idle: Option<u64>,
     trace: Trace,
 }
 
@@ -249,7 +263,7 @@ impl Sim {
             profiles: Vec::new(),
             objects: Vec::new(),
             clients: Vec::new(),
-            transitions: BTreeMap::new(),
+            transitions: Transitions::default(),
             queue: BTreeSet::new(),
             next_token: 1,
             next_transition: 1,
@@ -257,6 +271,11 @@ impl Sim {
             busy_trees: BTreeMap::new(),
             reconcile_blocking: false,
             names: BTreeMap::new(),
+            jobs: Vec::new(),
+            pending: None,
+            suspended: Vec::new(),
+            reacting: 0,
+            not_idle: None,
             trace: Trace {
                 schema: SCHEMA_VERSION,
                 config: config.clone(),
@@ -483,6 +502,7 @@ impl Sim {
             validates_notify: spec.validates_notify,
             interfaces: spec.interfaces.clone(),
             reactions: spec.reactions.clone(),
+            foreign: spec.foreign,
         })));
         self.clients.push(ClientObj {
             fired: vec![false; spec.reactions.len()],

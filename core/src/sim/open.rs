@@ -4,14 +4,17 @@ use super::*;
 
 impl Sim {
     /// `HrOpenOfflineObj(ulReserved, pwszProfileNameIn, pGUID, pReserved, ppOfflineObj)`.
+    /// The GUID pointers take a [`GuidPtr`], or `Some(guid)` / `None` for a pointer to a
+    /// GUID / NULL.
     pub fn hr_open_offline_obj(
         &mut self,
         ul_reserved: u32,
         pwsz_profile_name_in: Option<&str>,
-        p_guid: Option<Guid>,
-        p_reserved: Option<Guid>,
+        p_guid: impl Into<GuidPtr>,
+        p_reserved: impl Into<GuidPtr>,
         pp_offline_obj: Out,
     ) -> Ret<Ptr> {
+        let (p_guid, p_reserved) = (p_guid.into(), p_reserved.into());
         let by = Caller::Client;
         self.enter(
             by,
@@ -43,7 +46,7 @@ impl Sim {
             );
         }
         match p_guid {
-            None => {
+            GuidPtr::Null => {
                 failed = true;
                 self.error(
                     "open.guid_null",
@@ -52,20 +55,39 @@ impl Sim {
                     "pGUID is NULL; it must point to GUID_GlobalState".into(),
                 );
             }
-            Some(g) if g != GUID_GLOBAL_STATE => {
+            GuidPtr::To(g) if g != GUID_GLOBAL_STATE => {
                 failed = true;
                 self.error("open.guid_wrong", Some(Clause::Open4), None, format!("pGUID points to {g:?}; it must point to GUID_GlobalState {GUID_GLOBAL_STATE}"));
             }
-            Some(_) => {}
+            GuidPtr::To(_) => {}
+            // OPEN-4 asks for a pointer to GUID_GlobalState; what lies at a raw address is
+            // unknown to a simulator, so it cannot be that pointer.
+            GuidPtr::Addr(a) => {
+                failed = true;
+                self.error("open.guid_unreadable", Some(Clause::Open4), None, format!("pGUID is 0x{a:X}, an address the simulator cannot read; the simulator's choice: it treats an unreadable address as not pointing to GUID_GlobalState {GUID_GLOBAL_STATE} (a real Outlook would compare the 16 bytes found there, or fault)"));
+            }
         }
-        if let Some(g) = p_reserved {
-            failed = true;
-            self.error(
-                "open.preserved_nonnull",
-                Some(Clause::Open5),
-                None,
-                format!("pReserved points to {g:?}; it must be NULL"),
-            );
+        match p_reserved {
+            GuidPtr::Null => {}
+            GuidPtr::To(g) => {
+                failed = true;
+                self.error(
+                    "open.preserved_nonnull",
+                    Some(Clause::Open5),
+                    None,
+                    format!("pReserved points to {g:?}; it must be NULL"),
+                );
+            }
+            // Non-NULL is all OPEN-5 asks about: no need to know what is there.
+            GuidPtr::Addr(a) => {
+                failed = true;
+                self.error(
+                    "open.preserved_nonnull",
+                    Some(Clause::Open5),
+                    None,
+                    format!("pReserved is 0x{a:X}; it must be NULL"),
+                );
+            }
         }
         if pp_offline_obj.is_null() {
             failed = true;

@@ -1,6 +1,7 @@
 //! `SetCurrentState`, `GetCapabilities` and `GetCurrentState`: their argument checks and
 //! results (SET-*, CAP-*, CUR-*). The change itself is the transition engine's.
 
+use super::jobs::Job;
 use super::*;
 
 impl Sim {
@@ -25,8 +26,10 @@ impl Sim {
                 p_reserved,
             },
         );
+        let floor = self.jobs.len();
         let hr = self.set_inner(this, ul_flags, ul_mask, ul_state, p_reserved);
-        self.leave(by, Func::SetCurrentState, Some(hr), None);
+        // A blocking change's phases (and a literal SET-4 wait) run before the Return.
+        self.leave_after(floor, by, Func::SetCurrentState, hr);
         hr
     }
 
@@ -88,7 +91,13 @@ impl Sim {
             match (self.config.set4, b.blocking) {
                 (Set4Reading::Literal, false) if block && self.in_notify == 0 => {
                     self.note("set.literal_block", Clause::Set4, format!("literal reading of SET-4 with MAPIOFFLINE_FLAG_BLOCK: the call blocks (SET-1) until asynchronous transition #{} and then the requested change are complete", b.transition));
+                    // The call's own request follows once the tree is at rest.
+                    self.jobs.push(Job::SetAfterWait {
+                        obj: i as u32,
+                        ul_state,
+                    });
                     self.finish_tree(i);
+                    return HResult::S_OK;
                 }
                 (Set4Reading::Literal, false) if block => {
                     self.note("set.pending_reentrant", Clause::Ntf8, format!("SetCurrentState(MAPIOFFLINE_FLAG_BLOCK) from inside Notify while transition #{} is in progress cannot block without deadlock: E_PENDING at once", b.transition));
@@ -110,10 +119,13 @@ impl Sim {
                     }
                 }
             }
-            if self.tree_busy(i).is_some() {
-                return HResult::E_PENDING;
-            }
+            return HResult::E_PENDING;
         }
+        self.set_apply(i, ul_flags, ul_state)
+    }
+
+    /// The request itself, with the tree at rest: remember it and start the change it needs.
+    pub(super) fn set_apply(&mut self, i: usize, ul_flags: u32, ul_state: u32) -> HResult {
         self.objects[i].desired = ul_state;
         self.objects[i].asked_online = false;
         let target = self.target_of(i);

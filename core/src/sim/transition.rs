@@ -2,6 +2,7 @@
 //! STATECHANGE and DONE phases to its completion, children following their parents, and
 //! the virtual clock that drives asynchronous changes (SET-1…SET-8, CAP-4, CRE-7, NTF-7).
 
+use super::jobs::{Job, Pace};
 use super::*;
 
 #[derive(Clone, Copy)]
@@ -19,6 +20,33 @@ pub(super) struct Transition {
     /// ADV-11: only registrations with a smaller token are notified.
     token_bound: u32,
     next_phase: u32,
+}
+
+/// The transitions in progress, by number. A handful at most, so a vector: a blocking
+/// change then costs no allocation (a map would allocate a node for each one).
+#[derive(Default)]
+pub(super) struct Transitions(Vec<Transition>);
+
+impl Transitions {
+    pub(super) fn get(&self, id: &u32) -> Option<&Transition> {
+        self.0.iter().find(|t| t.id == *id)
+    }
+    pub(super) fn get_mut(&mut self, id: &u32) -> Option<&mut Transition> {
+        self.0.iter_mut().find(|t| t.id == *id)
+    }
+    pub(super) fn insert(&mut self, t: Transition) {
+        self.0.push(t);
+    }
+    pub(super) fn remove(&mut self, id: &u32) -> Option<Transition> {
+        let k = self.0.iter().position(|t| t.id == *id)?;
+        Some(self.0.swap_remove(k))
+    }
+    pub(super) fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub(super) fn clear(&mut self) {
+        self.0.clear();
+    }
 }
 
 impl Sim {
@@ -56,21 +84,31 @@ impl Sim {
 
     /// Literal SET-4 with `MAPIOFFLINE_FLAG_BLOCK` (SET-1): runs the change in progress in
     /// `i`'s tree, and every change deferred behind it, to completion now, inside the
-    /// blocking call.
+    /// blocking call (as jobs on the work stack).
     pub(super) fn finish_tree(&mut self, i: usize) {
         let saved = std::mem::replace(&mut self.reconcile_blocking, true);
-        let root = self.tree_root(i);
-        while let Some(b) = self.busy_trees.get(&root).copied() {
-            let Some(mut t) = self.transitions.remove(&b.transition) else {
-                break;
-            };
-            self.queue.retain(|&(_, id)| id != b.transition);
-            while t.next_phase <= MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_DONE {
+        let root = self.tree_root(i) as u32;
+        self.jobs.push(Job::FinishTree { root, saved });
+    }
+
+    /// One round of [`Sim::finish_tree`]: the tree's change in progress runs its remaining
+    /// phases now; the round after it looks again.
+    pub(super) fn finish_step(&mut self, root: usize, saved: bool) {
+        if let Some(b) = self.busy_trees.get(&root).copied() {
+            if let Some(t) = self.transitions.get(&b.transition) {
                 let phase = t.next_phase;
-                self.run_phase(&t, phase);
-                t.next_phase += 1;
+                self.queue.retain(|&(_, id)| id != b.transition);
+                self.jobs.push(Job::FinishTree {
+                    root: root as u32,
+                    saved,
+                });
+                self.jobs.push(Job::Phase {
+                    t: b.transition,
+                    phase,
+                    pace: Pace::Now,
+                });
+                return;
             }
-            self.complete(t);
         }
         self.reconcile_blocking = saved;
     }
@@ -179,25 +217,36 @@ impl Sim {
             token_bound: self.next_token,
             next_phase: 1,
         };
+        self.transitions.insert(t);
         if blocking {
-            for phase in 1..=3 {
-                self.run_phase(&t, phase);
-            }
-            self.complete(t);
+            // Its phases run before the call returns, as jobs of the call's drive.
+            self.jobs.push(Job::Phase {
+                t: id,
+                phase: 1,
+                pace: Pace::Now,
+            });
         } else {
             let due = self.now.saturating_add(self.config.phase_spacing);
             self.queue.insert((due, id));
-            self.transitions.insert(id, t);
         }
     }
 
-    pub(super) fn run_phase(&mut self, t: &Transition, phase: u32) {
+    /// The start of a phase: its event, the new states at STATECHANGE, then its
+    /// deliveries and what follows it.
+    pub(super) fn phase_start(&mut self, t: u32, phase: u32, pace: Pace) {
+        let Some(tr) = self.transitions.get(&t) else {
+            return; // abandoned at shutdown
+        };
+        let n = tr.affected.len();
         self.push(EventKind::Phase {
-            transition: t.id,
+            transition: t,
             phase,
         });
         if phase == MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE {
-            for a in &t.affected {
+            for k in 0..n {
+                let Some(&a) = self.transitions.get(&t).and_then(|tr| tr.affected.get(k)) else {
+                    break;
+                };
                 self.objects[a.obj].state = a.new;
                 self.push(EventKind::StateChanged {
                     object: Self::offline_ptr(a.obj),
@@ -206,19 +255,68 @@ impl Sim {
                 });
             }
         }
-        for a in &t.affected {
-            if self.objects[a.obj].caps & capability_for(a.new) == 0 {
-                continue;
-            }
-            let info = NotifyInfo {
-                ul_size: SIZEOF_MAPIOFFLINE_NOTIFY,
-                notify_type: phase,
-                ul_client_token: 0,
-                ul_mask: MAPIOFFLINE_STATE_OFFLINE_MASK,
-                ul_state_old: a.old,
-                ul_state_new: a.new,
+        self.jobs.push(Job::After { t, phase, pace });
+        self.phase_deliver(t, phase, 0, 0);
+    }
+
+    /// Notifies the phase to each affected object's registrations, from affected object
+    /// `a` and token `cursor` on; stops (leaving a job) at a foreign sink.
+    pub(super) fn phase_deliver(&mut self, t: u32, phase: u32, a: u32, mut cursor: u32) {
+        let mut k = a as usize;
+        loop {
+            let Some(tr) = self.transitions.get(&t) else {
+                return;
             };
-            self.deliver(a.obj, info, t.token_bound, Some(t.id));
+            let Some(&af) = tr.affected.get(k) else {
+                return;
+            };
+            let bound = tr.token_bound;
+            if self.objects[af.obj].caps & capability_for(af.new) != 0 {
+                let info = NotifyInfo {
+                    ul_size: SIZEOF_MAPIOFFLINE_NOTIFY,
+                    notify_type: phase,
+                    ul_client_token: 0,
+                    ul_mask: MAPIOFFLINE_STATE_OFFLINE_MASK,
+                    ul_state_old: af.old,
+                    ul_state_new: af.new,
+                };
+                if let Some(c) = self.deliver(af.obj, info, bound, Some(t), cursor) {
+                    self.jobs.push(Job::Deliver {
+                        t,
+                        phase,
+                        a: k as u32,
+                        cursor: c,
+                    });
+                    return;
+                }
+            }
+            k += 1;
+            cursor = 0;
+        }
+    }
+
+    /// After a phase: the next one now or on the clock, or the transition's completion.
+    pub(super) fn phase_after(&mut self, t: u32, phase: u32, pace: Pace) {
+        if phase >= MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_DONE {
+            if let Some(tr) = self.transitions.remove(&t) {
+                self.complete(tr);
+            }
+            return;
+        }
+        let Some(tr) = self.transitions.get_mut(&t) else {
+            return;
+        };
+        tr.next_phase = phase + 1;
+        match pace {
+            Pace::Now => self.jobs.push(Job::Phase {
+                t,
+                phase: phase + 1,
+                pace,
+            }),
+            Pace::Clock => {
+                self.queue
+                    .insert((self.now.saturating_add(self.config.phase_spacing), t));
+            }
         }
     }
 
@@ -261,52 +359,64 @@ impl Sim {
     }
 
     pub(super) fn run_due(&mut self, id: u32) {
-        let Some(mut t) = self.transitions.remove(&id) else {
+        let Some(t) = self.transitions.get(&id) else {
             return;
         };
         let phase = t.next_phase;
-        self.run_phase(&t, phase);
-        if phase == MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_DONE {
-            self.complete(t);
-        } else {
-            t.next_phase += 1;
-            self.queue
-                .insert((self.now.saturating_add(self.config.phase_spacing), id));
-            self.transitions.insert(id, t);
-        }
+        self.phase_start(id, phase, Pace::Clock);
     }
 
     /// Moves the clock forward by `ticks`, running every phase that falls due on the way.
+    /// With a foreign sink's `Notify` pending it returns early; the rest runs as the
+    /// driver reports each `Notify` returned.
     pub fn advance(&mut self, ticks: Tick) -> Result<(), SimError> {
         self.running()?;
         let to = self.now.saturating_add(ticks);
         self.push(EventKind::Advance { from: self.now, to });
-        while let Some(&(due, id)) = self.queue.first() {
-            if due > to {
-                break;
-            }
-            self.queue.pop_first();
-            self.now = due;
-            self.run_due(id);
-        }
-        self.now = to;
+        let floor = self.jobs.len();
+        self.jobs.push(Job::Advance { to });
+        self.drive(floor);
         Ok(())
     }
 
-    /// Runs phases until nothing is scheduled; returns the tick reached.
+    pub(super) fn advance_step(&mut self, to: Tick) {
+        match self.queue.first() {
+            Some(&(due, id)) if due <= to => {
+                self.queue.pop_first();
+                self.now = due;
+                self.jobs.push(Job::Advance { to });
+                self.run_due(id);
+            }
+            _ => self.now = to,
+        }
+    }
+
+    /// Runs phases until nothing is scheduled; returns the tick reached. With a foreign
+    /// sink's `Notify` pending it returns early, as [`Sim::advance`] does.
     pub fn run_until_idle(&mut self) -> Result<Tick, SimError> {
         self.running()?;
         self.push(EventKind::RunUntilIdle { from: self.now });
-        let mut steps = 0u64;
-        while let Some((due, id)) = self.queue.pop_first() {
-            if steps >= self.config.max_idle_steps {
-                self.queue.insert((due, id));
-                return Err(SimError::NotIdle { steps });
-            }
-            steps += 1;
-            self.now = self.now.max(due);
-            self.run_due(id);
+        let floor = self.jobs.len();
+        self.not_idle = None;
+        self.jobs.push(Job::Idle { steps: 0 });
+        self.drive(floor);
+        match self.not_idle.take() {
+            Some(steps) => Err(SimError::NotIdle { steps }),
+            None => Ok(self.now),
         }
-        Ok(self.now)
+    }
+
+    pub(super) fn idle_step(&mut self, steps: u64) {
+        let Some((due, id)) = self.queue.pop_first() else {
+            return;
+        };
+        if steps >= self.config.max_idle_steps {
+            self.queue.insert((due, id));
+            self.not_idle = Some(steps);
+            return;
+        }
+        self.now = self.now.max(due);
+        self.jobs.push(Job::Idle { steps: steps + 1 });
+        self.run_due(id);
     }
 }

@@ -48,6 +48,147 @@ impl fmt::Debug for Ptr {
     }
 }
 
+/// A `const GUID*` argument (`pGUID`, `pReserved`, `pInstance`; also `riid`, a `REFIID`,
+/// which a C client passes as a pointer) as the client passes it.
+///
+/// JSON: `null` for NULL and the GUID's registry-format string for a pointer to a GUID —
+/// exactly what an `Option<Guid>` writes, so traces written before this type read the
+/// same — and `{"addr": N}` for a non-NULL address the simulator cannot read, `N` an
+/// integer like every other address in the trace.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum GuidPtr {
+    #[default]
+    Null,
+    /// A pointer to this GUID: the trace records the GUID it points to.
+    To(Guid),
+    /// A non-NULL address with nothing the simulator can read behind it: what a C client
+    /// passing garbage (`(const GUID*)0x1234`) passes. Never 0.
+    Addr(u64),
+}
+
+impl GuidPtr {
+    /// A raw address: `Null` for 0, else `Addr`.
+    pub fn addr(address: u64) -> GuidPtr {
+        if address == 0 {
+            GuidPtr::Null
+        } else {
+            GuidPtr::Addr(address)
+        }
+    }
+
+    pub fn is_null(self) -> bool {
+        self == GuidPtr::Null
+    }
+
+    /// The GUID it points to, when it points to one the simulator can read.
+    pub fn guid(self) -> Option<Guid> {
+        match self {
+            GuidPtr::To(g) => Some(g),
+            GuidPtr::Null | GuidPtr::Addr(_) => None,
+        }
+    }
+}
+
+impl From<Guid> for GuidPtr {
+    fn from(g: Guid) -> GuidPtr {
+        GuidPtr::To(g)
+    }
+}
+
+impl From<Option<Guid>> for GuidPtr {
+    fn from(g: Option<Guid>) -> GuidPtr {
+        g.map_or(GuidPtr::Null, GuidPtr::To)
+    }
+}
+
+/// As a C argument: `NULL`, `&GUID_GlobalState` (or `&{…}` for a GUID without a name),
+/// `0x1234` for a raw address.
+impl fmt::Display for GuidPtr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GuidPtr::Null => f.write_str("NULL"),
+            GuidPtr::To(g) => write!(f, "&{g:?}"),
+            GuidPtr::Addr(a) => write!(f, "0x{a:X}"),
+        }
+    }
+}
+
+impl fmt::Debug for GuidPtr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl Serialize for GuidPtr {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        match self {
+            // The same calls `Option<Guid>` makes, so every format sees what it saw before.
+            GuidPtr::Null => s.serialize_none(),
+            GuidPtr::To(g) => s.serialize_some(g),
+            GuidPtr::Addr(a) => {
+                let mut st = s.serialize_struct("GuidAddr", 1)?;
+                st.serialize_field("addr", a)?;
+                st.end()
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GuidPtr {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<GuidPtr, D::Error> {
+        d.deserialize_option(GuidPtrVisitor)
+    }
+}
+
+struct GuidPtrVisitor;
+
+impl<'de> serde::de::Visitor<'de> for GuidPtrVisitor {
+    type Value = GuidPtr;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a GUID pointer: null, a GUID string such as \"{FBEFFD93-B11F-4094-842B-96DCD31E63D1}\", or {\"addr\": N} with N a non-zero address")
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<GuidPtr, E> {
+        Ok(GuidPtr::Null)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<GuidPtr, E> {
+        Ok(GuidPtr::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<GuidPtr, D::Error> {
+        d.deserialize_any(GuidPtrVisitor)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<GuidPtr, E> {
+        Guid::parse(v)
+            .map(GuidPtr::To)
+            .ok_or_else(|| E::custom(format!("not a GUID: {v}")))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GuidPtr, A::Error> {
+        use serde::de::Error;
+        let mut addr = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if key != "addr" || addr.is_some() {
+                return Err(A::Error::custom(format!(
+                    "a raw GUID pointer is {{\"addr\": N}}, not a field `{key}`"
+                )));
+            }
+            addr = Some(map.next_value::<u64>()?);
+        }
+        match addr {
+            Some(0) => Err(A::Error::custom(
+                "{\"addr\": 0} is NULL: a NULL GUID pointer is null",
+            )),
+            Some(a) => Ok(GuidPtr::Addr(a)),
+            None => Err(A::Error::missing_field("addr")),
+        }
+    }
+}
+
 /// Who made a call: the simulated client, or Outlook calling into a client object
 /// (QueryInterface on `pCallback`, Release of a sink).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,9 +238,9 @@ pub struct CreateInfo {
     #[serde(rename = "ulCapabilities")]
     pub ul_capabilities: u32,
     #[serde(rename = "pGUID")]
-    pub p_guid: Option<Guid>,
+    pub p_guid: GuidPtr,
     #[serde(rename = "pInstance")]
-    pub p_instance: Option<Guid>,
+    pub p_instance: GuidPtr,
     #[serde(rename = "pParent")]
     pub p_parent: Ptr,
     #[serde(rename = "pMAPISupport")]
@@ -157,9 +298,9 @@ pub struct OpenArgs {
     #[serde(rename = "pwszProfileNameIn")]
     pub pwsz_profile_name_in: Option<String>,
     #[serde(rename = "pGUID")]
-    pub p_guid: Option<Guid>,
+    pub p_guid: GuidPtr,
     #[serde(rename = "pReserved")]
-    pub p_reserved: Option<Guid>,
+    pub p_reserved: GuidPtr,
     #[serde(rename = "ppOfflineObj")]
     pub pp_offline_obj: Out,
 }
@@ -171,7 +312,7 @@ pub enum Call {
     HrOpenOfflineObj(Box<OpenArgs>),
     QueryInterface {
         this: Ptr,
-        riid: Option<Guid>,
+        riid: GuidPtr,
         #[serde(rename = "ppvObject")]
         ppv_object: Out,
     },
@@ -382,6 +523,9 @@ pub struct ClientObjectInfo {
     /// Further interfaces it answers QueryInterface for (outer objects, support objects).
     pub interfaces: Vec<Guid>,
     pub reactions: Vec<Reaction>,
+    /// Its `Notify` is foreign code the driver calls (a C client through the C ABI).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub foreign: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,7 +3,7 @@
 //! It sits inside the trace so that the trace, the bottom layer above the constants,
 //! depends on nothing above it.
 
-use super::{Ptr, Tick};
+use super::{GuidPtr, Ptr, Tick};
 use crate::clauses::Set4Reading;
 use crate::consts::*;
 use serde::{Deserialize, Serialize};
@@ -176,7 +176,7 @@ pub struct AdviseArgs {
 pub enum ReactionCall {
     QueryInterface {
         this: Arg,
-        riid: Option<Guid>,
+        riid: GuidPtr,
         #[serde(rename = "ppvObject")]
         ppv_object: OutArg,
     },
@@ -322,11 +322,11 @@ impl fmt::Display for ReactionCall {
                 riid, ppv_object, ..
             } => {
                 let iid = match riid {
-                    None => "NULL".to_string(),
-                    Some(g) => crate::consts::KNOWN_GUIDS
+                    GuidPtr::To(g) => crate::consts::KNOWN_GUIDS
                         .iter()
                         .find(|k| k.guid == *g)
                         .map_or_else(|| g.to_string(), |k| k.name.to_string()),
+                    GuidPtr::Null | GuidPtr::Addr(_) => riid.to_string(),
                 };
                 write!(f, "QueryInterface({iid}, {ppv_object})")
             }
@@ -499,6 +499,10 @@ pub struct SinkSpec {
     /// Further IIDs it answers to.
     pub interfaces: Vec<Guid>,
     pub reactions: Vec<Reaction>,
+    /// Its `Notify` is foreign code: core stops at each delivery and the driver calls it
+    /// (see [`crate::sim::ForeignNotify`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub foreign: bool,
 }
 
 impl SinkSpec {
@@ -510,6 +514,16 @@ impl SinkSpec {
             validates_notify: true,
             interfaces: Vec::new(),
             reactions: Vec::new(),
+            foreign: false,
+        }
+    }
+
+    /// A sink whose `Notify` is foreign code, called by the driver (the C ABI): core hands
+    /// each delivery over through [`crate::sim::Sim::poll_notify`] instead of running it.
+    pub fn foreign(name: impl Into<String>) -> SinkSpec {
+        SinkSpec {
+            foreign: true,
+            ..SinkSpec::new(name)
         }
     }
     pub fn reacting(mut self, r: Reaction) -> SinkSpec {

@@ -36,7 +36,7 @@
 use super::describe::{diag_tag, Describer};
 use super::Nesting;
 use crate::consts::{self, Arch, ConstGroup, Guid, HResult};
-use crate::trace::{Action, Arg, OutArg, Reaction, ReactionCall};
+use crate::trace::{Action, Arg, GuidPtr, OutArg, Reaction, ReactionCall};
 use crate::trace::{
     AdviseInfo, Call, Caller, ClientObjectInfo, CreateInfo, EnvEvent, Event, EventKind, Func, Out,
     OutValue, Ptr, Trace,
@@ -182,7 +182,8 @@ impl<'a> Gen<'a> {
                     }
                     match &r.action {
                         Action::Call(ReactionCall::QueryInterface {
-                            riid: Some(iid), ..
+                            riid: GuidPtr::To(iid),
+                            ..
                         }) => {
                             g.guid_name(*iid);
                         }
@@ -260,11 +261,13 @@ impl<'a> Gen<'a> {
             .clone()
     }
 
-    /// `&GUID_GlobalState`, `&GUID_…` or `NULL`, for a `const GUID*` argument.
-    fn guid_ptr(&mut self, g: Option<Guid>) -> String {
+    /// `&GUID_GlobalState`, `&GUID_…`, `NULL` or `(const GUID*)0x1234`, for a
+    /// `const GUID*` argument.
+    fn guid_ptr(&mut self, g: GuidPtr) -> String {
         match g {
-            Some(g) => format!("&{}", self.guid_name(g)),
-            None => "NULL".into(),
+            GuidPtr::To(g) => format!("&{}", self.guid_name(g)),
+            GuidPtr::Null => "NULL".into(),
+            GuidPtr::Addr(a) => format!("(const GUID*)0x{a:X}"),
         }
     }
 
@@ -619,16 +622,18 @@ impl<'a> Gen<'a> {
                 ppv_object,
             } => {
                 let (x, _) = self.this_expr(*this, Ty::Unknown);
-                let (ty, base) = match riid.and_then(|g| g.name()) {
+                let (ty, base) = match riid.guid().and_then(|g| g.name()) {
                     Some("IID_IUnknown") => (Ty::Unknown, "pUnk"),
                     Some("IID_IMAPIOffline") => (Ty::Offline, "pOffline"),
                     Some("IID_IMAPIOfflineMgr") => (Ty::Mgr, "pMgr"),
                     Some("IID_IMAPIOfflineNotify") => (Ty::Notify, "pNotify"),
                     _ => (Ty::Void, "pv"),
                 };
+                // REFIID is a reference: a NULL or raw address is dereferenced to pass it.
                 let r = match riid {
-                    Some(g) => self.guid_name(*g),
-                    None => "*(const IID*)NULL".to_string(),
+                    GuidPtr::To(g) => self.guid_name(*g),
+                    GuidPtr::Null => "*(const IID*)NULL".to_string(),
+                    GuidPtr::Addr(a) => format!("*(const IID*)0x{a:X}"),
                 };
                 let pp = self.out_ptr_arg(*ppv_object, base, ty, out_ptr, ok, &mut out_name);
                 let pp = if pp == "NULL" {

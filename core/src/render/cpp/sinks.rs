@@ -271,9 +271,11 @@ impl<'a> Gen<'a> {
             ReactionCall::QueryInterface {
                 riid, ppv_object, ..
             } => {
+                // REFIID is a reference: a NULL or raw address is dereferenced to pass it.
                 let iid = match riid {
-                    None => "IID_NULL".to_string(),
-                    Some(g) => g.name().map_or_else(
+                    GuidPtr::Null => "*(const IID*)NULL".to_string(),
+                    GuidPtr::Addr(a) => format!("*(const IID*)0x{a:X}"),
+                    GuidPtr::To(g) => g.name().map_or_else(
                         || {
                             self.guids
                                 .get(g)
@@ -289,11 +291,7 @@ impl<'a> Gen<'a> {
                     body.push("void* pv = NULL;".into());
                     "&pv".to_string()
                 };
-                if riid.is_none() {
-                    format!("{x}->QueryInterface(*(const IID*)NULL, {out});")
-                } else {
-                    format!("{x}->QueryInterface({iid}, {out});")
-                }
+                format!("{x}->QueryInterface({iid}, {out});")
             }
             ReactionCall::AddRef { .. } => format!("{x}->AddRef();"),
             ReactionCall::Release { .. } => format!("{x}->Release();"),
