@@ -63,6 +63,7 @@ try {
 
   // Core alone in wasm: parse and run, no conversion to JS; best of 7.
   const huge = read('s50000.scn');
+  await page.waitForSelector('body[data-api]');
   const ms = await page.evaluate((src) => {
     let best = Infinity;
     for (let i = 0; i < 7; i++) {

@@ -12,7 +12,10 @@ use std::time::Duration;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen::JsValue;
 
-const ROW_H: f64 = 20.0;
+/// A timeline row: a line of text over its arrow.
+const ROW_H: f64 = 32.0;
+/// The width of one lane of the timeline's sequence diagram.
+const LANE_W: f64 = 90.0;
 const LINE_H: f64 = 18.0;
 /// Above this many lines the editor skips colouring (plain text stays fast).
 const HIGHLIGHT_MAX_LINES: usize = 1500;
@@ -58,6 +61,18 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
+/// `12px`: pixel values are whole, and formatting only integers keeps float formatting
+/// (several KB) out of the wasm.
+fn px(v: f64) -> String {
+    format!("{}px", v.round() as i64)
+}
+
+/// `12.3` (milliseconds to a tenth), without float formatting.
+fn tenths(v: f64) -> String {
+    let t = (v.max(0.0) * 10.0).round() as u64;
+    format!("{}.{}", t / 10, t % 10)
+}
+
 fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
@@ -65,18 +80,21 @@ fn now_ms() -> f64 {
         .unwrap_or(0.0)
 }
 
-/// The script to start with: a shared link's, else the last one, else the first lesson.
-fn initial_script() -> String {
+/// The script to start with: a shared link's, else the last one, else the first lesson;
+/// with why the link could not be opened, if it could not (the last script is kept).
+fn initial_script() -> (String, Option<String>) {
     let hash = web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default();
-    if let Some(s) = model::script_from_fragment(&hash) {
-        return s;
-    }
-    if let Some(s) = storage().and_then(|st| st.get_item(model::STORAGE_KEY).ok().flatten()) {
-        return s;
-    }
-    LESSONS[0].source.to_string()
+    let link_error = match model::script_from_fragment(&hash) {
+        Ok(Some(s)) => return (s, None),
+        Ok(None) => None,
+        Err(model::Unreadable(why)) => Some(why),
+    };
+    let last = storage()
+        .and_then(|st| st.get_item(model::STORAGE_KEY).ok().flatten())
+        .unwrap_or_else(|| LESSONS[0].source.to_string());
+    (last, link_error)
 }
 
 /// Once the script is edited, a share link in the address bar no longer matches it: drop
@@ -100,9 +118,13 @@ struct Ctx {
     problem: RwSignal<Option<Problem>>,
     eval: RwSignal<Arc<Evaluation>>,
     eval_ms: RwSignal<f64>,
+    /// Runs so far (`data-runs` on the status line: tests wait for it to change).
+    runs: RwSignal<u64>,
     selected: RwSignal<Option<usize>>,
     lesson: RwSignal<Option<&'static Lesson>>,
     notice: RwSignal<String>,
+    /// Why the link the page was opened with could not be read.
+    link_error: RwSignal<Option<String>>,
     generation: StoredValue<u64>,
 }
 
@@ -124,6 +146,7 @@ impl Ctx {
             }
         }
         self.eval_ms.set(now_ms() - t0);
+        self.runs.update(|n| *n += 1);
     }
 
     /// Re-runs after the user pauses typing.
@@ -169,7 +192,14 @@ impl Ctx {
     }
 
     fn share(&self) {
-        let frag = model::share_fragment(&self.source.get_untracked());
+        let frag = match model::share_link(&self.source.get_untracked()) {
+            Ok(f) => f,
+            Err(model::Unreadable(why)) => {
+                self.notice.set(why);
+                return;
+            }
+        };
+        self.link_error.set(None);
         let Some(w) = web_sys::window() else { return };
         let _ = w.location().set_hash(&frag);
         let url = w.location().href().unwrap_or_default();
@@ -180,17 +210,38 @@ impl Ctx {
     }
 }
 
+/// A skip link's action: focus its target without touching the URL (its fragment may be a
+/// share link).
+fn focus_by_id(e: ev::MouseEvent, id: &str) {
+    e.prevent_default();
+    focus_id(id);
+}
+
+fn focus_id(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
 #[component]
 fn App() -> impl IntoView {
+    let (script, link_error) = initial_script();
     let ctx = Ctx {
-        source: RwSignal::new(initial_script()),
+        source: RwSignal::new(script),
         upto: RwSignal::new(None),
         problem: RwSignal::new(None),
         eval: RwSignal::new(Arc::new(Evaluation::default())),
         eval_ms: RwSignal::new(0.0),
+        runs: RwSignal::new(0),
         selected: RwSignal::new(None),
         lesson: RwSignal::new(None),
         notice: RwSignal::new(String::new()),
+        link_error: RwSignal::new(link_error),
         generation: StoredValue::new(0),
     };
     provide_context(ctx);
@@ -208,11 +259,11 @@ fn App() -> impl IntoView {
     let status = move || {
         let ev = ctx.eval.get();
         let mut s = format!(
-            "{} of {} statements ran, {} events, {:.1} ms",
+            "{} of {} statements ran, {} events, {} ms",
             ev.executed,
             ev.total,
             ev.rows.len(),
-            ctx.eval_ms.get()
+            tenths(ctx.eval_ms.get())
         );
         if let Some(l) = ev.next_line {
             s.push_str(&format!("; next: line {l}"));
@@ -221,6 +272,11 @@ fn App() -> impl IntoView {
     };
 
     view! {
+        <nav class="skip" aria-label="Skip links">
+            <a href="#scenario" on:click=move |e| focus_by_id(e, "scenario")>"Skip to editor"</a>
+            <a href="#timeline-list" on:click=move |e| focus_by_id(e, "timeline-list")>"Skip to timeline"</a>
+            <a href="#network-toggle" on:click=move |e| focus_by_id(e, "network-toggle")>"Skip to world state"</a>
+        </nav>
         <header class="top">
             <h1>"MAPI Offline State playground"</h1>
             <div class="controls" role="toolbar" aria-label="Run control">
@@ -229,8 +285,16 @@ fn App() -> impl IntoView {
                 <button on:click=move |_| ctx.reset() title="Back to an empty world">"Reset"</button>
                 <button on:click=move |_| ctx.share() title="Put the script in the link">"Share"</button>
             </div>
-            <p class="status" role="status" data-events=move || ctx.eval.get().rows.len()>{status}</p>
+            <p class="status" role="status" data-events=move || ctx.eval.get().rows.len()
+                data-runs=move || ctx.runs.get()>{status}</p>
             <p class="notice" aria-live="polite">{move || ctx.notice.get()}</p>
+            {move || ctx.link_error.get().map(|why| view! {
+                <div class="link-error" role="alert">
+                    {format!("This link is unreadable: {why}. Your last script is kept.")}
+                    " "
+                    <button class="link" on:click=move |_| ctx.link_error.set(None)>"Dismiss"</button>
+                </div>
+            })}
         </header>
         <main class="grid">
             <div class="left">
@@ -271,7 +335,7 @@ fn Editor() -> impl IntoView {
                     Mark::Failed => ("mark failed", "failed expectation"),
                     _ => ("mark next", "next statement"),
                 };
-                let top = format!("top:{}px", i as f64 * LINE_H + 6.0);
+                let top = format!("top:{}", px(i as f64 * LINE_H + 6.0));
                 view! {
                     <span class=class style=top data-line=i + 1
                         aria-label=format!("{what} on line {}", i + 1)></span>
@@ -282,8 +346,8 @@ fn Editor() -> impl IntoView {
     let underline = move || {
         ctx.problem.get().map(|p| {
             let style = format!(
-                "top:{}px;left:calc(8px + {}ch);width:{}ch",
-                (p.line - 1) as f64 * LINE_H + 6.0 + LINE_H - 3.0,
+                "top:{};left:calc(8px + {}ch);width:{}ch",
+                px((p.line - 1) as f64 * LINE_H + 6.0 + LINE_H - 3.0),
                 p.col - 1,
                 p.len
             );
@@ -378,39 +442,106 @@ fn Timeline() -> impl IntoView {
     let scroll_top = RwSignal::new(0.0);
     let height = RwSignal::new(360.0);
     let list_ref = NodeRef::<leptos::html::Div>::new();
+    let head_ref = NodeRef::<leptos::html::Div>::new();
+    let lanes_w = move || format!("width:{}", px(ctx.eval.get().lanes.len() as f64 * LANE_W));
     let rows = move || {
         let ev = ctx.eval.get();
-        let range = model::visible_range(scroll_top.get(), height.get(), ROW_H, ev.rows.len(), 8);
+        let range = model::visible_range(scroll_top.get(), height.get(), ROW_H, ev.rows.len(), 4);
         let sel = ctx.selected.get();
+        let lanes_style = format!("width:{}", px(ev.lanes.len() as f64 * LANE_W));
         range
             .map(|i| {
                 let r = &ev.rows[i];
-                let style = format!("top:{}px", i as f64 * ROW_H);
+                let style = format!("top:{}", px(i as f64 * ROW_H));
                 let class = format!(
                     "row {}{}",
                     r.kind.class(),
                     if sel == Some(i) { " sel" } else { "" }
                 );
-                let pad = format!("padding-left:{}ch", r.depth as usize * 2);
+                // The text starts where its arrow (or mark) does, as a sequence diagram's
+                // label sits on its message, and runs on to the right, never cut.
+                let centre = |l: u16| l as f64 * LANE_W + LANE_W / 2.0;
+                let (glyph, at, text_x) = match r.place.from {
+                    Some(f) if f != r.place.to => {
+                        let (a, b) = (
+                            centre(f).min(centre(r.place.to)),
+                            centre(f).max(centre(r.place.to)),
+                        );
+                        let dir = if r.place.to > f { "right" } else { "left" };
+                        (format!("arrow {dir}"), format!("left:{};width:{}", px(a), px(b - a)), a + 4.0)
+                    }
+                    _ => {
+                        let c = centre(r.place.to);
+                        ("dot".to_string(), format!("left:{}", px(c - 4.0)), c + 8.0)
+                    }
+                };
+                let text_style = format!("left:{}", px(text_x));
+                let lanes_attr = match r.place.from {
+                    Some(f) => format!("{f}>{}", r.place.to),
+                    None => r.place.to.to_string(),
+                };
                 view! {
                     <div class=class style=style role="option" aria-selected=(sel == Some(i)).to_string()
-                        id=format!("ev-{i}")
+                        id=format!("ev-{i}") data-lanes=lanes_attr
                         on:click=move |_| ctx.selected.set(Some(i))>
                         <span class="n">{format!("#{i}")}</span>
                         <span class="t">{format!("t={}", r.tick)}</span>
                         <span class="l">{format!("L{}", r.line)}</span>
                         <span class="k">{r.kind.class()}</span>
-                        <span class="x" style=pad>{r.text.clone()}</span>
+                        <span class="lanes" style=lanes_style.clone()>
+                            <span class=glyph style=at aria-hidden="true"></span>
+                            <span class="x" style=text_style>{r.text.clone()}</span>
+                        </span>
                     </div>
                 }
             })
             .collect_view()
     };
-    let total_h = move || format!("height:{}px", ctx.eval.get().rows.len() as f64 * ROW_H);
+    let heads = move || {
+        ctx.eval
+            .get()
+            .lanes
+            .iter()
+            .map(|l| {
+                let full = match l.object {
+                    Some(p) if l.kind != model::LaneKind::Unknown => format!("{} {p}", l.label),
+                    _ => l.label.clone(),
+                };
+                view! {
+                    <span class=format!("lane {:?}", l.kind).to_lowercase() title=full.clone()>
+                        {l.label.clone()}
+                        {l.object.filter(|_| l.kind != model::LaneKind::Unknown).map(|p| view! { <small>{p.to_string()}</small> })}
+                    </span>
+                }
+            })
+            .collect_view()
+    };
+    // The rows' height, and a width that holds the longest line whole (the list scrolls
+    // sideways rather than cutting text off).
+    let width = move || {
+        let ev = ctx.eval.get();
+        // The fixed columns, then the lanes, then room for the longest text from the
+        // leftmost place a text can start.
+        format!(
+            "width:calc({}ch + {})",
+            ev.widest + 16,
+            px(ev.lanes.len() as f64 * LANE_W + 200.0)
+        )
+    };
+    let total_h = move || {
+        format!(
+            "height:{};{}",
+            px(ctx.eval.get().rows.len() as f64 * ROW_H),
+            width()
+        )
+    };
     let on_scroll = move |_| {
         if let Some(el) = list_ref.get() {
             scroll_top.set(el.scroll_top() as f64);
             height.set(el.client_height() as f64);
+            if let Some(h) = head_ref.get() {
+                h.set_scroll_left(el.scroll_left());
+            }
         }
     };
     let on_key = move |e: ev::KeyboardEvent| {
@@ -458,7 +589,14 @@ fn Timeline() -> impl IntoView {
     view! {
         <section class="panel" role="region" aria-label="Timeline">
             <h2>"Timeline"</h2>
-            <div class="timeline" node_ref=list_ref tabindex="0" role="listbox"
+            // The lanes' headings scroll sideways with the list, not down.
+            <div class="lanehead" node_ref=head_ref aria-hidden="true">
+                <div class="lanehead-in" style=width>
+                    <span class="n"></span><span class="t">"time"</span><span class="l">"line"</span><span class="k">"kind"</span>
+                    <span class="lanes" style=lanes_w>{heads}</span>
+                </div>
+            </div>
+            <div class="timeline" id="timeline-list" node_ref=list_ref tabindex="0" role="listbox"
                 aria-label="Trace events" on:scroll=on_scroll on:keydown=on_key>
                 <div class="spacer" style=total_h>{rows}</div>
             </div>
@@ -585,7 +723,7 @@ fn World() -> impl IntoView {
             <h2>"World state"</h2>
             <p class="worldhead">{header}</p>
             <div class="toggles">
-                <button aria-pressed=move || network_up().to_string() on:click=toggle_network>
+                <button id="network-toggle" aria-pressed=move || network_up().to_string() on:click=toggle_network>
                     {move || format!("Network: {}", if network_up() { "up" } else { "down" })}
                 </button>
                 {servers}
@@ -662,13 +800,20 @@ fn Findings() -> impl IntoView {
 #[component]
 fn Lessons() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    // One tab stop for the whole list (a toolbar with a roving tabindex): Tab goes past
+    // the 20 lessons, the arrow keys, Home and End move between them.
+    let current = RwSignal::new(0usize);
     let items = LESSONS
         .iter()
-        .map(|l| {
+        .enumerate()
+        .map(|(i, l)| {
             view! {
                 <li>
-                    <button class="lesson" aria-pressed=move || (ctx.lesson.get().map(|x| x.name) == Some(l.name)).to_string()
+                    <button class="lesson" id=format!("lesson-{i}")
+                        tabindex=move || if current.get() == i { "0" } else { "-1" }
+                        aria-pressed=move || (ctx.lesson.get().map(|x| x.name) == Some(l.name)).to_string()
                         on:click=move |_| {
+                            current.set(i);
                             ctx.lesson.set(Some(l));
                             ctx.load(l.source.to_string());
                         }>
@@ -678,6 +823,20 @@ fn Lessons() -> impl IntoView {
             }
         })
         .collect_view();
+    let on_key = move |e: ev::KeyboardEvent| {
+        let n = LESSONS.len();
+        let cur = current.get_untracked();
+        let next = match e.key().as_str() {
+            "ArrowRight" | "ArrowDown" => (cur + 1) % n,
+            "ArrowLeft" | "ArrowUp" => (cur + n - 1) % n,
+            "Home" => 0,
+            "End" => n - 1,
+            _ => return,
+        };
+        e.prevent_default();
+        current.set(next);
+        focus_id(&format!("lesson-{next}"));
+    };
     let explanation = move || {
         ctx.lesson.get().map(|l| {
             let clauses = l
@@ -699,7 +858,8 @@ fn Lessons() -> impl IntoView {
         <section class="panel" role="region" aria-label="Lessons">
             <h2>"Lessons"</h2>
             {explanation}
-            <ul class="lessons">{items}</ul>
+            <ul class="lessons" role="toolbar" aria-label="Lesson list (arrow keys move, Enter loads)"
+                aria-orientation="horizontal" on:keydown=on_key>{items}</ul>
         </section>
     }
 }

@@ -6,7 +6,9 @@ use mapioffline::checker::{self, Finding};
 use mapioffline::render::TextCursor;
 use mapioffline::scenario::{self, ExpectFailure, RunError, Runner};
 use mapioffline::sim::WorldSnapshot;
+use mapioffline::trace::{Caller, EnvEvent, Ptr};
 use mapioffline::{EventKind, Trace};
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// localStorage key of the last script.
@@ -32,28 +34,39 @@ impl Problem {
     }
 }
 
-/// What sort of event a timeline row shows (its colour and lane).
+/// What sort of event a timeline row shows (its colour and its label).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RowKind {
     Call,
     Return,
     Notify,
     Env,
+    /// A transition starting, one of its phases, or its completion.
     Transition,
+    /// An object's state changing.
+    State,
+    RefCount,
+    Destroyed,
     Diagnostic,
+    Shutdown,
     Setup,
     Time,
 }
 
 impl RowKind {
+    /// The CSS class, also the label the row shows.
     pub fn class(self) -> &'static str {
         match self {
             RowKind::Call => "call",
-            RowKind::Return => "ret",
+            RowKind::Return => "return",
             RowKind::Notify => "notify",
             RowKind::Env => "env",
             RowKind::Transition => "transition",
+            RowKind::State => "state",
+            RowKind::RefCount => "refcount",
+            RowKind::Destroyed => "destroyed",
             RowKind::Diagnostic => "diag",
+            RowKind::Shutdown => "shutdown",
             RowKind::Setup => "setup",
             RowKind::Time => "time",
         }
@@ -67,17 +80,52 @@ impl RowKind {
             EventKind::Env { .. } => RowKind::Env,
             EventKind::TransitionStarted { .. }
             | EventKind::Phase { .. }
-            | EventKind::StateChanged { .. }
-            | EventKind::TransitionCompleted { .. }
-            | EventKind::RefCount { .. }
-            | EventKind::Destroyed { .. } => RowKind::Transition,
-            EventKind::Diagnostic(_) | EventKind::Shutdown(_) => RowKind::Diagnostic,
+            | EventKind::TransitionCompleted { .. } => RowKind::Transition,
+            EventKind::StateChanged { .. } => RowKind::State,
+            EventKind::RefCount { .. } => RowKind::RefCount,
+            EventKind::Destroyed { .. } => RowKind::Destroyed,
+            EventKind::Diagnostic(_) => RowKind::Diagnostic,
+            EventKind::Shutdown(_) => RowKind::Shutdown,
             EventKind::ProfileAdded(_)
             | EventKind::ClientObjectCreated(_)
             | EventKind::ObjectCreated(_) => RowKind::Setup,
             EventKind::Advance { .. } | EventKind::RunUntilIdle { .. } => RowKind::Time,
         }
     }
+}
+
+/// Who a lane of the timeline's sequence diagram stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LaneKind {
+    /// Network, servers, injected faults, virtual time, shutdown.
+    Environment,
+    /// The client's own code (the scenario's top-level statements).
+    Client,
+    /// `msmapi32.dll`'s functions, `HrOpenOfflineObj` and `HrCreateOfflineObj`.
+    Mapi,
+    /// An offline object (global or created).
+    Offline,
+    /// A client object: a sink, an outer object, a support object.
+    ClientObject,
+    /// A pointer the trace never introduced (NULL, a made-up address).
+    Unknown,
+}
+
+/// One lane (column) of the timeline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lane {
+    pub kind: LaneKind,
+    /// Its heading, as short as it can be: `global "Outlook"`, `sink "monitor"`.
+    pub label: String,
+    /// The address, if it is an object.
+    pub object: Option<Ptr>,
+}
+
+/// Where a row sits in the lanes: an arrow `from` → `to`, or a mark on `to` alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Place {
+    pub from: Option<u16>,
+    pub to: u16,
 }
 
 /// One timeline row: one trace event in core's words.
@@ -90,12 +138,18 @@ pub struct Row {
     pub text: String,
     /// The script line whose statement caused it.
     pub line: usize,
+    /// Its lane, or the lanes its arrow joins.
+    pub place: Place,
 }
 
 /// The result of running (part of) a script.
 #[derive(Clone, Debug, Default)]
 pub struct Evaluation {
     pub rows: Vec<Row>,
+    /// The timeline's lanes, left to right (see [`lanes`]).
+    pub lanes: Vec<Lane>,
+    /// The longest row text in bytes, at least its characters (the timeline's width).
+    pub widest: usize,
     /// The trace itself (the detail of a selected row shows its event as JSON).
     pub trace: Option<Trace>,
     pub world: Option<WorldSnapshot>,
@@ -182,18 +236,27 @@ pub fn evaluate(script: &scenario::Script, upto: Option<usize>) -> Evaluation {
     let failures = runner.failures().to_vec();
     let trace = runner.sim().take_trace();
     let mut cursor = TextCursor::default();
+    let (lanes, places) = lanes(&trace);
     let rows: Vec<Row> = cursor
         .advance(&trace)
         .into_iter()
         .zip(&lines)
-        .map(|((e, text), &line)| Row {
+        .zip(places)
+        .map(|(((e, text), &line), place)| Row {
             tick: e.tick,
             depth: e.depth,
             kind: RowKind::of(&e.kind),
             text: strip_prefix(&text, e.tick, e.depth),
             line,
+            place,
         })
         .collect();
+    let widest = rows
+        .iter()
+        // Bytes, not characters: cheaper, and never narrower than the text.
+        .map(|r| r.text.len())
+        .max()
+        .unwrap_or(0);
     let findings = checker::check(&trace);
     let next_line = if run_error.is_none() {
         script.stmts.get(executed).map(|s| s.line)
@@ -202,6 +265,8 @@ pub fn evaluate(script: &scenario::Script, upto: Option<usize>) -> Evaluation {
     };
     Evaluation {
         rows,
+        lanes,
+        widest,
         trace: Some(trace),
         world: Some(world),
         findings,
@@ -211,6 +276,192 @@ pub fn evaluate(script: &scenario::Script, upto: Option<usize>) -> Evaluation {
         executed,
         next_line,
     }
+}
+
+/// The lane of the environment, always the first.
+pub const ENV_LANE: u16 = 0;
+/// The lane of the client's own code, always the second.
+pub const CLIENT_LANE: u16 = 1;
+
+/// Lays the trace out as a sequence diagram: a lane per participant, and for every event
+/// its place. A call is an arrow from its caller (the client; the sink whose `Notify` is
+/// running; for Outlook's own calls, the object whose method makes them) to the object
+/// called, its result an arrow back; a `Notify` goes from the offline object to the sink;
+/// what happens to an object (reference count, state, transition) is a mark in its lane;
+/// a diagnostic sits in the lane of the object whose call raised it; the environment,
+/// time and shutdown have a lane of their own. The same participants and arrows as core's
+/// Mermaid renderer, kept per event for a virtualised list.
+pub fn lanes(trace: &Trace) -> (Vec<Lane>, Vec<Place>) {
+    enum Frame {
+        Call { depth: u16, from: u16, to: u16 },
+        Notify { depth: u16, sink: u16 },
+    }
+    impl Frame {
+        fn depth(&self) -> u16 {
+            match self {
+                Frame::Call { depth, .. } | Frame::Notify { depth, .. } => *depth,
+            }
+        }
+        /// The lane whose code runs inside this frame.
+        fn inside(&self) -> u16 {
+            match self {
+                Frame::Call { to, .. } => *to,
+                Frame::Notify { sink, .. } => *sink,
+            }
+        }
+    }
+    let mut lanes = vec![
+        Lane {
+            kind: LaneKind::Environment,
+            label: "environment".into(),
+            object: None,
+        },
+        Lane {
+            kind: LaneKind::Client,
+            label: "client".into(),
+            object: None,
+        },
+    ];
+    let mut by_ptr: HashMap<Ptr, u16> = HashMap::new();
+    let mut mapi: Option<u16> = None;
+    let mut transitions: HashMap<u32, u16> = HashMap::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut last_object = CLIENT_LANE;
+    let mut places = Vec::with_capacity(trace.events.len());
+
+    fn add(lanes: &mut Vec<Lane>, kind: LaneKind, label: String, object: Option<Ptr>) -> u16 {
+        lanes.push(Lane {
+            kind,
+            label,
+            object,
+        });
+        (lanes.len() - 1) as u16
+    }
+    fn lane_of(lanes: &mut Vec<Lane>, by_ptr: &mut HashMap<Ptr, u16>, p: Ptr) -> u16 {
+        *by_ptr
+            .entry(p)
+            .or_insert_with(|| add(lanes, LaneKind::Unknown, p.to_string(), Some(p)))
+    }
+
+    for e in &trace.events {
+        let d = e.depth;
+        let mut closed = None;
+        if let EventKind::Return { .. } = e.kind {
+            while stack.last().is_some_and(|f| f.depth() > d) {
+                stack.pop();
+            }
+            if stack.last().is_some_and(|f| f.depth() == d) {
+                closed = stack.pop();
+            }
+        } else {
+            while stack.last().is_some_and(|f| f.depth() >= d) {
+                stack.pop();
+            }
+        }
+        let actor = stack.last().map(Frame::inside);
+        let mark = |to: u16| Place { from: None, to };
+        let place = match &e.kind {
+            EventKind::ProfileAdded(p) => {
+                let l = add(
+                    &mut lanes,
+                    LaneKind::Offline,
+                    format!("global \"{}\"", p.profile),
+                    Some(p.object),
+                );
+                by_ptr.insert(p.object, l);
+                last_object = l;
+                mark(l)
+            }
+            EventKind::ObjectCreated(o) => {
+                let l = add(
+                    &mut lanes,
+                    LaneKind::Offline,
+                    format!("object of \"{}\"", o.profile),
+                    Some(o.object),
+                );
+                by_ptr.insert(o.object, l);
+                last_object = l;
+                mark(l)
+            }
+            EventKind::ClientObjectCreated(c) => {
+                let l = add(
+                    &mut lanes,
+                    LaneKind::ClientObject,
+                    format!("sink \"{}\"", c.name),
+                    Some(c.object),
+                );
+                by_ptr.insert(c.object, l);
+                mark(l)
+            }
+            EventKind::Call { by, call } => {
+                let to = match call.this() {
+                    Some(p) => lane_of(&mut lanes, &mut by_ptr, p),
+                    None => *mapi.get_or_insert_with(|| {
+                        add(&mut lanes, LaneKind::Mapi, "MAPI".into(), None)
+                    }),
+                };
+                let from = match (by, actor) {
+                    (_, Some(a)) => a,
+                    (Caller::Client, None) => CLIENT_LANE,
+                    (Caller::Outlook, None) => to,
+                };
+                if lanes[to as usize].kind == LaneKind::Offline {
+                    last_object = to;
+                }
+                stack.push(Frame::Call { depth: d, from, to });
+                Place {
+                    from: Some(from),
+                    to,
+                }
+            }
+            EventKind::Return { .. } => match closed {
+                Some(Frame::Call { from, to, .. }) => Place {
+                    from: Some(to),
+                    to: from,
+                },
+                _ => mark(actor.unwrap_or(CLIENT_LANE)),
+            },
+            EventKind::Notify { object, sink, .. } => {
+                let from = lane_of(&mut lanes, &mut by_ptr, *object);
+                let to = lane_of(&mut lanes, &mut by_ptr, *sink);
+                stack.push(Frame::Notify { depth: d, sink: to });
+                Place {
+                    from: Some(from),
+                    to,
+                }
+            }
+            EventKind::RefCount { object, .. }
+            | EventKind::Destroyed { object }
+            | EventKind::StateChanged { object, .. } => {
+                mark(lane_of(&mut lanes, &mut by_ptr, *object))
+            }
+            EventKind::TransitionStarted {
+                transition, object, ..
+            } => {
+                let l = lane_of(&mut lanes, &mut by_ptr, *object);
+                transitions.insert(*transition, l);
+                last_object = l;
+                mark(l)
+            }
+            EventKind::Phase { transition, .. } | EventKind::TransitionCompleted { transition } => {
+                mark(transitions.get(transition).copied().unwrap_or(last_object))
+            }
+            EventKind::Diagnostic(_) => mark(actor.unwrap_or(last_object)),
+            EventKind::Env { env } => {
+                if let EnvEvent::InjectNotify { object, .. }
+                | EnvEvent::SetExtraCapabilityBits { object, .. } = env
+                {
+                    last_object = lane_of(&mut lanes, &mut by_ptr, *object);
+                }
+                mark(ENV_LANE)
+            }
+            EventKind::Advance { .. } | EventKind::RunUntilIdle { .. } | EventKind::Shutdown(_) => {
+                mark(ENV_LANE)
+            }
+        };
+        places.push(place);
+    }
+    (lanes, places)
 }
 
 /// `TextCursor` lines start `t=<tick padded to 4> <indent>`; the page shows the tick and
@@ -247,19 +498,69 @@ pub fn share_fragment(source: &str) -> String {
     )
 }
 
-/// The script a fragment made by [`share_fragment`] holds; `None` for anything else.
-pub fn script_from_fragment(fragment: &str) -> Option<String> {
-    let data = fragment.strip_prefix(SHARE_PREFIX)?;
-    // lz-string's URI alphabet; anything else is not one of our links.
-    if data.is_empty()
-        || !data
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"+-$".contains(&b))
-    {
-        return None;
+/// The longest share link fragment (after `#s=`) the page decodes. lz-string can expand
+/// quadratically (a hostile link of n characters could decode to about n² characters), so
+/// the link's length is bounded first: 16,384 characters hold any lesson many times over.
+pub const MAX_LINK_CHARS: usize = 16 * 1024;
+/// The longest script a share link may decode to, in UTF-16 units.
+pub const MAX_SHARED_SCRIPT: usize = 512 * 1024;
+
+/// Why a share link cannot be opened: a sentence for the page ("this link is unreadable:
+/// …").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unreadable(pub String);
+
+/// The script a share link's fragment holds: `Ok(None)` for a fragment that is not a
+/// share link (`#timeline`, none), `Err` with the reason for one that cannot be read.
+pub fn script_from_fragment(fragment: &str) -> Result<Option<String>, Unreadable> {
+    let Some(data) = fragment.strip_prefix(SHARE_PREFIX) else {
+        return Ok(None);
+    };
+    let bad = |why: String| Err(Unreadable(why));
+    if data.is_empty() {
+        return bad("it holds no script after `#s=`".into());
     }
-    let units = lz_str::decompress_from_encoded_uri_component(data)?;
-    String::from_utf16(&units).ok()
+    if data.len() > MAX_LINK_CHARS {
+        return bad(format!(
+            "it is {} characters long, more than the {MAX_LINK_CHARS} a share link may have",
+            data.len()
+        ));
+    }
+    // lz-string's URI alphabet; anything else was never written by Share.
+    if let Some((i, c)) = data
+        .char_indices()
+        .find(|&(_, c)| !(c.is_ascii_alphanumeric() || "+-$".contains(c)))
+    {
+        return bad(format!(
+            "it holds {c:?} at character {}, which a share link never contains (was it changed or cut?)",
+            i + 1
+        ));
+    }
+    let Some(units) = lz_str::decompress_from_encoded_uri_component(data) else {
+        return bad("it does not decompress (it may have been cut short when copied)".into());
+    };
+    if units.len() > MAX_SHARED_SCRIPT {
+        return bad(format!(
+            "it decompresses to {} characters, more than the {MAX_SHARED_SCRIPT} a shared script may have",
+            units.len()
+        ));
+    }
+    match String::from_utf16(&units) {
+        Ok(s) => Ok(Some(s)),
+        Err(_) => bad("it decompresses to text that is not valid Unicode".into()),
+    }
+}
+
+/// The link for a script, or why it cannot be shared (too long for a link).
+pub fn share_link(source: &str) -> Result<String, Unreadable> {
+    let f = share_fragment(source);
+    let n = f.len() - SHARE_PREFIX.len();
+    if n > MAX_LINK_CHARS {
+        return Err(Unreadable(format!(
+            "this script is too long to share as a link ({n} characters compressed; a link holds at most {MAX_LINK_CHARS})"
+        )));
+    }
+    Ok(f)
 }
 
 /// `source` with `stmts` appended as new lines (a toggle's statements).
@@ -549,6 +850,138 @@ mod tests {
         assert_eq!(ev.findings[0].rule.to_string(), "R4");
     }
 
+    fn lane(ev: &Evaluation, label: &str) -> u16 {
+        ev.lanes
+            .iter()
+            .position(|l| l.label == label)
+            .unwrap_or_else(|| panic!("no lane {label}: {:?}", ev.lanes)) as u16
+    }
+
+    #[test]
+    fn the_timeline_is_a_sequence_diagram_with_a_lane_per_participant() {
+        let lesson = mapioffline::lessons::find("unadvise-inside-notify").unwrap();
+        let ev = run(lesson.source);
+        let labels: Vec<&str> = ev.lanes.iter().map(|l| l.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "environment",
+                "client",
+                "global \"Outlook\"",
+                "MAPI",
+                "sink \"quitter\"",
+                "sink \"stayer\""
+            ]
+        );
+        let (outlook, quitter, stayer) = (
+            lane(&ev, "global \"Outlook\""),
+            lane(&ev, "sink \"quitter\""),
+            lane(&ev, "sink \"stayer\""),
+        );
+        let arrow = |from, to| Place {
+            from: Some(from),
+            to,
+        };
+        let find = |kind: RowKind, text: &str| {
+            ev.rows
+                .iter()
+                .find(|r| r.kind == kind && r.text.contains(text))
+                .unwrap_or_else(|| panic!("no {kind:?} row with {text}"))
+        };
+        // The client calls the object, the result comes back.
+        assert_eq!(
+            find(RowKind::Call, "->SetCurrentState(").place,
+            arrow(CLIENT_LANE, outlook)
+        );
+        assert_eq!(
+            find(RowKind::Return, "SetCurrentState =").place,
+            arrow(outlook, CLIENT_LANE)
+        );
+        // The free function goes to MAPI.
+        assert_eq!(
+            find(RowKind::Call, "HrOpenOfflineObj(").place,
+            arrow(CLIENT_LANE, lane(&ev, "MAPI"))
+        );
+        // Outlook's QueryInterface of the sink starts at the object whose Advise makes it.
+        assert_eq!(
+            find(RowKind::Call, "QueryInterface(").place,
+            arrow(outlook, quitter)
+        );
+        // Notify: from the offline object to the sink; a call made inside it starts at the sink.
+        assert_eq!(
+            find(RowKind::Notify, "(sink \"stayer\")->Notify").place,
+            arrow(outlook, stayer)
+        );
+        assert_eq!(
+            find(RowKind::Call, "->Unadvise(").place,
+            arrow(quitter, outlook)
+        );
+        assert_eq!(
+            find(RowKind::Return, "Unadvise =").place,
+            arrow(outlook, quitter)
+        );
+        // Reference counts are their own kind, in the lane of the object counted.
+        let rc = find(RowKind::RefCount, "refcount of 0x00C00000");
+        assert_eq!(
+            rc.place,
+            Place {
+                from: None,
+                to: quitter
+            }
+        );
+        assert!(!ev
+            .rows
+            .iter()
+            .any(|r| r.kind == RowKind::Transition && r.text.starts_with("refcount")));
+        // A diagnostic sits in the lane of the object whose call raised it, citing its clause.
+        let d = find(RowKind::Diagnostic, "[UNADV-4]");
+        assert_eq!(d.place.to, outlook);
+        // Transitions and phases on the object; time in the environment's lane.
+        assert_eq!(find(RowKind::Transition, "phase").place.to, outlook);
+        assert_eq!(find(RowKind::State, "state of").place.to, outlook);
+        assert_eq!(find(RowKind::Time, "advance time").place.to, ENV_LANE);
+        assert!(
+            ev.widest
+                >= ev
+                    .rows
+                    .iter()
+                    .map(|r| r.text.chars().count())
+                    .max()
+                    .unwrap()
+        );
+    }
+
+    #[test]
+    fn environment_events_have_their_own_lane_and_unknown_pointers_get_one() {
+        let ev = run("profile \"Outlook\"\nnetwork down\nrun\n0x00001234->Release()\n");
+        let env = ev.rows.iter().find(|r| r.kind == RowKind::Env).unwrap();
+        assert_eq!(
+            env.place,
+            Place {
+                from: None,
+                to: ENV_LANE
+            }
+        );
+        let unknown = lane(&ev, "0x00001234");
+        assert_eq!(ev.lanes[unknown as usize].kind, LaneKind::Unknown);
+        let call = ev.rows.iter().find(|r| r.kind == RowKind::Call).unwrap();
+        assert_eq!(
+            call.place,
+            Place {
+                from: Some(CLIENT_LANE),
+                to: unknown
+            }
+        );
+        // Its error is in that lane too.
+        let d = ev
+            .rows
+            .iter()
+            .find(|r| r.kind == RowKind::Diagnostic)
+            .unwrap();
+        assert!(d.text.contains("[ptr.invalid]"), "{}", d.text);
+        assert_eq!(d.place.to, unknown);
+    }
+
     #[test]
     fn visible_range_renders_only_the_rows_in_view() {
         assert_eq!(visible_range(0.0, 100.0, 20.0, 10_000, 0), 0..6);
@@ -570,10 +1003,59 @@ mod tests {
             assert!(f[3..]
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"+-$".contains(&b)));
-            assert_eq!(script_from_fragment(&f).as_deref(), Some(s));
+            assert_eq!(script_from_fragment(&f), Ok(Some(s.to_string())));
         }
-        assert_eq!(script_from_fragment("#other"), None);
-        assert_eq!(script_from_fragment("#s=%%%"), None);
+        assert_eq!(script_from_fragment("#other"), Ok(None));
+        assert_eq!(script_from_fragment(""), Ok(None));
+    }
+
+    fn unreadable(fragment: &str) -> String {
+        match script_from_fragment(fragment) {
+            Err(Unreadable(why)) => why,
+            other => panic!("{fragment:.40}: expected unreadable, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_garbled_or_hostile_link_says_why_it_is_unreadable() {
+        assert!(unreadable("#s=").contains("no script"));
+        assert!(unreadable("#s=%%%").contains("'%' at character 1"));
+        assert!(unreadable("#s=abc<img>").contains("'<' at character 4"));
+        // A real link cut short.
+        let lesson = mapioffline::lessons::LESSONS[0].source;
+        let f = share_fragment(lesson);
+        let cut = &f[..f.len() / 2];
+        let why = unreadable(cut);
+        assert!(why.contains("does not decompress"), "{why}");
+        // Garbage in the right alphabet.
+        assert!(unreadable("#s=zzzzzzzzzzzz").contains("does not decompress"));
+        // Lone surrogates are not text.
+        let units = [0xD800u16, b'a' as u16];
+        let f = format!(
+            "{SHARE_PREFIX}{}",
+            lz_str::compress_to_encoded_uri_component(&units[..])
+        );
+        assert!(unreadable(&f).contains("not valid Unicode"), "{f}");
+        // Oversized: a long link, and a short one that expands past the limit.
+        let long = format!("{SHARE_PREFIX}{}", "A".repeat(MAX_LINK_CHARS + 1));
+        assert!(unreadable(&long).contains("more than the 16384"));
+        let bomb = share_fragment(&"a".repeat(MAX_SHARED_SCRIPT + 1));
+        assert!(bomb.len() < MAX_LINK_CHARS, "{}", bomb.len());
+        assert!(unreadable(&bomb).contains("more than the 524288"));
+    }
+
+    #[test]
+    fn share_links_hold_every_lesson_and_refuse_what_no_link_could_hold() {
+        for l in mapioffline::lessons::LESSONS {
+            let f = share_link(l.source).unwrap();
+            assert!(f.len() < MAX_LINK_CHARS / 4, "{}: {}", l.name, f.len());
+        }
+        // Text lz-string cannot shrink: one character of each kind, many times.
+        let noise: String = (0..40_000u32)
+            .map(|i| char::from_u32(0x4E00 + (i * 7919) % 20_000).unwrap())
+            .collect();
+        let why = share_link(&noise).unwrap_err().0;
+        assert!(why.starts_with("this script is too long to share"), "{why}");
     }
 
     #[test]

@@ -117,32 +117,35 @@ pub fn cargo() -> Command {
 pub fn dist() -> Result {
     let t = Instant::now();
     let tc = toolchain::detect()?;
-    let wasm = tc.build_release()?;
+    let built = tc.build_release()?;
     let bindgen = toolchain::wasm_bindgen()?;
     let site = site_dir();
     let pkg = site.join("pkg");
     std::fs::create_dir_all(&pkg).map_err(|e| format!("cannot create {}: {e}", pkg.display()))?;
-    let out_wasm = pkg.join("mapioffline_web_bg.wasm");
-    let stamp = pkg.join(".source-stamp");
-    let want = toolchain::stamp_of(&wasm)?;
-    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(want.as_str()) && out_wasm.exists() {
-        println!("    wasm unchanged since the last build: bindings and size pass skipped");
-    } else {
-        let s = step("wasm-bindgen (JS bindings for the page)");
-        run(Command::new(&bindgen)
-            .args([
-                "--target",
-                "web",
-                "--no-typescript",
-                "--out-name",
-                "mapioffline_web",
-            ])
-            .arg("--out-dir")
-            .arg(&pkg)
-            .arg(&wasm))?;
-        done(s);
-        toolchain::wasm_opt(&out_wasm)?;
-        std::fs::write(&stamp, &want).map_err(|e| e.to_string())?;
+    let mut sizes = Vec::new();
+    for (name, wasm) in toolchain::WASM_MODULES.iter().zip(&built) {
+        let out_wasm = pkg.join(format!("{name}_bg.wasm"));
+        let stamp = pkg.join(format!(".{name}.stamp"));
+        let want = toolchain::stamp_of(wasm)?;
+        if std::fs::read_to_string(&stamp).ok().as_deref() == Some(want.as_str())
+            && out_wasm.exists()
+        {
+            println!(
+                "    {name}: wasm unchanged since the last build: bindings and size pass skipped"
+            );
+        } else {
+            let s = step(&format!("wasm-bindgen {name} (JS bindings for the page)"));
+            run(Command::new(&bindgen)
+                .args(["--target", "web", "--no-typescript", "--out-name", name])
+                .arg("--out-dir")
+                .arg(&pkg)
+                .arg(wasm))?;
+            done(s);
+            toolchain::wasm_opt(&out_wasm)?;
+            std::fs::write(&stamp, &want).map_err(|e| e.to_string())?;
+        }
+        let size = std::fs::metadata(&out_wasm).map(|m| m.len()).unwrap_or(0);
+        sizes.push(format!("{name} {} KB", size / 1024));
     }
     for (name, body) in STATIC_FILES {
         let p = site.join(name);
@@ -150,11 +153,10 @@ pub fn dist() -> Result {
             std::fs::write(&p, body).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
         }
     }
-    let size = std::fs::metadata(&out_wasm).map(|m| m.len()).unwrap_or(0);
     println!(
-        "\nsite ready in {} ({} KB of wasm, {:.1} s)",
+        "\nsite ready in {} (wasm: {}; {:.1} s)",
         rel(&site),
-        size / 1024,
+        sizes.join(", "),
         t.elapsed().as_secs_f64()
     );
     Ok(())

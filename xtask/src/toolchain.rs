@@ -10,6 +10,10 @@ const DEB_RUSTC: &str = "/usr/bin/rustc";
 const DEB_CARGO: &str = "/usr/bin/cargo";
 const DEB_LLD: &str = "/usr/bin/rust-lld";
 
+/// The site's wasm modules: the page (the main wasm, which the size budget is about),
+/// then the JS API it loads once it is interactive.
+pub const WASM_MODULES: [&str; 2] = ["mapioffline_web", "mapioffline_api"];
+
 /// How this machine builds for the browser.
 pub enum Toolchain {
     /// rustup's toolchain has the wasm32 standard library.
@@ -129,10 +133,12 @@ fn is_root() -> bool {
 }
 
 impl Toolchain {
-    /// Builds the web crate's release wasm; returns its path. Cargo skips it when nothing
-    /// changed.
-    pub fn build_release(&self) -> Result<PathBuf> {
-        let t = step("wasm build (cargo build --profile wasm-release -p mapioffline-web)");
+    /// Builds the page's wasm and the JS API's wasm; returns their paths, in the order of
+    /// [`WASM_MODULES`]. Cargo skips them when nothing changed.
+    pub fn build_release(&self) -> Result<Vec<PathBuf>> {
+        let t = step(
+            "wasm build (cargo build --profile wasm-release -p mapioffline-web -p mapioffline-web-api)",
+        );
         let (mut c, dir) = match self {
             Toolchain::Rustup => {
                 let mut c = crate::cargo();
@@ -143,6 +149,8 @@ impl Toolchain {
                     "--locked",
                     "-p",
                     "mapioffline-web",
+                    "-p",
+                    "mapioffline-web-api",
                 ])
                 .args(["--target", TARGET]);
                 (c, root().join("target"))
@@ -164,8 +172,14 @@ impl Toolchain {
                         "--locked",
                         "-p",
                         "mapioffline-web",
+                        "-p",
+                        "mapioffline-web-api",
                     ])
                     .args(["--target", TARGET, "-Zbuild-std=std,panic_abort"])
+                    // Smaller over faster in std too, and no file:line:column strings for
+                    // every possible panic (the panic hook still shows the message).
+                    .arg("-Zbuild-std-features=optimize_for_size")
+                    .env("RUSTFLAGS", "-Zlocation-detail=none")
                     // Its own target dir: the two compilers would invalidate each other's cache.
                     .arg("--target-dir")
                     .arg(&dir);
@@ -174,11 +188,17 @@ impl Toolchain {
         };
         run(&mut c)?;
         done(t);
-        let wasm = dir.join(TARGET).join("wasm-release/mapioffline_web.wasm");
-        if !wasm.exists() {
-            return Err(format!("the build did not produce {}", wasm.display()));
-        }
-        Ok(wasm)
+        WASM_MODULES
+            .iter()
+            .map(|m| {
+                let wasm = dir.join(TARGET).join(format!("wasm-release/{m}.wasm"));
+                if wasm.exists() {
+                    Ok(wasm)
+                } else {
+                    Err(format!("the build did not produce {}", wasm.display()))
+                }
+            })
+            .collect()
     }
 }
 

@@ -29,11 +29,11 @@ export async function openPage(browser, url, viewport = { width: 1280, height: 8
 
 /** Replaces the script as a user typing would, and waits for the debounced run. */
 export async function setScript(page, text) {
-  const before = await page.getByRole('status').textContent();
+  const before = await page.getByRole('status').getAttribute('data-runs');
   await page.getByRole('textbox', { name: 'Scenario' }).fill(text);
-  // The status line shows the run time, so it changes on every run.
+  // `data-runs` counts the runs; a syntax error shows a problem instead of running.
   await page.waitForFunction(
-    (b) => document.querySelector('.status').textContent !== b || document.querySelector('.problem'),
+    (b) => document.querySelector('.status').dataset.runs !== b || document.querySelector('.problem'),
     before,
   ).catch(() => {});
   await page.evaluate(() => new Promise((r) => setTimeout(r, 200)));

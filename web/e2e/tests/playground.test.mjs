@@ -192,6 +192,7 @@ test('Ctrl+Enter runs, and the timeline is usable by keyboard', async () => {
 
 test('the JS API: run, check, explain', async () => {
   const { page } = await openPage(browser, URL);
+  await page.waitForSelector('body[data-api]');
   const r = await page.evaluate((src) => {
     const trace = window.mapioffline.run(src + 'shutdown\n');
     const findings = window.mapioffline.check(trace);
@@ -211,5 +212,217 @@ test('the JS API: run, check, explain', async () => {
   assert.match(r.unknown, /did you mean `E_PENDING`/);
   assert.match(r.bad, /^1:8: expected/);
   assert.ok(r.count > 0 && r.count < r.n);
+  await page.context().close();
+});
+
+test('an unreadable share link says so and keeps the last script', async () => {
+  const { page } = await openPage(browser, URL);
+  const script = OPEN + '# my work, not to be lost\n';
+  await setScript(page, script);
+  await waitForStatus(page, /^2 of 2/);
+  const base = URL.replace(/#.*$/, '');
+  // A real link cut short when copied.
+  await setScript(page, OPEN + '# a script someone shared, then cut in the middle of its link\nmgr->Release()\n');
+  await page.getByRole('button', { name: 'Share' }).click();
+  await page.waitForFunction(() => location.hash.startsWith('#s='));
+  const shared = await page.evaluate(() => location.hash);
+  await setScript(page, script);
+  await waitForStatus(page, /^2 of 2/);
+  // A cut link, HTML, and one longer than any link the page makes.
+  const cases = [
+    [shared.slice(0, Math.floor(shared.length / 2)), /does not decompress/],
+    ['#s=%3Cimg%20src=x%20onerror=window.__pwned=1%3E', /which a share link never contains/],
+    ['#s=' + 'A'.repeat(20000), /more than the 16384 a share link may have/],
+  ];
+  for (const [frag, why] of cases) {
+    const other = await page.context().newPage();
+    await other.goto(base + frag);
+    await other.waitForSelector('body[data-ready]');
+    const alert = other.locator('.link-error');
+    await alert.waitFor();
+    const text = await alert.textContent();
+    assert.match(text, /^This link is unreadable: /, frag);
+    assert.match(text, why, text);
+    assert.match(text, /Your last script is kept\./);
+    assert.equal(await other.getByRole('textbox', { name: 'Scenario' }).inputValue(), script, frag);
+    assert.equal(await other.evaluate(() => document.querySelectorAll('header img').length), 0);
+    assert.equal(await other.evaluate(() => window.__pwned), undefined);
+    await other.getByRole('button', { name: 'Dismiss' }).click();
+    await alert.waitFor({ state: 'detached' });
+    await other.close();
+  }
+  await page.context().close();
+});
+
+test('by keyboard: skip links first, the toggles before the lessons, one tab stop for all lessons', async () => {
+  const { page } = await openPage(browser, URL);
+  await setScript(page, OPEN);
+  await waitForStatus(page, /^2 of 2/);
+  await page.reload();
+  await page.waitForSelector('body[data-ready]');
+  const active = () => page.evaluate(() => {
+    const a = document.activeElement;
+    return { id: a.id, text: a.textContent.trim(), tag: a.tagName, x: a.getBoundingClientRect().left };
+  });
+  // The first Tab lands on a visible skip link; Enter on it puts the caret in the editor.
+  await page.keyboard.press('Tab');
+  const skip = await active();
+  assert.equal(skip.text, 'Skip to editor');
+  assert.ok(skip.x >= 0, 'the focused skip link is on screen');
+  await page.keyboard.press('Enter');
+  assert.equal((await active()).id, 'scenario');
+  assert.equal(await page.evaluate(() => location.hash), '', 'a skip link leaves the URL alone');
+  // From the page's start, Tab reaches the network toggle in a few presses.
+  await page.reload();
+  await page.waitForSelector('body[data-ready]');
+  const order = [];
+  for (let i = 0; i < 15; i++) {
+    await page.keyboard.press('Tab');
+    const a = await active();
+    order.push(a.id || a.text);
+    if (a.id === 'network-toggle') break;
+  }
+  assert.equal(order.at(-1), 'network-toggle', order.join(' → '));
+  assert.ok(order.length <= 12, `${order.length} presses: ${order.join(' → ')}`);
+  for (const name of ['Run', 'Step', 'Reset', 'Share']) assert.ok(order.includes(name), order.join(' → '));
+  assert.equal(order.filter((x) => x.startsWith('lesson-')).length, 1, order.join(' → '));
+  // Space activates it: the script gains the statements and the object goes offline.
+  await page.keyboard.press('Space');
+  const world = page.getByRole('region', { name: 'World state' });
+  await world.getByRole('button', { name: 'Network: down' }).waitFor();
+  assert.match(await page.getByRole('textbox', { name: 'Scenario' }).inputValue(), /network down\nrun\n$/);
+  assert.equal(await world.locator('.st.lit').textContent(), 'OFFLINE');
+  // The lessons: arrow keys move within the list, Enter loads one.
+  await page.locator('#lesson-0').focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal((await active()).id, 'lesson-1');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.locator('#lesson-1').getAttribute('aria-pressed'), 'true');
+  assert.equal(await page.locator('#lesson-1').getAttribute('tabindex'), '0');
+  assert.equal(await page.locator('#lesson-0').getAttribute('tabindex'), '-1');
+  await page.keyboard.press('End');
+  assert.equal((await active()).id, 'lesson-19');
+  await page.context().close();
+});
+
+test('a panic shows its message and a working Reset, never a blank page', async () => {
+  const { page } = await openPage(browser, URL);
+  const crash = page.locator('#crash');
+  assert.equal(await crash.isVisible(), false);
+  const thrown = await page.evaluate(() => {
+    try { window.mapioffline.__panicForTest(); return null; } catch (e) { return String(e); }
+  });
+  assert.ok(thrown, 'the panic surfaces in JS as an exception');
+  await crash.waitFor({ state: 'visible' });
+  assert.match(await page.locator('#crash-msg').textContent(), /deliberate panic from mapioffline\.__panicForTest\(\)/);
+  assert.ok(await page.getByRole('heading', { name: 'The playground stopped with an error' }).isVisible());
+  await page.screenshot({ path: `${SHOTS}/crash-1280x800.png` });
+  await crash.getByRole('button', { name: 'Reset' }).click();
+  await page.waitForSelector('body[data-ready]');
+  await page.getByRole('button', { name: 'Run', exact: true }).waitFor();
+  assert.equal(await crash.isVisible(), false);
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await waitForStatus(page, /statements ran/);
+  await page.context().close();
+});
+
+test('the timeline is a sequence diagram: lanes, arrows, whole lines, the whole MAPIOFFLINE_NOTIFY', async () => {
+  const { page } = await openPage(browser, URL);
+  const lessons = page.getByRole('region', { name: 'Lessons' });
+  await lessons.getByRole('button', { name: /Sample Offline State Add-in/ }).click();
+  await lessons.getByText('Init Monitor follows the client workflow').waitFor();
+  const heads = await page.locator('.lanehead .lane').evaluateAll((ls) => ls.map((l) => l.title));
+  assert.deepEqual(heads.slice(0, 2), ['environment', 'client']);
+  assert.ok(heads.includes('global "Outlook" 0x00A00000'), heads.join(' | '));
+  assert.ok(heads.includes('sink "monitor" 0x00C00000'), heads.join(' | '));
+  const lane = (t) => heads.indexOf(t);
+  // Rows are in the DOM only when in view: look them up through the list's scrolling.
+  const rowWhere = async (kind, text) => page.evaluate(async ([kind, text]) => {
+    const list = document.querySelector('.timeline');
+    for (let top = 0; top <= list.scrollHeight; top += list.clientHeight / 2) {
+      list.scrollTop = top;
+      list.dispatchEvent(new Event('scroll'));
+      await new Promise((r) => requestAnimationFrame(() => r()));
+      for (const row of list.querySelectorAll(`.row.${kind}`)) {
+        if (row.querySelector('.x').textContent.includes(text)) {
+          return { id: row.id, lanes: row.dataset.lanes, k: row.querySelector('.k').textContent,
+            glyph: row.querySelector('.lanes > span').className };
+        }
+      }
+    }
+    return null;
+  }, [kind, text]);
+  const notify = await rowWhere('notify', 'STATECHANGE_START');
+  assert.equal(notify.lanes, `${lane('global "Outlook" 0x00A00000')}>${lane('sink "monitor" 0x00C00000')}`);
+  assert.equal(notify.glyph, 'arrow right');
+  const call = await rowWhere('call', '->SetCurrentState(');
+  assert.equal(call.lanes, `${lane('client')}>${lane('global "Outlook" 0x00A00000')}`);
+  const ret = await rowWhere('return', 'SetCurrentState =');
+  assert.equal(ret.lanes, `${lane('global "Outlook" 0x00A00000')}>${lane('client')}`);
+  assert.equal(ret.glyph, 'arrow left');
+  const rc = await rowWhere('refcount', 'refcount of');
+  assert.equal(rc.k, 'refcount');
+  assert.equal(rc.glyph, 'dot');
+  const diag = await rowWhere('diag', '[');
+  assert.match(diag ? 'ok' : 'none', /ok/);
+  // Brings a row found above back into view (the list keeps only visible rows).
+  const show = (id) => page.evaluate(async (id) => {
+    const list = document.querySelector('.timeline');
+    list.scrollTop = Number(id.slice(3)) * 32;
+    list.dispatchEvent(new Event('scroll'));
+    await new Promise((r) => requestAnimationFrame(() => r()));
+  }, id);
+  // Selecting a Notify shows the whole MAPIOFFLINE_NOTIFY.
+  await show(notify.id);
+  await page.locator(`#${notify.id}`).click();
+  const detail = await page.locator('.detail pre').textContent();
+  for (const f of ['"ulSize": 24', '"NotifyType": 1', '"ulClientToken"', '"ulMask"', '"ulStateOld"', '"ulStateNew"']) {
+    assert.ok(detail.includes(f), `${f} in ${detail}`);
+  }
+  // The longest line is whole: the list scrolls sideways as far as its end.
+  const adv = await rowWhere('call', '->Advise(');
+  await show(adv.id);
+  const fit = await page.evaluate((id) => {
+    const list = document.querySelector('.timeline');
+    list.scrollLeft = list.scrollWidth;
+    const x = document.getElementById(id).querySelector('.x').getBoundingClientRect();
+    const l = list.getBoundingClientRect();
+    return { sideways: list.scrollWidth > list.clientWidth, right: x.right, listRight: l.right,
+      head: document.querySelector('.lanehead').scrollLeft };
+  }, adv.id);
+  assert.ok(fit.sideways, 'a long line makes the list scroll sideways');
+  assert.ok(fit.right <= fit.listRight + 1, `text ends at ${fit.right}, the list at ${fit.listRight}`);
+  await page.evaluate(() => document.querySelector('.timeline').dispatchEvent(new Event('scroll')));
+  assert.ok(await page.evaluate(() => document.querySelector('.lanehead').scrollLeft > 0), 'the headings follow');
+  await page.evaluate(() => { const l = document.querySelector('.timeline'); l.scrollLeft = 0; l.scrollTop = 0; l.dispatchEvent(new Event('scroll')); window.scrollTo(0, 0); });
+  await page.screenshot({ path: `${SHOTS}/timeline-1280x800.png` });
+  await page.setViewportSize({ width: 800, height: 1000 });
+  await page.screenshot({ path: `${SHOTS}/timeline-800.png`, fullPage: true });
+  await page.context().close();
+});
+
+test('a 10,000-statement script: only the rows in view are in the page', async () => {
+  const { page } = await openPage(browser, URL);
+  const body = ['mgr->SetCurrentState(MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)',
+    'mgr->SetCurrentState(MAPIOFFLINE_FLAG_DEFAULT, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_ONLINE, NULL)',
+    'run', 'network down', 'run', 'network up', 'run', 'mgr->GetCurrentState(&st)'];
+  const lines = ['profile "Outlook"', 'sink a', 'HrOpenOfflineObj(0, L"Outlook", &GUID_GlobalState, NULL, &mgr)',
+    'mgr->Advise(MAPIOFFLINE_ADVISE_DEFAULT, &{ulClientToken = 1, pCallback = a}, &ta)'];
+  while (lines.length < 10000) lines.push(body[lines.length % body.length]);
+  // Typing 10,000 lines would take long: set the text as a paste would, then Run.
+  await page.evaluate((src) => {
+    const ta = document.getElementById('scenario');
+    ta.value = src;
+    ta.dispatchEvent(new Event('input', { bubbles: true }));
+  }, lines.join('\n') + '\n');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await waitForStatus(page, /^10000 of 10000 statements ran/);
+  const rows = await page.locator('.timeline .row').count();
+  assert.ok(rows > 10 && rows < 100, `${rows} rows in the DOM`);
+  await page.evaluate(() => { const l = document.querySelector('.timeline'); l.scrollTop = l.scrollHeight / 2; l.dispatchEvent(new Event('scroll')); });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+  const ids = await page.locator('.timeline .row').evaluateAll((rs) => rs.map((r) => Number(r.id.slice(3))));
+  assert.ok(Math.min(...ids) > 1000, `rows ${Math.min(...ids)}…${Math.max(...ids)} after scrolling halfway`);
+  assert.ok(ids.length < 100);
   await page.context().close();
 });

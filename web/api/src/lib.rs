@@ -1,0 +1,60 @@
+//! # mapioffline-web-api
+//!
+//! The playground's JavaScript API, a wasm module of its own so that the page's main wasm
+//! stays small: reading a trace back from JavaScript (`check`) takes a deserializer of
+//! the whole trace schema, about a quarter of what the page would otherwise download
+//! before its first paint. The page loads this module after it is interactive and puts
+//! it on `window.mapioffline` (`document.body.dataset.api` is set once it is there):
+//!
+//! - `mapioffline.run(source)`: runs a scenario and returns its trace as a plain object in
+//!   the trace schema (`core/TRACE-SCHEMA.md`); throws an `Error` naming line and column
+//!   for a script that does not parse or run.
+//! - `mapioffline.check(trace)`: the checker's findings (rules R1–R7) for a trace object,
+//!   each `{rule, clause, event, tick, message, fix}`.
+//! - `mapioffline.explain(term)`: what a constant, value, HRESULT, clause, rule, GUID or
+//!   structure means (`{term, kind, title, body}`); throws for an unknown term, with a
+//!   suggestion when one is close.
+//! - `mapioffline.eventCount(source)`: runs a scenario and returns how many trace events
+//!   it produced, without converting them (for timing core itself).
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsError> {
+    // Plain objects rather than `Map`s, so the result reads like the trace's JSON.
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// Runs a scenario; returns its trace in the trace schema.
+#[wasm_bindgen]
+pub fn run(source: &str) -> Result<JsValue, JsError> {
+    let out =
+        mapioffline::scenario::run_script(source).map_err(|e| JsError::new(&e.to_string()))?;
+    to_js(&out.trace)
+}
+
+/// The checker's findings for a trace object.
+#[wasm_bindgen]
+pub fn check(trace: JsValue) -> Result<JsValue, JsError> {
+    let trace: mapioffline::Trace = serde_wasm_bindgen::from_value(trace)
+        .map_err(|e| JsError::new(&format!("not a trace: {e}")))?;
+    to_js(&mapioffline::checker::check(&trace))
+}
+
+/// What a term means.
+#[wasm_bindgen]
+pub fn explain(term: &str) -> Result<JsValue, JsError> {
+    match mapioffline::explain::explain(term) {
+        Ok(x) => to_js(&x),
+        Err(u) => Err(JsError::new(&u.to_string())),
+    }
+}
+
+/// Runs a scenario and counts its trace events (core's throughput, no conversion).
+#[wasm_bindgen(js_name = eventCount)]
+pub fn event_count(source: &str) -> Result<u32, JsError> {
+    let out =
+        mapioffline::scenario::run_script(source).map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(out.trace.events.len() as u32)
+}
