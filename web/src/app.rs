@@ -24,7 +24,18 @@ const DEBOUNCE: Duration = Duration::from_millis(120);
 /// Shows a panic in the page (with a way out) instead of leaving it blank.
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
-        let msg = info.to_string();
+        // The wasm build drops panic locations (-Zlocation-detail=none), so show the
+        // message alone rather than "<redacted>:0:0".
+        let p = info.payload();
+        let what = p
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_string());
+        let msg = match info.location() {
+            Some(l) if l.line() != 0 => format!("panicked at {}:{}: {what}", l.file(), l.line()),
+            _ => format!("panicked: {what}"),
+        };
         web_sys::console::error_1(&msg.clone().into());
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
             return;

@@ -82,12 +82,13 @@ impl Sim {
 
     /// Ends a call: its Return now if nothing is left to do, or after its work.
     pub(super) fn leave_after(&mut self, floor: usize, by: Caller, func: Func, hr: HResult) {
-        if self.jobs.len() == floor {
+        self.drive(floor);
+        if self.pending.is_none() {
             self.leave(by, func, Some(hr), None);
             return;
         }
+        // Stopped at a foreign sink: the Return waits under the rest of the call's work.
         self.jobs.insert(floor, Job::Leave { by, func, hr });
-        self.drive(floor);
     }
 
     fn run_job(&mut self, job: Job) {

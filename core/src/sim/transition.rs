@@ -255,8 +255,15 @@ impl Sim {
                 });
             }
         }
-        self.jobs.push(Job::After { t, phase, pace });
         self.phase_deliver(t, phase, 0, 0);
+        if self.pending.is_some() {
+            // Stopped at a foreign sink: what follows the phase waits under the delivery
+            // left on top of the stack.
+            let k = self.jobs.len() - 1;
+            self.jobs.insert(k, Job::After { t, phase, pace });
+        } else {
+            self.phase_after(t, phase, pace);
+        }
     }
 
     /// Notifies the phase to each affected object's registrations, from affected object
@@ -308,11 +315,7 @@ impl Sim {
         };
         tr.next_phase = phase + 1;
         match pace {
-            Pace::Now => self.jobs.push(Job::Phase {
-                t,
-                phase: phase + 1,
-                pace,
-            }),
+            Pace::Now => self.phase_start(t, phase + 1, pace),
             Pace::Clock => {
                 self.queue
                     .insert((self.now.saturating_add(self.config.phase_spacing), t));
