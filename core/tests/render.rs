@@ -930,3 +930,41 @@ fn the_text_cursor_renders_new_events_exactly_as_to_text_does() {
         .iter()
         .any(|l| l.contains("(sink \"monitor\")->Notify(")));
 }
+
+#[test]
+fn the_text_index_words_any_event_exactly_as_to_text_does() {
+    use mapioffline::render::TextIndex;
+    let mut checked = 0;
+    for lesson in mapioffline::lessons::LESSONS {
+        let trace = lesson.run().unwrap().trace;
+        let index = TextIndex::new(&trace);
+        // Backwards, so no event is worded after the ones before it.
+        let mut lines: Vec<String> = (0..trace.events.len())
+            .rev()
+            .map(|i| {
+                let line = index.line(&trace, i).unwrap();
+                assert!(line.ends_with(&index.body(&trace, i).unwrap()));
+                line
+            })
+            .collect();
+        lines.reverse();
+        checked += lines.len();
+        let joined: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        assert_eq!(joined, trace.to_text(), "{}", lesson.name);
+        assert_eq!(index.line(&trace, trace.events.len()), None);
+        assert_eq!(index.body(&trace, trace.events.len()), None);
+    }
+    assert!(checked > 100, "{checked} events");
+    // A pointer is named only after the event that names it, as in `to_text`.
+    let trace = mapioffline::lessons::find("sample-add-in")
+        .unwrap()
+        .run()
+        .unwrap()
+        .trace;
+    let index = TextIndex::new(&trace);
+    let notify = (0..trace.events.len())
+        .map(|i| index.body(&trace, i).unwrap())
+        .find(|b| b.contains("->Notify("))
+        .unwrap();
+    assert!(notify.contains("(sink \"monitor\")->Notify("), "{notify}");
+}

@@ -102,6 +102,16 @@ impl Describer {
         s
     }
 
+    /// Whether [`Describer::learn`] learns a name from this event.
+    pub fn names_something(k: &EventKind) -> bool {
+        matches!(
+            k,
+            EventKind::ProfileAdded(_)
+                | EventKind::ClientObjectCreated(_)
+                | EventKind::ObjectCreated(_)
+        )
+    }
+
     /// Learns the names an event introduces (call before describing later events).
     pub fn learn(&mut self, k: &EventKind) {
         match k {

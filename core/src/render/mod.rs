@@ -91,6 +91,54 @@ impl TextCursor {
     }
 }
 
+/// Any one event's text on demand, for hosts that show a few lines of a long trace (the
+/// playground's virtualised timeline): the words [`TextCursor`] gives it, without wording
+/// the events before it. A pointer is named by what the trace said before the event, so
+/// the index remembers where the events that name an object are, and nothing else.
+#[derive(Clone, Debug, Default)]
+pub struct TextIndex {
+    /// Positions of the events that introduce a name (profile, sink, created object).
+    namers: Vec<usize>,
+}
+
+impl TextIndex {
+    /// Indexes `trace` (cheap: one pass matching each event's kind, no text).
+    pub fn new(trace: &Trace) -> TextIndex {
+        let namers = trace
+            .events
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| describe::Describer::names_something(&e.kind))
+            .map(|(i, _)| i)
+            .collect();
+        TextIndex { namers }
+    }
+
+    /// Event `i`'s words without the tick column and indent (`None` past the end of the
+    /// trace); [`TextIndex::line`] adds them.
+    pub fn body(&self, trace: &Trace, i: usize) -> Option<String> {
+        let e = trace.events.get(i)?;
+        let mut describer = describe::Describer::default();
+        let before = self.namers.partition_point(|&n| n < i);
+        for &n in &self.namers[..before] {
+            describer.learn(&trace.events[n].kind);
+        }
+        Some(describer.describe(&e.kind).plain())
+    }
+
+    /// Event `i`'s line exactly as [`Trace::to_text`](crate::trace::Trace::to_text) has it
+    /// (no newline).
+    pub fn line(&self, trace: &Trace, i: usize) -> Option<String> {
+        let e = trace.events.get(i)?;
+        let body = self.body(trace, i)?;
+        Some(format!(
+            "t={:<4} {}{body}",
+            e.tick,
+            "  ".repeat(e.depth as usize)
+        ))
+    }
+}
+
 /// Renders the trace in the given format.
 pub fn render(trace: &Trace, format: Format) -> String {
     match format {
