@@ -455,13 +455,34 @@ fn Timeline() -> impl IntoView {
     let list_ref = NodeRef::<leptos::html::Div>::new();
     let head_ref = NodeRef::<leptos::html::Div>::new();
     let lanes_w = move || format!("width:{}", px(ctx.eval.get().lanes.len() as f64 * LANE_W));
+    // The longest text rendered so far for this evaluation, in bytes (never narrower than
+    // its characters). Only the rows in view are worded, so the list grows sideways as
+    // longer lines scroll into view, as a code editor's does; a new run starts again.
+    let widest = RwSignal::new(0usize);
+    let widest_of = StoredValue::new(0usize);
     let rows = move || {
         let ev = ctx.eval.get();
         let range = model::visible_range(scroll_top.get(), height.get(), ROW_H, ev.rows.len(), 4);
         let sel = ctx.selected.get();
         let lanes_style = format!("width:{}", px(ev.lanes.len() as f64 * LANE_W));
+        let texts: Vec<String> = range
+            .clone()
+            .map(|i| ev.text(i).unwrap_or_default())
+            .collect();
+        let id = Arc::as_ptr(&ev) as usize;
+        let before = if widest_of.get_value() == id {
+            widest.get_untracked()
+        } else {
+            0
+        };
+        widest_of.set_value(id);
+        let w = texts.iter().map(String::len).max().unwrap_or(0).max(before);
+        if w != widest.get_untracked() {
+            widest.set(w);
+        }
         range
-            .map(|i| {
+            .zip(texts)
+            .map(|(i, text)| {
                 let r = &ev.rows[i];
                 let style = format!("top:{}", px(i as f64 * ROW_H));
                 let class = format!(
@@ -501,7 +522,7 @@ fn Timeline() -> impl IntoView {
                         <span class="k">{r.kind.class()}</span>
                         <span class="lanes" style=lanes_style.clone()>
                             <span class=glyph style=at aria-hidden="true"></span>
-                            <span class="x" style=text_style>{r.text.clone()}</span>
+                            <span class="x" style=text_style>{text}</span>
                         </span>
                     </div>
                 }
@@ -535,7 +556,7 @@ fn Timeline() -> impl IntoView {
         // leftmost place a text can start.
         format!(
             "width:calc({}ch + {})",
-            ev.widest + 16,
+            widest.get() + 16,
             px(ev.lanes.len() as f64 * LANE_W + 200.0)
         )
     };
@@ -591,7 +612,7 @@ fn Timeline() -> impl IntoView {
             Some(view! {
                 <div class="detail">
                     <div>{format!("event #{i} at t={}, from script line {}", r.tick, r.line)}</div>
-                    <div class="x">{r.text.clone()}</div>
+                    <div class="x">{ev.text(i)}</div>
                     <pre>{json}</pre>
                 </div>
             })

@@ -3,7 +3,7 @@
 //! orders a notification: the scenario runner, the checker and the renderers in core do.
 
 use mapioffline::checker::{self, Finding};
-use mapioffline::render::TextCursor;
+use mapioffline::render::TextIndex;
 use mapioffline::scenario::{self, ExpectFailure, RunError, Runner};
 use mapioffline::sim::WorldSnapshot;
 use mapioffline::trace::{Caller, EnvEvent, Ptr};
@@ -128,14 +128,13 @@ pub struct Place {
     pub to: u16,
 }
 
-/// One timeline row: one trace event in core's words.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One timeline row: one trace event. Its words come from [`Evaluation::text`], only for
+/// the rows on screen: wording every event was most of a re-run's time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Row {
     pub tick: u64,
     pub depth: u16,
     pub kind: RowKind,
-    /// The event as `Trace::to_text` words it, without the tick column and indent.
-    pub text: String,
     /// The script line whose statement caused it.
     pub line: usize,
     /// Its lane, or the lanes its arrow joins.
@@ -148,10 +147,10 @@ pub struct Evaluation {
     pub rows: Vec<Row>,
     /// The timeline's lanes, left to right (see [`lanes`]).
     pub lanes: Vec<Lane>,
-    /// The longest row text in bytes, at least its characters (the timeline's width).
-    pub widest: usize,
-    /// The trace itself (the detail of a selected row shows its event as JSON).
+    /// The trace itself (the rows' words and the selected event's JSON come from it).
     pub trace: Option<Trace>,
+    /// Where the trace names its objects, to word any one event on demand.
+    pub words: TextIndex,
     pub world: Option<WorldSnapshot>,
     pub findings: Vec<Finding>,
     pub failures: Vec<ExpectFailure>,
@@ -165,6 +164,12 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
+    /// Event `i` as `Trace::to_text` words it, without the tick column and indent
+    /// (computed on demand, like [`Evaluation::event_json`]).
+    pub fn text(&self, i: usize) -> Option<String> {
+        self.words.body(self.trace.as_ref()?, i)
+    }
+
     /// Event `i` in the trace schema's JSON (computed on demand: a long trace has tens
     /// of thousands of events). Compact: the page indents it with the browser's JSON, so
     /// the wasm holds one serializer of the schema, not two.
@@ -235,28 +240,21 @@ pub fn evaluate(script: &scenario::Script, upto: Option<usize>) -> Evaluation {
     let world = runner.sim().snapshot();
     let failures = runner.failures().to_vec();
     let trace = runner.sim().take_trace();
-    let mut cursor = TextCursor::default();
     let (lanes, places) = lanes(&trace);
-    let rows: Vec<Row> = cursor
-        .advance(&trace)
-        .into_iter()
+    let rows: Vec<Row> = trace
+        .events
+        .iter()
         .zip(&lines)
         .zip(places)
-        .map(|(((e, text), &line), place)| Row {
+        .map(|((e, &line), place)| Row {
             tick: e.tick,
             depth: e.depth,
             kind: RowKind::of(&e.kind),
-            text: strip_prefix(&text, e.tick, e.depth),
             line,
             place,
         })
         .collect();
-    let widest = rows
-        .iter()
-        // Bytes, not characters: cheaper, and never narrower than the text.
-        .map(|r| r.text.len())
-        .max()
-        .unwrap_or(0);
+    let words = TextIndex::new(&trace);
     let findings = checker::check(&trace);
     let next_line = if run_error.is_none() {
         script.stmts.get(executed).map(|s| s.line)
@@ -266,8 +264,8 @@ pub fn evaluate(script: &scenario::Script, upto: Option<usize>) -> Evaluation {
     Evaluation {
         rows,
         lanes,
-        widest,
         trace: Some(trace),
+        words,
         world: Some(world),
         findings,
         failures,
@@ -462,13 +460,6 @@ pub fn lanes(trace: &Trace) -> (Vec<Lane>, Vec<Place>) {
         places.push(place);
     }
     (lanes, places)
-}
-
-/// `TextCursor` lines start `t=<tick padded to 4> <indent>`; the page shows the tick and
-/// the nesting in columns of their own.
-fn strip_prefix(line: &str, tick: u64, depth: u16) -> String {
-    let prefix = format!("t={tick:<4} {}", "  ".repeat(depth as usize));
-    line.strip_prefix(&prefix).unwrap_or(line).to_string()
 }
 
 /// Rows to render for a list scrolled to `scroll_top` in a viewport `height` pixels tall
@@ -737,15 +728,36 @@ mod tests {
         evaluate(&check_syntax(src).expect("parses"), None)
     }
 
+    /// A row with its words, as the page shows it once it scrolls into view.
+    struct Worded {
+        row: Row,
+        text: String,
+    }
+
+    impl std::ops::Deref for Worded {
+        type Target = Row;
+        fn deref(&self) -> &Row {
+            &self.row
+        }
+    }
+
+    fn worded(ev: &Evaluation) -> Vec<Worded> {
+        ev.rows
+            .iter()
+            .enumerate()
+            .map(|(i, &row)| Worded {
+                row,
+                text: ev.text(i).expect("every row has words"),
+            })
+            .collect()
+    }
+
     #[test]
     fn sample_add_in_lesson_shows_the_three_notifications_with_their_lines() {
         let lesson = mapioffline::lessons::find("sample-add-in").unwrap();
         let ev = run(lesson.source);
-        let notifies: Vec<&Row> = ev
-            .rows
-            .iter()
-            .filter(|r| r.kind == RowKind::Notify)
-            .collect();
+        let all = worded(&ev);
+        let notifies: Vec<&Worded> = all.iter().filter(|r| r.kind == RowKind::Notify).collect();
         assert!(notifies
             .iter()
             .any(|r| r.text.contains("MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_START")));
@@ -777,7 +789,8 @@ mod tests {
     fn rows_carry_the_line_of_their_statement_and_core_text() {
         let src = "profile \"Outlook\"\n\nHrOpenOfflineObj(0, L\"Outlook\", &GUID_GlobalState, NULL, &mgr)\n";
         let ev = run(src);
-        let call = ev.rows.iter().find(|r| r.kind == RowKind::Call).unwrap();
+        let all = worded(&ev);
+        let call = all.iter().find(|r| r.kind == RowKind::Call).unwrap();
         assert_eq!(call.line, 3);
         assert!(
             call.text.starts_with("client → HrOpenOfflineObj("),
@@ -832,8 +845,7 @@ mod tests {
     fn wrong_ulsize_gives_e_invalidarg_and_failed_expectations_are_marked() {
         let src = "profile \"Outlook\"\nsink s\nHrOpenOfflineObj(0, L\"Outlook\", &GUID_GlobalState, NULL, &mgr)\nmgr->Advise(MAPIOFFLINE_ADVISE_DEFAULT, &{ulSize = 3, ulClientToken = 1, pCallback = s}, &t)\nexpect S_OK\n";
         let ev = run(src);
-        assert!(ev
-            .rows
+        assert!(worded(&ev)
             .iter()
             .any(|r| r.kind == RowKind::Return && r.text.contains("E_INVALIDARG")));
         assert_eq!(ev.failures.len(), 1);
@@ -882,9 +894,9 @@ mod tests {
             from: Some(from),
             to,
         };
+        let all = worded(&ev);
         let find = |kind: RowKind, text: &str| {
-            ev.rows
-                .iter()
+            all.iter()
                 .find(|r| r.kind == kind && r.text.contains(text))
                 .unwrap_or_else(|| panic!("no {kind:?} row with {text}"))
         };
@@ -929,8 +941,7 @@ mod tests {
                 to: quitter
             }
         );
-        assert!(!ev
-            .rows
+        assert!(!all
             .iter()
             .any(|r| r.kind == RowKind::Transition && r.text.starts_with("refcount")));
         // A diagnostic sits in the lane of the object whose call raised it, citing its clause.
@@ -940,15 +951,20 @@ mod tests {
         assert_eq!(find(RowKind::Transition, "phase").place.to, outlook);
         assert_eq!(find(RowKind::State, "state of").place.to, outlook);
         assert_eq!(find(RowKind::Time, "advance time").place.to, ENV_LANE);
-        assert!(
-            ev.widest
-                >= ev
-                    .rows
-                    .iter()
-                    .map(|r| r.text.chars().count())
-                    .max()
-                    .unwrap()
-        );
+        // The words on demand are those of the whole text, without tick and indent.
+        let joined: String = all
+            .iter()
+            .map(|r| {
+                format!(
+                    "t={:<4} {}{}\n",
+                    r.tick,
+                    "  ".repeat(r.depth as usize),
+                    r.text
+                )
+            })
+            .collect();
+        assert_eq!(joined, ev.trace.as_ref().unwrap().to_text());
+        assert_eq!(ev.text(ev.rows.len()), None);
     }
 
     #[test]
@@ -973,11 +989,8 @@ mod tests {
             }
         );
         // Its error is in that lane too.
-        let d = ev
-            .rows
-            .iter()
-            .find(|r| r.kind == RowKind::Diagnostic)
-            .unwrap();
+        let all = worded(&ev);
+        let d = all.iter().find(|r| r.kind == RowKind::Diagnostic).unwrap();
         assert!(d.text.contains("[ptr.invalid]"), "{}", d.text);
         assert_eq!(d.place.to, unknown);
     }
