@@ -365,31 +365,24 @@ fn Editor() -> impl IntoView {
             view! { <span class="squiggle" style=style></span> }
         })
     };
-    // Keyed by line number and text, so an edit rebuilds the lines it touched, not all of
-    // them (re-colouring every line was a large part of a re-run in the page).
-    let hl_lines = move || {
-        ctx.source.with(|s| {
-            s.split('\n')
-                .map(str::to_string)
-                .enumerate()
-                .collect::<Vec<_>>()
-        })
-    };
-    let too_long = Memo::new(move |_| line_count.get() > HIGHLIGHT_MAX_LINES);
     let highlighted = move || {
-        if too_long.get() {
-            return view! { <span>{ctx.source.get()}</span> }.into_any();
-        }
-        view! {
-            <For each=hl_lines key=|l| l.clone() let((_, line))>
-                {model::highlight_line(&line)
-                    .into_iter()
-                    .map(|(t, text)| view! { <span class=t.class()>{text.to_string()}</span> })
-                    .collect_view()}
-                "\n"
-            </For>
-        }
-        .into_any()
+        ctx.source.with(|s| {
+            if line_count.get() > HIGHLIGHT_MAX_LINES {
+                return view! { <span>{s.clone()}</span> }.into_any();
+            }
+            s.split('\n')
+                .map(|line| {
+                    let toks = model::highlight_line(line)
+                        .into_iter()
+                        .map(|(t, text)| {
+                            view! { <span class=t.class()>{text.to_string()}</span> }
+                        })
+                        .collect_view();
+                    view! { {toks}"\n" }
+                })
+                .collect_view()
+                .into_any()
+        })
     };
     let on_scroll = move |e: ev::Event| {
         let ta: web_sys::HtmlTextAreaElement = event_target(&e);
