@@ -132,6 +132,18 @@ fn is_root() -> bool {
         .unwrap_or(false)
 }
 
+/// The wasm build both toolchains run (each adds its own target flags).
+const WASM_BUILD: [&str; 8] = [
+    "build",
+    "--profile",
+    "wasm-release",
+    "--locked",
+    "-p",
+    "mapioffline-web",
+    "-p",
+    "mapioffline-web-api",
+];
+
 impl Toolchain {
     /// Builds the page's wasm and the JS API's wasm; returns their paths, in the order of
     /// [`WASM_MODULES`]. Cargo skips them when nothing changed.
@@ -142,17 +154,7 @@ impl Toolchain {
         let (mut c, dir) = match self {
             Toolchain::Rustup => {
                 let mut c = crate::cargo();
-                c.args([
-                    "build",
-                    "--profile",
-                    "wasm-release",
-                    "--locked",
-                    "-p",
-                    "mapioffline-web",
-                    "-p",
-                    "mapioffline-web-api",
-                ])
-                .args(["--target", TARGET]);
+                c.args(WASM_BUILD).args(["--target", TARGET]);
                 (c, root().join("target"))
             }
             Toolchain::Debian => {
@@ -165,16 +167,7 @@ impl Toolchain {
                     .env("RUSTC", DEB_RUSTC)
                     // Unlocks -Zbuild-std on a stable compiler.
                     .env("RUSTC_BOOTSTRAP", "1")
-                    .args([
-                        "build",
-                        "--profile",
-                        "wasm-release",
-                        "--locked",
-                        "-p",
-                        "mapioffline-web",
-                        "-p",
-                        "mapioffline-web-api",
-                    ])
+                    .args(WASM_BUILD)
                     .args(["--target", TARGET, "-Zbuild-std=std,panic_abort"])
                     // Smaller over faster in std too, and no file:line:column strings for
                     // every possible panic (the panic hook still shows the message).
