@@ -101,7 +101,7 @@ pub fn run() -> Result {
     done(t);
 
     let t = step("browser measurements (headless Chromium)");
-    toolchain::chromium()?;
+    crate::install::chromium()?;
     let e2e = toolchain::node_modules()?;
     let server = serve::spawn(&site_dir())?;
     let out = Command::new("node")

@@ -5,13 +5,18 @@
 //! - `dist`: builds the static site into `target/playground/` without serving;
 //! - `test`: format, lint, every workspace test, the wasm build and the browser tests;
 //! - `budgets`: measures the playground's size and speed budgets and prints them;
-//! - `serve [--port N]`: serves what `dist` built, without building.
+//! - `serve [--port N]`: serves what `dist` built, without building;
+//! - `doctor`: each tool the build and the tests need, where it was found and its version.
 //!
 //! The wasm toolchain is detected: rustup's `wasm32-unknown-unknown` target when it is
 //! installed, otherwise Debian's `rustc-web` with the standard library built from
-//! `rust-web-src` (`-Zbuild-std`). What is missing is installed, saying what and why.
+//! `rust-web-src` (`-Zbuild-std`), linked by whichever wasm linker this machine has
+//! (`linker`). What is missing is installed, saying what and why (`install`).
 
 mod budgets;
+mod doctor;
+mod install;
+mod linker;
 mod serve;
 mod toolchain;
 
@@ -31,6 +36,7 @@ fn main() -> ExitCode {
         Some("test") => test_all(),
         Some("e2e") => dist().and_then(|()| browser_tests()),
         Some("budgets") => budgets::run(),
+        Some("doctor") => doctor::run(),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             Ok(())
@@ -56,6 +62,8 @@ usage: cargo xtask <command>
                           the browser tests; fails if any fails
   e2e                     the wasm build and the browser tests only
   budgets                 measure size and speed budgets of the playground
+  doctor                  each tool the build and the tests need: where it is, its version,
+                          how to get what is missing (installs nothing)
 ";
 
 pub type Result<T = ()> = std::result::Result<T, String>;
@@ -114,18 +122,23 @@ pub fn cargo() -> Command {
 }
 
 /// Builds the site: wasm, wasm-bindgen, wasm-opt when available, static files.
+///
+/// Every tool is found or installed before anything is built, the generated files are
+/// made in `target/site-build/`, and the finished site replaces `target/playground/` in
+/// one rename at the end: a failure at any step leaves the last good site (or none),
+/// never a half-built one.
 pub fn dist() -> Result {
     let t = Instant::now();
     let tc = toolchain::detect()?;
-    let built = tc.build_release()?;
     let bindgen = toolchain::wasm_bindgen()?;
-    let site = site_dir();
-    let pkg = site.join("pkg");
-    std::fs::create_dir_all(&pkg).map_err(|e| format!("cannot create {}: {e}", pkg.display()))?;
+    let wasm_opt = toolchain::wasm_opt_bin()?;
+    let built = tc.build_release()?;
+    let work = root().join("target/site-build/pkg");
+    std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
     let mut sizes = Vec::new();
     for (name, wasm) in toolchain::WASM_MODULES.iter().zip(&built) {
-        let out_wasm = pkg.join(format!("{name}_bg.wasm"));
-        let stamp = pkg.join(format!(".{name}.stamp"));
+        let out_wasm = work.join(format!("{name}_bg.wasm"));
+        let stamp = work.join(format!(".{name}.stamp"));
         let want = toolchain::stamp_of(wasm)?;
         if std::fs::read_to_string(&stamp).ok().as_deref() == Some(want.as_str())
             && out_wasm.exists()
@@ -134,31 +147,72 @@ pub fn dist() -> Result {
                 "    {name}: wasm unchanged since the last build: bindings and size pass skipped"
             );
         } else {
+            // A stamp is written only after both steps succeed.
+            let _ = std::fs::remove_file(&stamp);
             let s = step(&format!("wasm-bindgen {name} (JS bindings for the page)"));
             run(Command::new(&bindgen)
                 .args(["--target", "web", "--no-typescript", "--out-name", name])
                 .arg("--out-dir")
-                .arg(&pkg)
+                .arg(&work)
                 .arg(wasm))?;
             done(s);
-            toolchain::wasm_opt(&out_wasm)?;
+            if let Some(bin) = &wasm_opt {
+                toolchain::wasm_opt(bin, &out_wasm)?;
+            }
             std::fs::write(&stamp, &want).map_err(|e| e.to_string())?;
         }
         let size = std::fs::metadata(&out_wasm).map(|m| m.len()).unwrap_or(0);
         sizes.push(format!("{name} {} KB", size / 1024));
     }
+    let site = site_dir();
+    let next = root().join("target/playground.new");
+    let _ = std::fs::remove_dir_all(&next);
+    copy_dir(&work, &next.join("pkg"))?;
     for (name, body) in STATIC_FILES {
-        let p = site.join(name);
-        if std::fs::read(&p).ok().as_deref() != Some(body.as_bytes()) {
-            std::fs::write(&p, body).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
-        }
+        let p = next.join(name);
+        std::fs::write(&p, body).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
     }
+    replace_dir(&next, &site)?;
     println!(
         "\nsite ready in {} (wasm: {}; {:.1} s)",
         rel(&site),
         sizes.join(", "),
         t.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// Copies a directory tree, leaving out the build stamps (dot files).
+fn copy_dir(from: &Path, to: &Path) -> Result {
+    std::fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+    let rd = std::fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+    for e in rd {
+        let e = e.map_err(|e| e.to_string())?;
+        let name = e.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let (src, dst) = (e.path(), to.join(&name));
+        if src.is_dir() {
+            copy_dir(&src, &dst)?;
+        } else {
+            std::fs::copy(&src, &dst)
+                .map_err(|e| format!("cannot copy {} to {}: {e}", src.display(), dst.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Puts the finished tree `next` where `site` is, moving the old one aside first.
+fn replace_dir(next: &Path, site: &Path) -> Result {
+    let old = site.with_extension("old");
+    let _ = std::fs::remove_dir_all(&old);
+    if site.exists() {
+        std::fs::rename(site, &old)
+            .map_err(|e| format!("cannot move {} aside: {e}", site.display()))?;
+    }
+    std::fs::rename(next, site).map_err(|e| format!("cannot put the site in place: {e}"))?;
+    let _ = std::fs::remove_dir_all(&old);
     Ok(())
 }
 
@@ -189,9 +243,12 @@ fn test_all() -> Result {
         "warnings",
     ]))?;
     done(t);
-    toolchain::c_compilers()?;
-    let t = step("tests (cargo test --workspace)");
-    run(cargo().args(["test", "--workspace"]))?;
+    install::c_compilers()?;
+    install::tmux()?;
+    // The tests that need g++ or tmux are `#[ignore]`d for a plain `cargo test` (whose
+    // summary then counts them); here their tools are installed and they all run.
+    let t = step("tests (cargo test --workspace -- --include-ignored)");
+    run(cargo().args(["test", "--workspace", "--", "--include-ignored"]))?;
     done(t);
     let t = step("the playground's wasm build");
     dist()?;
@@ -206,7 +263,7 @@ fn test_all() -> Result {
 /// Installs the browser and the Node packages if missing, serves the site on a free
 /// port and runs the end-to-end tests against it.
 fn browser_tests() -> Result {
-    let chromium = toolchain::chromium()?;
+    let chromium = install::chromium()?;
     let e2e = toolchain::node_modules()?;
     let server = serve::spawn(&site_dir())?;
     let url = format!("http://127.0.0.1:{}/", server.port);

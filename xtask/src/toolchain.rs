@@ -1,14 +1,17 @@
 //! Which wasm toolchain this machine has, and installing what is missing.
 
+use crate::install::{self, apt_install};
+use crate::linker::{self, Linker};
 use crate::{done, rel, root, run, step, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const TARGET: &str = "wasm32-unknown-unknown";
-const DEBIAN_PKGS: [&str; 4] = ["rustc-web", "cargo-web", "rust-web-src", "lld-22"];
-const DEB_RUSTC: &str = "/usr/bin/rustc";
-const DEB_CARGO: &str = "/usr/bin/cargo";
-const DEB_LLD: &str = "/usr/bin/rust-lld";
+/// Debian's Rust that builds the standard library for wasm from source. The linker is
+/// not among them: which package provides it moves (see `linker`).
+const DEBIAN_PKGS: [&str; 3] = ["rustc-web", "cargo-web", "rust-web-src"];
+pub const DEB_RUSTC: &str = "/usr/bin/rustc";
+pub const DEB_CARGO: &str = "/usr/bin/cargo";
 
 /// The site's wasm modules: the page (the main wasm, which the size budget is about),
 /// then the JS API it loads once it is interactive.
@@ -16,20 +19,26 @@ pub const WASM_MODULES: [&str; 2] = ["mapioffline_web", "mapioffline_api"];
 
 /// How this machine builds for the browser.
 pub enum Toolchain {
-    /// rustup's toolchain has the wasm32 standard library.
+    /// rustup's toolchain has the wasm32 standard library (and links with its own rust-lld).
     Rustup,
-    /// Debian's Rust, building the standard library from source (`-Zbuild-std`).
-    Debian,
+    /// Debian's Rust, building the standard library from source (`-Zbuild-std`), linking
+    /// with the wasm linker found here.
+    Debian { linker: Linker },
 }
 
-pub fn detect() -> Result<Toolchain> {
+/// Whether rustup's toolchain has the wasm32 standard library.
+pub fn rustup_has_target() -> bool {
     let installed = Command::new("rustup")
         .args(["target", "list", "--installed"])
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
         .unwrap_or_default();
-    if std::env::var_os("XTASK_FORCE_DEBIAN").is_none() && installed.lines().any(|l| l == TARGET) {
-        println!("wasm toolchain: rustup's {TARGET} target");
+    std::env::var_os("XTASK_FORCE_DEBIAN").is_none() && installed.lines().any(|l| l == TARGET)
+}
+
+pub fn detect() -> Result<Toolchain> {
+    if rustup_has_target() {
+        println!("wasm toolchain: rustup's {TARGET} target (linker: its own rust-lld)");
         return Ok(Toolchain::Rustup);
     }
     let missing = debian_missing();
@@ -41,24 +50,121 @@ pub fn detect() -> Result<Toolchain> {
         println!("missing: {}", missing.join(", "));
         apt_install(
             &DEBIAN_PKGS,
-            "Debian's newer rustc and cargo, the standard library's source for -Zbuild-std, and the rust-lld linker",
+            "Debian's newer rustc and cargo, and the standard library's source for -Zbuild-std",
         )?;
         let still = debian_missing();
         if !still.is_empty() {
             return Err(format!(
-                "still missing after apt-get install: {}",
-                still.join(", ")
+                "still missing after apt-get install: {}\n  by hand: {}",
+                still.join(", "),
+                install::by_hand(&DEBIAN_PKGS)
             ));
         }
     }
+    let vv = rustc_vv(DEB_RUSTC);
+    let llvm = linker::llvm_major(&vv);
+    let mut found = find_linker(llvm);
+    let mut tried = Vec::new();
+    if found.chosen.is_none() && std::env::var_os(linker::OVERRIDE_VAR).is_none() {
+        println!(
+            "no usable wasm linker yet (looked for rust-lld, wasm-ld and lld of LLVM {}): \
+             installing the packages that provide one",
+            llvm.map_or("?".into(), |n| n.to_string())
+        );
+        install::update()?;
+        // One package at a time, best first, until a linker answers: a name that was
+        // dropped or renamed must not stop the next one.
+        for p in linker::providing_packages(llvm) {
+            let Some(v) = install::apt_candidate(&p) else {
+                println!("    no Debian package {p} in this machine's package lists");
+                tried.push(format!("{p} (not in the package lists)"));
+                continue;
+            };
+            tried.push(format!("{p} {v}"));
+            apt_install(&[&p], "a wasm linker (lld) of the LLVM Debian's rustc uses")?;
+            found = find_linker(llvm);
+            if found.chosen.is_some() {
+                break;
+            }
+        }
+    }
+    let Some(chosen) = found.chosen.clone() else {
+        return Err(linker_error(&found, llvm, &tried));
+    };
     println!(
         "wasm toolchain: Debian's {} with -Zbuild-std",
         version(DEB_RUSTC)
     );
-    Ok(Toolchain::Debian)
+    println!(
+        "wasm linker: {} — {} ({})",
+        chosen.path.display(),
+        chosen.how,
+        chosen.version
+    );
+    Ok(Toolchain::Debian { linker: chosen })
 }
 
-fn version(bin: &str) -> String {
+/// `rustc -vV` of a compiler, or nothing.
+pub fn rustc_vv(rustc: &str) -> String {
+    Command::new(rustc)
+        .arg("-vV")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default()
+}
+
+/// Every wasm linker Debian's rustc could use on this machine, and the one to use.
+pub fn find_linker(llvm: Option<u32>) -> linker::Search {
+    let sysroot = sysroot(DEB_RUSTC);
+    let vv = rustc_vv(DEB_RUSTC);
+    let host = vv
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .unwrap_or("x86_64-unknown-linux-gnu");
+    let c = linker::candidates(Path::new(&sysroot), host, &linker::llvm_versions_here(llvm));
+    linker::search(&c, llvm)
+}
+
+fn linker_error(s: &linker::Search, llvm: Option<u32>, tried: &[String]) -> String {
+    let mut e = String::from("no usable wasm linker for Debian's rustc");
+    if let Some(o) = std::env::var_os(linker::OVERRIDE_VAR) {
+        e.push_str(&format!(
+            "\n  {} = {} is not usable",
+            linker::OVERRIDE_VAR,
+            PathBuf::from(o).display()
+        ));
+    }
+    for r in &s.rejected {
+        e.push_str(&format!(
+            "\n  rejected {} ({}): {}",
+            r.candidate.path.display(),
+            r.candidate.how,
+            r.why
+        ));
+    }
+    e.push_str(&format!(
+        "\n  not found: {}",
+        s.absent
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    if !tried.is_empty() {
+        e.push_str(&format!("\n  packages tried: {}", tried.join("; ")));
+    }
+    let pkgs = linker::providing_packages(llvm);
+    let pkgs: Vec<&str> = pkgs.iter().map(String::as_str).collect();
+    e.push_str(&format!(
+        "\n  by hand: {}\n  or point {} at an lld (>= LLVM {}) of your own",
+        install::by_hand(&pkgs),
+        linker::OVERRIDE_VAR,
+        llvm.map_or("?".into(), |n| n.to_string())
+    ));
+    e
+}
+
+pub fn version(bin: &str) -> String {
     Command::new(bin)
         .arg("-V")
         .output()
@@ -66,20 +172,29 @@ fn version(bin: &str) -> String {
         .unwrap_or_else(|_| bin.to_string())
 }
 
-fn debian_missing() -> Vec<String> {
+fn sysroot(rustc: &str) -> String {
+    Command::new(rustc)
+        .args(["--print", "sysroot"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|_| "/usr".into())
+}
+
+/// The standard library's source that `-Zbuild-std` builds, under a compiler's sysroot.
+pub fn std_source(rustc: &str) -> PathBuf {
+    Path::new(&sysroot(rustc)).join("lib/rustlib/src/rust/library/std/Cargo.toml")
+}
+
+/// What Debian's Rust still lacks here (the linker is looked for separately).
+pub fn debian_missing() -> Vec<String> {
     let mut m = Vec::new();
-    for b in [DEB_RUSTC, DEB_CARGO, DEB_LLD] {
+    for b in [DEB_RUSTC, DEB_CARGO] {
         if !Path::new(b).exists() {
             m.push(b.to_string());
         }
     }
     if Path::new(DEB_RUSTC).exists() {
-        let sysroot = Command::new(DEB_RUSTC)
-            .args(["--print", "sysroot"])
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-            .unwrap_or_else(|_| "/usr".into());
-        let src = Path::new(&sysroot).join("lib/rustlib/src/rust/library/std/Cargo.toml");
+        let src = std_source(DEB_RUSTC);
         if !src.exists() {
             m.push(format!("the std source ({})", src.display()));
         }
@@ -96,40 +211,6 @@ fn debian_missing() -> Vec<String> {
         }
     }
     m
-}
-
-/// `apt-get install`s packages, saying which and why.
-pub fn apt_install(pkgs: &[&str], why: &str) -> Result {
-    println!("installing Debian packages {} — {why}", pkgs.join(" "));
-    let sudo = !is_root();
-    let cmd = |args: &[&str]| {
-        let mut c = if sudo {
-            let mut c = Command::new("sudo");
-            c.arg("apt-get");
-            c
-        } else {
-            Command::new("apt-get")
-        };
-        c.args(args).env("DEBIAN_FRONTEND", "noninteractive");
-        c
-    };
-    let t = step("apt-get update");
-    run(&mut cmd(&["update"]))?;
-    done(t);
-    let t = step(&format!("apt-get install -y {}", pkgs.join(" ")));
-    let mut args = vec!["install", "-y", "--no-install-recommends"];
-    args.extend_from_slice(pkgs);
-    run(&mut cmd(&args))?;
-    done(t);
-    Ok(())
-}
-
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
 }
 
 /// The wasm build both toolchains run (each adds its own target flags).
@@ -157,7 +238,7 @@ impl Toolchain {
                 c.args(WASM_BUILD).args(["--target", TARGET]);
                 (c, root().join("target"))
             }
-            Toolchain::Debian => {
+            Toolchain::Debian { linker } => {
                 let dir = root().join("target/web-wasm");
                 let mut c = Command::new(DEB_CARGO);
                 c.current_dir(root())
@@ -173,6 +254,8 @@ impl Toolchain {
                     // every possible panic (the panic hook still shows the message).
                     .arg("-Zbuild-std-features=optimize_for_size")
                     .env("RUSTFLAGS", "-Zlocation-detail=none")
+                    // The linker found here, explicitly: its path moves between releases.
+                    .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER", &linker.path)
                     // Its own target dir: the two compilers would invalidate each other's cache.
                     .arg("--target-dir")
                     .arg(&dir);
@@ -208,7 +291,7 @@ pub fn stamp_of(p: &Path) -> Result<String> {
 }
 
 /// The `wasm-bindgen` version in Cargo.lock: the CLI must match it exactly.
-fn locked_bindgen_version() -> Result<String> {
+pub fn locked_bindgen_version() -> Result<String> {
     let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| e.to_string())?;
     let mut lines = lock.lines();
     while let Some(l) = lines.next() {
@@ -221,11 +304,16 @@ fn locked_bindgen_version() -> Result<String> {
     Err("Cargo.lock has no wasm-bindgen package".into())
 }
 
+/// Where the project's own `wasm-bindgen` is installed.
+pub fn bindgen_path() -> PathBuf {
+    root().join("target/tools/bin/wasm-bindgen")
+}
+
 /// `wasm-bindgen` at the locked version, installed into `target/tools` when missing.
 pub fn wasm_bindgen() -> Result<PathBuf> {
     let version = locked_bindgen_version()?;
     let tools = root().join("target/tools");
-    let bin = tools.join("bin/wasm-bindgen");
+    let bin = bindgen_path();
     let have = Command::new(&bin)
         .arg("--version")
         .output()
@@ -247,7 +335,13 @@ pub fn wasm_bindgen() -> Result<PathBuf> {
             &version,
             "--root",
         ])
-        .arg(&tools))?;
+        .arg(&tools))
+    .map_err(|e| {
+        format!(
+            "{e}\n  by hand: cargo install wasm-bindgen-cli --version {version} --root {}",
+            rel(&tools)
+        )
+    })?;
     done(t);
     Ok(bin)
 }
@@ -269,22 +363,41 @@ pub fn node_modules() -> Result<PathBuf> {
         );
         run(Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&e2e))?;
+            .current_dir(&e2e))
+        .map_err(|e| format!("{e}\n  by hand: cd web/e2e && npm ci"))?;
         done(t);
     }
     Ok(e2e)
 }
 
-/// Shrinks the wasm with binaryen's `wasm-opt` from npm when Node is available; says so
-/// and goes on without it otherwise.
-pub fn wasm_opt(wasm: &Path) -> Result {
-    let have_npm = Command::new("npm").arg("--version").output().is_ok();
-    if !have_npm {
-        println!("    no npm on this machine: wasm-opt skipped (the wasm works, only larger)");
-        return Ok(());
+/// binaryen's `wasm-opt` from npm, installed with the other npm packages; `None` (said
+/// once) on a machine without npm, where the wasm works, only larger.
+pub fn wasm_opt_bin() -> Result<Option<PathBuf>> {
+    if install::version_of("npm", "--version").is_none() {
+        if std::env::var_os("CI").is_some() {
+            return Err(format!(
+                "npm is not installed, so the size pass (wasm-opt) and the browser tests cannot run\n  by hand: {}",
+                install::by_hand(&["nodejs", "npm"])
+            ));
+        }
+        println!(
+            "    no npm on this machine: wasm-opt will be skipped (the wasm works, only larger)"
+        );
+        return Ok(None);
     }
-    let e2e = node_modules()?;
-    let bin = e2e.join("node_modules/.bin/wasm-opt");
+    let bin = node_modules()?.join("node_modules/.bin/wasm-opt");
+    if bin.exists() {
+        Ok(Some(bin))
+    } else {
+        Err(format!(
+            "npm ci did not install {}\n  by hand: cd web/e2e && npm ci",
+            rel(&bin)
+        ))
+    }
+}
+
+/// Shrinks the wasm in place with binaryen's `wasm-opt`.
+pub fn wasm_opt(bin: &Path, wasm: &Path) -> Result {
     let t = step("wasm-opt -Oz (binaryen from npm)");
     let before = std::fs::metadata(wasm).map(|m| m.len()).unwrap_or(0);
     // The features Rust's wasm32 target enables by default.
@@ -305,58 +418,4 @@ pub fn wasm_opt(wasm: &Path) -> Result {
     println!("    {} KB → {} KB", before / 1024, after / 1024);
     done(t);
     Ok(())
-}
-
-/// Debian's Chromium for the browser tests, installed when missing.
-pub fn chromium() -> Result<PathBuf> {
-    let p = PathBuf::from("/usr/bin/chromium");
-    if !p.exists() {
-        apt_install(
-            &["chromium"],
-            "the browser the end-to-end tests drive headless (no browser download is possible here)",
-        )?;
-    }
-    if p.exists() {
-        Ok(p)
-    } else {
-        Err("no /usr/bin/chromium after apt-get install chromium".into())
-    }
-}
-
-/// The C ABI's tests (`ffi/tests`) compile C and C++ clients with gcc and g++, plain and
-/// under AddressSanitizer and UBSan: installs g++ when the machine has only gcc.
-pub fn c_compilers() -> Result {
-    let works = |compiler: &str, ext: &str| {
-        let dir = std::env::temp_dir().join(format!("mapioffline-cc-{}", std::process::id()));
-        let _ = std::fs::create_dir_all(&dir);
-        let src = dir.join(format!("probe.{ext}"));
-        let ok = std::fs::write(&src, "int main(void) { return 0; }\n").is_ok()
-            && Command::new(compiler)
-                .args(["-fsanitize=address,undefined", "-o"])
-                .arg(dir.join("probe"))
-                .arg(&src)
-                .output()
-                .is_ok_and(|o| o.status.success());
-        let _ = std::fs::remove_dir_all(&dir);
-        ok
-    };
-    let mut missing = Vec::new();
-    if !works("gcc", "c") {
-        missing.push("gcc");
-    }
-    if !works("g++", "cpp") {
-        missing.push("g++");
-    }
-    if missing.is_empty() {
-        return Ok(());
-    }
-    apt_install(
-        &missing,
-        "the C ABI's tests build C and C++ clients, also under -fsanitize=address,undefined",
-    )?;
-    if works("gcc", "c") && works("g++", "cpp") {
-        Ok(())
-    } else {
-        Err("gcc/g++ cannot build a program with -fsanitize=address,undefined after apt-get install".into())
-    }
 }
