@@ -202,11 +202,12 @@ pub fn search(candidates: &[Candidate], llvm: Option<u32>) -> Search {
 }
 
 /// Debian packages that provide a wasm linker for an LLVM major version, best first.
+/// `lld-NN` alone gives `wasm-ld-NN`; `rust-web-llvm` gives `/usr/bin/rust-lld`, but as a
+/// link into `lld-NN` (it pulls in all of `llvm-NN` and no lld: seen with 1.96.0), so it
+/// comes second, for a release where the names change again.
 pub fn providing_packages(llvm: Option<u32>) -> Vec<String> {
-    let mut p = vec!["rust-web-llvm".to_string()];
-    if let Some(n) = llvm {
-        p.push(format!("lld-{n}"));
-    }
+    let mut p: Vec<String> = llvm.map(|n| format!("lld-{n}")).into_iter().collect();
+    p.push("rust-web-llvm".to_string());
     p
 }
 
@@ -284,6 +285,7 @@ mod tests {
 
     #[test]
     fn the_packages_named_for_a_version() {
-        assert_eq!(providing_packages(Some(22)), ["rust-web-llvm", "lld-22"]);
+        assert_eq!(providing_packages(Some(22)), ["lld-22", "rust-web-llvm"]);
+        assert_eq!(providing_packages(None), ["rust-web-llvm"]);
     }
 }

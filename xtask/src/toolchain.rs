@@ -357,6 +357,12 @@ pub fn node_modules() -> Result<PathBuf> {
         _ => true,
     };
     if stale {
+        if install::version_of("npm", "--version").is_none() {
+            return Err(format!(
+                "npm is not installed: the browser tests and the size pass need the npm packages of web/e2e\n  by hand: {}",
+                install::by_hand(&["nodejs", "npm"])
+            ));
+        }
         let t = step(
             "npm ci in web/e2e — playwright-core (drives the browser) and binaryen (wasm-opt), \
              pinned by package-lock.json",
