@@ -13,9 +13,10 @@
  * Conventions, as on Windows:
  *   - ULONG, LONG and HRESULT are 32-bit (Linux's `unsigned long` is 64-bit); enums are int-sized.
  *   - Strings are UTF-16 (OPEN-3): WCHAR is a 16-bit code unit, so u"Outlook" works from
- *     C11 and C++11. C99 has no char16_t: there WCHAR is uint16_t. Callers holding wchar_t
- *     (32-bit on Linux) or UTF-8 convert with MAPIOfflineSim_WcharToWide or
- *     MAPIOfflineSim_Utf8ToWide (below).
+ *     C11 and C++11. C99 has no char16_t: there WCHAR is uint16_t. Code written for Windows
+ *     with L"..." literals compiles unchanged with -fshort-wchar (as under Wine), where
+ *     WCHAR is wchar_t. Callers holding a 32-bit wchar_t or UTF-8 convert with
+ *     MAPIOfflineSim_WcharToWide or MAPIOfflineSim_Utf8ToWide (below).
  *   - In C the interfaces are MIDL-style structs (`pMgr->lpVtbl->Advise(pMgr, ...)`); in C++
  *     (unless CINTERFACE is defined) they are classes with pure virtual methods
  *     (`pMgr->Advise(...)`) whose vtables have the same layout.
@@ -47,7 +48,11 @@ typedef int32_t LONG;
 typedef int32_t HRESULT;
 typedef int32_t BOOL;
 typedef unsigned char BYTE;
-#if defined(__cplusplus) || (defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L)
+#if defined(__SIZEOF_WCHAR_T__) && __SIZEOF_WCHAR_T__ == 2
+/* Built with -fshort-wchar, as Wine builds Windows code: wchar_t is a UTF-16 code unit
+   here as on Windows, so L"Outlook" and wchar_t buffers work unchanged. */
+typedef wchar_t WCHAR;
+#elif defined(__cplusplus) || (defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L)
 typedef char16_t WCHAR;
 #else
 typedef uint16_t WCHAR; /* C99 has no char16_t: a UTF-16 code unit all the same */
@@ -78,6 +83,11 @@ typedef HMODULE HINSTANCE;
 /* GCC treats void (*)(void) as compatible with every function type, so a cast of the result
    of GetProcAddress to HROPENOFFLINEOBJ * compiles cleanly under -Wextra. */
 typedef void (*FARPROC)(void);
+
+/* Windows' reference-count helpers, which a client's own COM objects use. The simulator
+   is single-threaded, but a client's objects may not be: these are atomic. */
+static inline LONG InterlockedIncrement(LONG volatile *p) { return __atomic_add_fetch(p, 1, __ATOMIC_SEQ_CST); }
+static inline LONG InterlockedDecrement(LONG volatile *p) { return __atomic_sub_fetch(p, 1, __ATOMIC_SEQ_CST); }
 
 #endif /* COM types */
 
@@ -514,8 +524,10 @@ BOOL WINAPI FreeLibrary(HMODULE hLibModule);
    cchBuf code units. S_OK; E_INVALIDARG for NULL or invalid UTF-8;
    MAPIOFFLINE_E_INSUFFICIENT_BUFFER when it does not fit (nothing useful is written). */
 HRESULT MAPIOfflineSim_Utf8ToWide(const char *pszUtf8, WCHAR *pwszBuf, ULONG cchBuf);
+#if !(defined(__SIZEOF_WCHAR_T__) && __SIZEOF_WCHAR_T__ == 2) /* with -fshort-wchar, wchar_t is WCHAR already */
 /* The same from wchar_t (UTF-32 on Linux), for clients written with L"..." literals. */
 HRESULT MAPIOfflineSim_WcharToWide(const wchar_t *pwszIn, WCHAR *pwszBuf, ULONG cchBuf);
+#endif
 
 /* ------------------------------------------------------------------ control API */
 
