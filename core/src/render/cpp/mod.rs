@@ -34,8 +34,8 @@
 //! literal.
 
 use super::describe::{diag_tag, Describer};
-use super::Nesting;
 use crate::consts::{self, Arch, ConstGroup, Guid, HResult};
+use crate::trace::walk::{self, Walker};
 use crate::trace::{Action, Arg, GuidPtr, OutArg, Reaction, ReactionCall};
 use crate::trace::{
     AdviseInfo, Call, Caller, ClientObjectInfo, CreateInfo, EnvEvent, Event, EventKind, Func, Out,
@@ -120,7 +120,7 @@ struct Gen<'a> {
     trace: &'a Trace,
     rets: Vec<Option<usize>>,
     d: Describer,
-    nest: Nesting,
+    nest: Walker,
     sinks: Vec<SinkClass>,
     pvars: Vec<PVar>,
     tvars: Vec<TVar>,
@@ -142,9 +142,9 @@ impl<'a> Gen<'a> {
     fn new(trace: &'a Trace) -> Gen<'a> {
         let mut g = Gen {
             trace,
-            rets: super::returns(&trace.events),
+            rets: walk::returns(&trace.events),
             d: Describer::default(),
-            nest: Nesting::default(),
+            nest: Walker::default(),
             sinks: Vec::new(),
             pvars: Vec::new(),
             tvars: Vec::new(),
@@ -398,13 +398,14 @@ impl<'a> Gen<'a> {
     fn walk(&mut self) {
         let events = &self.trace.events;
         for (i, e) in events.iter().enumerate() {
-            self.nest.before(e);
+            // The frame a call opens is not a `Notify`, so the sink in `nested` is the same
+            // whether the step has pushed it or not.
+            self.nest.step(e);
             if e.depth == 0 {
                 self.top(i, e);
             } else {
                 self.nested(i, e);
             }
-            self.nest.after(e);
         }
     }
 
