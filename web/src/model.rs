@@ -6,7 +6,8 @@ use mapioffline::checker::{self, Finding};
 use mapioffline::render::TextIndex;
 use mapioffline::scenario::{self, ExpectFailure, RunError, Runner};
 use mapioffline::sim::WorldSnapshot;
-use mapioffline::trace::{Caller, EnvEvent, Ptr};
+use mapioffline::trace::walk::{Participant, Step, Walker};
+use mapioffline::trace::{EnvEvent, Ptr};
 use mapioffline::{EventKind, Trace};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -282,161 +283,95 @@ pub const ENV_LANE: u16 = 0;
 pub const CLIENT_LANE: u16 = 1;
 
 /// Lays the trace out as a sequence diagram: a lane per participant, and for every event
-/// its place. A call is an arrow from its caller (the client; the sink whose `Notify` is
-/// running; for Outlook's own calls, the object whose method makes them) to the object
-/// called, its result an arrow back; a `Notify` goes from the offline object to the sink;
-/// what happens to an object (reference count, state, transition) is a mark in its lane;
-/// a diagnostic sits in the lane of the object whose call raised it; the environment,
-/// time and shutdown have a lane of their own. The same participants and arrows as core's
-/// Mermaid renderer, kept per event for a virtualised list.
+/// its place. Who calls whom, which call a result answers and whose code is running are
+/// [`walk`](mapioffline::trace::walk)'s reading of the trace, the one core's Mermaid renderer draws; this only gives
+/// each participant a lane (in order of appearance, the environment and the client first)
+/// and decides where the marks go: what happens to an object (reference count, state,
+/// transition) is a mark in its lane; a diagnostic sits in the lane of the code that raised
+/// it; the environment, time and shutdown have a lane of their own. Kept per event for a
+/// virtualised list.
 pub fn lanes(trace: &Trace) -> (Vec<Lane>, Vec<Place>) {
-    enum Frame {
-        Call { depth: u16, from: u16, to: u16 },
-        Notify { depth: u16, sink: u16 },
-    }
-    impl Frame {
-        fn depth(&self) -> u16 {
-            match self {
-                Frame::Call { depth, .. } | Frame::Notify { depth, .. } => *depth,
-            }
-        }
-        /// The lane whose code runs inside this frame.
-        fn inside(&self) -> u16 {
-            match self {
-                Frame::Call { to, .. } => *to,
-                Frame::Notify { sink, .. } => *sink,
-            }
-        }
-    }
-    let mut lanes = vec![
-        Lane {
-            kind: LaneKind::Environment,
-            label: "environment".into(),
-            object: None,
-        },
-        Lane {
-            kind: LaneKind::Client,
-            label: "client".into(),
-            object: None,
-        },
-    ];
-    let mut by_ptr: HashMap<Ptr, u16> = HashMap::new();
-    let mut mapi: Option<u16> = None;
+    let mut layout = Layout {
+        lanes: vec![
+            Lane {
+                kind: LaneKind::Environment,
+                label: "environment".into(),
+                object: None,
+            },
+            Lane {
+                kind: LaneKind::Client,
+                label: "client".into(),
+                object: None,
+            },
+        ],
+        by: HashMap::from([
+            (Participant::Environment, ENV_LANE),
+            (Participant::Client, CLIENT_LANE),
+        ]),
+    };
+    let mut walk = Walker::default();
     let mut transitions: HashMap<u32, u16> = HashMap::new();
-    let mut stack: Vec<Frame> = Vec::new();
     let mut last_object = CLIENT_LANE;
     let mut places = Vec::with_capacity(trace.events.len());
-
-    fn add(lanes: &mut Vec<Lane>, kind: LaneKind, label: String, object: Option<Ptr>) -> u16 {
-        lanes.push(Lane {
-            kind,
-            label,
-            object,
-        });
-        (lanes.len() - 1) as u16
-    }
-    fn lane_of(lanes: &mut Vec<Lane>, by_ptr: &mut HashMap<Ptr, u16>, p: Ptr) -> u16 {
-        *by_ptr
-            .entry(p)
-            .or_insert_with(|| add(lanes, LaneKind::Unknown, p.to_string(), Some(p)))
-    }
-
     for e in &trace.events {
-        let d = e.depth;
-        let mut closed = None;
-        if let EventKind::Return { .. } = e.kind {
-            while stack.last().is_some_and(|f| f.depth() > d) {
-                stack.pop();
-            }
-            if stack.last().is_some_and(|f| f.depth() == d) {
-                closed = stack.pop();
-            }
-        } else {
-            while stack.last().is_some_and(|f| f.depth() >= d) {
-                stack.pop();
-            }
-        }
-        let actor = stack.last().map(Frame::inside);
+        let step = walk.step(e);
         let mark = |to: u16| Place { from: None, to };
         let place = match &e.kind {
-            EventKind::ProfileAdded(p) => {
-                let l = add(
-                    &mut lanes,
-                    LaneKind::Offline,
-                    format!("global \"{}\"", p.profile),
-                    Some(p.object),
-                );
-                by_ptr.insert(p.object, l);
-                last_object = l;
-                mark(l)
-            }
-            EventKind::ObjectCreated(o) => {
-                let l = add(
-                    &mut lanes,
-                    LaneKind::Offline,
-                    format!("object of \"{}\"", o.profile),
-                    Some(o.object),
-                );
-                by_ptr.insert(o.object, l);
-                last_object = l;
-                mark(l)
-            }
-            EventKind::ClientObjectCreated(c) => {
-                let l = add(
-                    &mut lanes,
-                    LaneKind::ClientObject,
-                    format!("sink \"{}\"", c.name),
-                    Some(c.object),
-                );
-                by_ptr.insert(c.object, l);
-                mark(l)
-            }
-            EventKind::Call { by, call } => {
-                let to = match call.this() {
-                    Some(p) => lane_of(&mut lanes, &mut by_ptr, p),
-                    None => *mapi.get_or_insert_with(|| {
-                        add(&mut lanes, LaneKind::Mapi, "MAPI".into(), None)
-                    }),
+            EventKind::ProfileAdded(_)
+            | EventKind::ObjectCreated(_)
+            | EventKind::ClientObjectCreated(_) => {
+                let object = match &e.kind {
+                    EventKind::ProfileAdded(p) => p.object,
+                    EventKind::ObjectCreated(o) => o.object,
+                    EventKind::ClientObjectCreated(c) => c.object,
+                    _ => unreachable!("matched above"),
                 };
-                let from = match (by, actor) {
-                    (_, Some(a)) => a,
-                    (Caller::Client, None) => CLIENT_LANE,
-                    (Caller::Outlook, None) => to,
-                };
-                if lanes[to as usize].kind == LaneKind::Offline {
+                // An introduction is a lane of its own, even at an address seen before.
+                let w = walk.who(object);
+                let l = layout.add(w, walk.label(w));
+                if matches!(w, Participant::Offline(_)) {
+                    last_object = l;
+                }
+                mark(l)
+            }
+            EventKind::Call { .. } => {
+                let (from, to) = arrow_ends(&step);
+                // The callee's lane first: a caller always has one already, or is MAPI.
+                let to = layout.lane(&walk, to);
+                let from = layout.lane(&walk, from);
+                if layout.lanes[to as usize].kind == LaneKind::Offline {
                     last_object = to;
                 }
-                stack.push(Frame::Call { depth: d, from, to });
                 Place {
                     from: Some(from),
                     to,
                 }
             }
-            EventKind::Return { .. } => match closed {
-                Some(Frame::Call { from, to, .. }) => Place {
-                    from: Some(to),
-                    to: from,
-                },
-                _ => mark(actor.unwrap_or(CLIENT_LANE)),
-            },
-            EventKind::Notify { object, sink, .. } => {
-                let from = lane_of(&mut lanes, &mut by_ptr, *object);
-                let to = lane_of(&mut lanes, &mut by_ptr, *sink);
-                stack.push(Frame::Notify { depth: d, sink: to });
+            EventKind::Return { .. } if step.answers.is_some() => {
+                let (from, to) = arrow_ends(&step);
                 Place {
-                    from: Some(from),
-                    to,
+                    from: Some(layout.lane(&walk, from)),
+                    to: layout.lane(&walk, to),
+                }
+            }
+            EventKind::Return { .. } => mark(
+                step.inside
+                    .map_or(CLIENT_LANE, |f| layout.lane(&walk, f.to)),
+            ),
+            EventKind::Notify { .. } => {
+                let (from, to) = arrow_ends(&step);
+                Place {
+                    from: Some(layout.lane(&walk, from)),
+                    to: layout.lane(&walk, to),
                 }
             }
             EventKind::RefCount { object, .. }
             | EventKind::Destroyed { object }
-            | EventKind::StateChanged { object, .. } => {
-                mark(lane_of(&mut lanes, &mut by_ptr, *object))
-            }
+            | EventKind::StateChanged { object, .. } => mark(layout.lane(&walk, walk.who(*object))),
             EventKind::TransitionStarted {
                 transition, object, ..
             } => {
-                let l = lane_of(&mut lanes, &mut by_ptr, *object);
+                let l = layout.lane(&walk, walk.who(*object));
                 transitions.insert(*transition, l);
                 last_object = l;
                 mark(l)
@@ -444,12 +379,15 @@ pub fn lanes(trace: &Trace) -> (Vec<Lane>, Vec<Place>) {
             EventKind::Phase { transition, .. } | EventKind::TransitionCompleted { transition } => {
                 mark(transitions.get(transition).copied().unwrap_or(last_object))
             }
-            EventKind::Diagnostic(_) => mark(actor.unwrap_or(last_object)),
+            EventKind::Diagnostic(_) => mark(
+                step.inside
+                    .map_or(last_object, |f| layout.lane(&walk, f.to)),
+            ),
             EventKind::Env { env } => {
                 if let EnvEvent::InjectNotify { object, .. }
                 | EnvEvent::SetExtraCapabilityBits { object, .. } = env
                 {
-                    last_object = lane_of(&mut lanes, &mut by_ptr, *object);
+                    last_object = layout.lane(&walk, walk.who(*object));
                 }
                 mark(ENV_LANE)
             }
@@ -459,7 +397,50 @@ pub fn lanes(trace: &Trace) -> (Vec<Lane>, Vec<Place>) {
         };
         places.push(place);
     }
-    (lanes, places)
+    (layout.lanes, places)
+}
+
+/// The ends of an arrow the walk gave (a call, an answered return, a `Notify`).
+fn arrow_ends(step: &Step) -> (Participant, Participant) {
+    match (step.from, step.to) {
+        (Some(from), Some(to)) => (from, to),
+        _ => unreachable!("the walk gives calls, answered returns and notifies both ends"),
+    }
+}
+
+/// The lanes so far and the lane of each participant.
+struct Layout {
+    lanes: Vec<Lane>,
+    by: HashMap<Participant, u16>,
+}
+
+impl Layout {
+    fn add(&mut self, w: Participant, label: String) -> u16 {
+        let kind = match w {
+            Participant::Environment => LaneKind::Environment,
+            Participant::Client => LaneKind::Client,
+            Participant::Mapi => LaneKind::Mapi,
+            Participant::Offline(_) => LaneKind::Offline,
+            Participant::ClientObject(_) => LaneKind::ClientObject,
+            Participant::Unknown(_) => LaneKind::Unknown,
+        };
+        self.lanes.push(Lane {
+            kind,
+            label,
+            object: w.object(),
+        });
+        let l = (self.lanes.len() - 1) as u16;
+        self.by.insert(w, l);
+        l
+    }
+
+    /// The participant's lane, a new one at its first appearance.
+    fn lane(&mut self, walk: &Walker, w: Participant) -> u16 {
+        match self.by.get(&w) {
+            Some(&l) => l,
+            None => self.add(w, walk.label(w)),
+        }
+    }
 }
 
 /// Rows to render for a list scrolled to `scroll_top` in a viewport `height` pixels tall
