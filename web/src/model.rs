@@ -4,7 +4,7 @@
 
 use mapioffline::checker::{self, Finding};
 use mapioffline::render::TextIndex;
-use mapioffline::scenario::{self, ExpectFailure, RunError, Runner};
+use mapioffline::scenario::{self, ExpectFailure, RunError, Runner, TokenKind};
 use mapioffline::sim::WorldSnapshot;
 use mapioffline::trace::walk::{Participant, Step, Walker};
 use mapioffline::trace::{EnvEvent, Ptr};
@@ -648,57 +648,46 @@ impl Tok {
 }
 
 /// Splits one line into highlighted pieces (colour only: the parser decides validity).
-/// The pieces join back to the line exactly.
+/// The pieces are core's tokens ([`scenario::line_tokens`]), so the editor colours the
+/// words the parser reads; the gaps between them are plain. The pieces join back to the
+/// line exactly.
 pub fn highlight_line(line: &str) -> Vec<(Tok, &str)> {
-    let mut out = Vec::new();
-    let b = line.as_bytes();
-    let mut i = 0;
-    let mut first_word = true;
-    while i < b.len() {
-        let c = b[i];
-        let start = i;
-        let tok = if c == b'#' {
-            i = b.len();
-            Tok::Comment
-        } else if c == b'"' || (c == b'L' && b.get(i + 1) == Some(&b'"')) {
-            i += if c == b'L' { 2 } else { 1 };
-            while i < b.len() && b[i] != b'"' {
-                i += 1;
-            }
-            i = (i + 1).min(b.len());
-            Tok::Str
-        } else if c.is_ascii_digit() {
-            while i < b.len() && (b[i].is_ascii_alphanumeric()) {
-                i += 1;
-            }
-            Tok::Number
-        } else if c.is_ascii_alphabetic() || c == b'_' {
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                i += 1;
-            }
-            let w = &line[start..i];
-            let t = if b.get(i) == Some(&b'(') {
-                Tok::Call
-            } else if first_word && (scenario::words::STATEMENTS.contains(&w) || w == "expect") {
-                Tok::Keyword
-            } else if w.len() > 2
-                && w.bytes()
-                    .all(|x| x.is_ascii_uppercase() || x == b'_' || x.is_ascii_digit())
-            {
-                Tok::Constant
-            } else {
-                Tok::Plain
-            };
-            first_word = false;
-            t
-        } else {
-            // Multi-byte characters and punctuation: advance by one char.
-            i += line[i..].chars().next().map_or(1, char::len_utf8);
-            Tok::Plain
+    let toks = scenario::line_tokens(line);
+    let mut out = Vec::with_capacity(toks.len() * 2);
+    let mut at = 0;
+    for (n, t) in toks.iter().enumerate() {
+        if t.span.start > at {
+            out.push((Tok::Plain, &line[at..t.span.start]));
+        }
+        let text = &line[t.span.clone()];
+        // A word right before `(` is a function or method being called.
+        let called = toks
+            .get(n + 1)
+            .is_some_and(|next| next.span.start == t.span.end && &line[next.span.clone()] == "(");
+        let tok = match t.kind {
+            TokenKind::Keyword | TokenKind::Word if called => Tok::Call,
+            TokenKind::Keyword => Tok::Keyword,
+            TokenKind::Word if is_constant_like(text) => Tok::Constant,
+            TokenKind::Word | TokenKind::Punct | TokenKind::Error => Tok::Plain,
+            TokenKind::Number | TokenKind::Guid => Tok::Number,
+            TokenKind::Str => Tok::Str,
+            TokenKind::Comment => Tok::Comment,
         };
-        out.push((tok, &line[start..i]));
+        out.push((tok, text));
+        at = t.span.end;
+    }
+    if at < line.len() {
+        out.push((Tok::Plain, &line[at..]));
     }
     out
+}
+
+/// Spelt like a constant (`MAPIOFFLINE_FLAG_BLOCK`, `S_OK`): coloured as one, whether or
+/// not it is one (the parser says which, with a suggestion).
+fn is_constant_like(w: &str) -> bool {
+    w.len() > 2
+        && w.bytes()
+            .all(|x| x.is_ascii_uppercase() || x == b'_' || x.is_ascii_digit())
 }
 
 #[cfg(test)]
