@@ -75,12 +75,13 @@ fn who_in(known: &BTreeMap<Ptr, bool>, p: Ptr) -> Participant {
     }
 }
 
+/// An event's arrow (from, to), and the participant whose code runs around it.
+type Reading = (Option<(Participant, Participant)>, Option<Participant>);
+
 /// `render::Nesting` as it was, with Mermaid's participants: for each event, (from, to) of
 /// its arrow, `None` for a note (an unanswered return included), and the participant whose
 /// call or `Notify` is running (where a diagnostic went).
-fn mermaid_reading(
-    events: &[Event],
-) -> Vec<(Option<(Participant, Participant)>, Option<Participant>)> {
+fn mermaid_reading(events: &[Event]) -> Vec<Reading> {
     #[derive(Clone, Copy)]
     enum F {
         Call { depth: u16, target: Option<Ptr> },
