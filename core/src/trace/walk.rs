@@ -118,7 +118,8 @@ pub struct Frame {
     /// That event's depth.
     pub depth: u16,
     pub kind: FrameKind,
-    /// Whose code made the call (or runs `Notify`'s caller: the offline object).
+    /// Where the frame's arrow starts: whose code made the call; for a `Notify`, the
+    /// offline object whose change it reports.
     pub from: Participant,
     /// Whose code runs inside the frame: the object called (`MAPI` for the functions), or
     /// the sink whose `Notify` runs.
