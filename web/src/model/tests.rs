@@ -388,3 +388,20 @@ fn highlighting_keeps_the_text_and_classes_words() {
         (Tok::Keyword, "profile")
     );
 }
+
+#[test]
+fn highlighting_colours_the_pieces_core_reads() {
+    // One word for the parser, one piece on screen.
+    let toks = highlight_line("sink s no-notify when START: mgr->Release()");
+    assert!(toks.contains(&(Tok::Plain, "no-notify")));
+    assert_eq!(toks[0], (Tok::Keyword, "sink"));
+    assert!(toks.contains(&(Tok::Call, "Release")));
+    // A GUID literal is one value, not braces around numbers.
+    let g = "{FBEFFD93-B11F-4094-842B-96DCD31E63D1}";
+    assert!(highlight_line(&format!("x = {g}")).contains(&(Tok::Number, g)));
+    // What the parser cannot read is left plain, and the text is still all there.
+    let l = "profile \"Outl";
+    let toks = highlight_line(l);
+    assert_eq!(toks.last(), Some(&(Tok::Plain, "\"Outl")));
+    assert_eq!(toks.iter().map(|t| t.1).collect::<String>(), l);
+}
