@@ -1438,7 +1438,7 @@ fn cross_check(sim: &Sim) -> Result<(), TestCaseError> {
 }
 
 /// MAPIOFFLINE_PROPTEST_CASES, else proptest's PROPTEST_CASES, else 2,000 (as in
-/// `properties.rs`, with a smaller default: each case is cheap but there are many).
+/// `properties/main.rs`, with a smaller default: each case is cheap but there are many).
 fn cases() -> u32 {
     match std::env::var("MAPIOFFLINE_PROPTEST_CASES") {
         Ok(v) => v
