@@ -5,6 +5,7 @@
 
 use crate::clauses::{Clause, CLAUSES};
 use crate::consts::*;
+use crate::trace::walk::walk;
 use crate::trace::{Call, Caller, EventKind, Func, GuidPtr, OutValue, Ptr, Trace};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -14,15 +15,13 @@ pub fn clauses_exercised(trace: &Trace) -> BTreeSet<Clause> {
     use Clause::*;
     let mut c = BTreeSet::new();
     let mut clients: BTreeSet<Ptr> = BTreeSet::new();
-    // Open client calls by depth, to pair each return with its call.
-    let mut open: BTreeMap<u16, Call> = BTreeMap::new();
     let mut client_tokens: BTreeMap<u32, u32> = BTreeMap::new();
     let mut first_client_call = true;
     let mut workflow = [false; 4]; // open, GetCapabilities, Advise, Unadvise
     let mut phases: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
     let mut notify_types = BTreeSet::new();
     let mut after_unadvise_ok = false;
-    for e in &trace.events {
+    for (step, e) in walk(trace) {
         match &e.kind {
             EventKind::ProfileAdded(_) => {
                 c.insert(Gen1);
@@ -64,7 +63,6 @@ pub fn clauses_exercised(trace: &Trace) -> BTreeSet<Clause> {
                     }
                     _ => {}
                 }
-                open.insert(e.depth, call.clone());
             }
             EventKind::Call {
                 by: Caller::Outlook,
@@ -78,7 +76,16 @@ pub fn clauses_exercised(trace: &Trace) -> BTreeSet<Clause> {
                 hr,
                 out,
             } => {
-                let call = open.remove(&e.depth);
+                // The client call this return answers, paired by the walk.
+                let call = step
+                    .answers
+                    .and_then(|c| match &trace.events[c.event].kind {
+                        EventKind::Call {
+                            by: Caller::Client,
+                            call,
+                        } => Some(call),
+                        _ => None,
+                    });
                 let ok = *hr == Some(HResult::S_OK);
                 match func {
                     Func::HrOpenOfflineObj if ok => {
@@ -90,7 +97,7 @@ pub fn clauses_exercised(trace: &Trace) -> BTreeSet<Clause> {
                     }
                     Func::QueryInterface
                         if ok
-                            && matches!(call, Some(Call::QueryInterface { riid: GuidPtr::To(g), .. }) if g == IID_IMAPIOFFLINE) =>
+                            && matches!(call, Some(Call::QueryInterface { riid: GuidPtr::To(g), .. }) if *g == IID_IMAPIOFFLINE) =>
                     {
                         c.insert(Mgr2);
                     }
@@ -121,7 +128,7 @@ pub fn clauses_exercised(trace: &Trace) -> BTreeSet<Clause> {
                             if let Some(Call::Advise {
                                 p_advise_info: Some(a),
                                 ..
-                            }) = &call
+                            }) = call
                             {
                                 client_tokens.insert(*token, a.ul_client_token);
                             }

@@ -1296,16 +1296,13 @@ fn run(w: &WorldGen, ops: &[Op]) -> Sim {
 /// notification (`notify.*`) or the last shutdown (`shutdown.*`).
 fn owners(trace: &Trace) -> Vec<(usize, String, Option<Rule>)> {
     let mut out = Vec::new();
-    let mut stack: Vec<(usize, u16, Caller)> = Vec::new();
+    // The calls in progress are trace::walk's reading of the nesting.
+    let mut walk = mapioffline::trace::walk::Walker::default();
     let mut last_notify = None;
     let mut last_shutdown = None;
     for (i, e) in trace.events.iter().enumerate() {
+        walk.step(e);
         match &e.kind {
-            EventKind::Call { by, .. } => stack.push((i, e.depth, *by)),
-            EventKind::Return { .. } => {
-                let k = stack.iter().rposition(|c| c.1 == e.depth).unwrap();
-                stack.truncate(k);
-            }
             EventKind::Notify { .. } => last_notify = Some(i),
             EventKind::Shutdown(_) => last_shutdown = Some(i),
             EventKind::Diagnostic(d) => {
@@ -1314,7 +1311,18 @@ fn owners(trace: &Trace) -> Vec<(usize, String, Option<Rule>)> {
                 } else if d.code.starts_with("notify.") {
                     last_notify
                 } else {
-                    stack.last().filter(|c| c.2 == Caller::Client).map(|c| c.0)
+                    // The innermost open call, if the client made it.
+                    walk.call()
+                        .filter(|f| {
+                            matches!(
+                                f.kind,
+                                mapioffline::trace::walk::FrameKind::Call {
+                                    by: Caller::Client,
+                                    ..
+                                }
+                            )
+                        })
+                        .map(|f| f.event)
                 };
                 if let Some(o) = owner {
                     out.push((o, d.code.clone(), d.rule));
@@ -1430,7 +1438,7 @@ fn cross_check(sim: &Sim) -> Result<(), TestCaseError> {
 }
 
 /// MAPIOFFLINE_PROPTEST_CASES, else proptest's PROPTEST_CASES, else 2,000 (as in
-/// `properties.rs`, with a smaller default: each case is cheap but there are many).
+/// `properties/main.rs`, with a smaller default: each case is cheap but there are many).
 fn cases() -> u32 {
     match std::env::var("MAPIOFFLINE_PROPTEST_CASES") {
         Ok(v) => v

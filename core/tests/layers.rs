@@ -20,6 +20,12 @@ const LAYERS: &[(&str, u32)] = &[
     ("lessons", 5),
 ];
 
+/// Sub-modules with a row of their own in ARCHITECTURE.md's table, with the only modules
+/// they may use. `trace::walk` is the one reader of a trace's nesting that the checker,
+/// coverage, the renderers and the playground share: it sits in layer 1 with the trace.
+const SUBMODULES: &[(&str, u32, &[&str])] =
+    &[("trace/walk.rs", 1, &["consts", "clauses", "trace"])];
+
 /// Items that `lib.rs` re-exports at the crate root, with the module that defines them,
 /// so `crate::Clause` counts as a use of `clauses`.
 fn root_reexport(name: &str) -> Option<&'static str> {
@@ -162,4 +168,66 @@ fn the_check_catches_an_upward_import() {
         layer("sim") > layer("trace"),
         "trace using sim would be reported"
     );
+}
+
+#[test]
+fn the_walk_uses_only_what_lies_below_it() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    for (file, layer_of, allowed) in SUBMODULES {
+        let text = std::fs::read_to_string(src.join(file)).unwrap();
+        let top = file.split('/').next().unwrap();
+        assert_eq!(layer(top), *layer_of, "{file} is in the layer of `{top}`");
+        for r in crate_refs(&code(&text)) {
+            let m = root_reexport(&r).map_or(r.clone(), str::to_string);
+            assert!(
+                allowed.contains(&m.as_str()),
+                "{file} uses `crate::{r}`, outside {allowed:?}"
+            );
+        }
+        // `super::` inside trace/walk.rs is `trace` itself.
+        assert!(
+            !text.contains("super::super"),
+            "{file} reaches above its module"
+        );
+    }
+}
+
+/// The readers of a trace's nesting use the walk: none keeps a stack of open calls of its
+/// own (the property test `properties/walk.rs` shows they agree with what they did).
+#[test]
+fn every_nesting_reader_uses_the_walk() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    for file in [
+        "checker/mod.rs",
+        "coverage.rs",
+        "render/mermaid.rs",
+        "render/cpp/mod.rs",
+    ] {
+        let text = code(&std::fs::read_to_string(src.join(file)).unwrap());
+        assert!(
+            text.contains("walk"),
+            "{file} does not read the trace through trace::walk"
+        );
+    }
+    let mut files = Vec::new();
+    walk(&src, &mut files);
+    for f in files {
+        let text = code(&std::fs::read_to_string(&f).unwrap());
+        let rel = f.strip_prefix(&src).unwrap().display().to_string();
+        if rel == "trace/walk.rs" {
+            continue;
+        }
+        // A Return paired with an open call by depth: `… .depth > d` / `depth == e.depth`.
+        for needle in [
+            "struct Nesting",
+            "fn returns(",
+            ".depth == e.depth",
+            "c.depth == d",
+        ] {
+            assert!(
+                !text.contains(needle),
+                "{rel} re-derives the nesting (`{needle}`)"
+            );
+        }
+    }
 }

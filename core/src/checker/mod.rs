@@ -24,8 +24,8 @@
 //! elsewhere and loaded from JSON is checked the same way. Calls count only when they are
 //! made `by: client` (calls from inside `Notify` included); Outlook's own `QueryInterface`
 //! and `Release` on sinks are not the client's. A call is judged with its `return` (the
-//! `return` at the same depth that closes it); a call without one (a truncated trace) is
-//! judged on its arguments only. "Same pointer = same object": a pointer value names one
+//! one that answers it, as [`crate::trace::walk`] pairs them); a call without one (a
+//! truncated trace) is judged on its arguments only. "Same pointer = same object": a pointer value names one
 //! object; an `IMAPIOffline` obtained by `QueryInterface` is the same object only when it has
 //! the same address (it always has in the simulator).
 //!
@@ -115,6 +115,7 @@ use crate::consts::{
     MAPIOFFLINE_FLAG_DEFAULT, MAPIOFFLINE_STATE_ALL, MAPIOFFLINE_STATE_OFFLINE,
     MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_ONLINE, MAPIOFFLINE_UNADVISE_DEFAULT,
 };
+use crate::trace::walk::Walker;
 use crate::trace::{
     AdviseInfo, Call, Caller, Event, EventKind, Func, NotifyInfo, OutValue, Ptr, Tick, Trace,
 };
@@ -171,7 +172,7 @@ impl fmt::Display for Finding {
 
 /// Checks a trace against the client rules R1–R7; findings sorted by event index.
 pub fn check(trace: &Trace) -> Vec<Finding> {
-    let mut c = Checker::new(trace.config.arch);
+    let mut c = Checker::new(trace.config.arch, &trace.events);
     for (i, e) in trace.events.iter().enumerate() {
         c.event(i, e);
     }
@@ -205,14 +206,6 @@ impl End {
             End::Trace => "by the end of the trace (it has no shutdown)",
         }
     }
-}
-
-struct OpenCall<'t> {
-    event: usize,
-    tick: Tick,
-    depth: u16,
-    by: Caller,
-    call: &'t Call,
 }
 
 struct ClientObj {
@@ -250,7 +243,9 @@ struct Pending {
 struct Checker<'t> {
     arch: Arch,
     findings: Vec<Finding>,
-    stack: Vec<OpenCall<'t>>,
+    /// The events so far (a return is judged with its call, which the walk points at).
+    events: &'t [Event],
+    walk: Walker,
     ended: bool,
     clients: BTreeMap<Ptr, ClientObj>,
     parents: BTreeMap<Ptr, Ptr>,
@@ -276,11 +271,12 @@ struct Checker<'t> {
 }
 
 impl<'t> Checker<'t> {
-    fn new(arch: Arch) -> Checker<'t> {
+    fn new(arch: Arch, events: &'t [Event]) -> Checker<'t> {
         Checker {
             arch,
             findings: Vec::new(),
-            stack: Vec::new(),
+            events,
+            walk: Walker::default(),
             ended: false,
             clients: BTreeMap::new(),
             parents: BTreeMap::new(),
@@ -328,6 +324,7 @@ impl<'t> Checker<'t> {
 
     fn event(&mut self, i: usize, e: &'t Event) {
         let tick = e.tick;
+        let step = self.walk.step(e);
         match &e.kind {
             EventKind::ProfileAdded(p) => {
                 self.state.insert(p.object, p.state);
@@ -362,27 +359,19 @@ impl<'t> Checker<'t> {
                 if *by == Caller::Client {
                     self.on_call(i, tick, call);
                 }
-                self.stack.push(OpenCall {
-                    event: i,
-                    tick,
-                    depth: e.depth,
-                    by: *by,
-                    call,
-                });
             }
-            EventKind::Return { func, hr, out, .. } => {
-                // The return closes the most recent open call at its depth.
-                let Some(k) = self
-                    .stack
-                    .iter()
-                    .rposition(|c| c.depth == e.depth && c.call.func() == *func)
-                else {
+            EventKind::Return { hr, out, .. } => {
+                // Judged with the call it answers, if the trace has it.
+                let Some(open) = step.answers else {
                     return;
                 };
-                self.stack.truncate(k + 1);
-                let open = self.stack.pop().expect("found above");
-                if open.by == Caller::Client {
-                    self.on_return(open.event, open.tick, open.call, *hr, *out);
+                let call_event = &self.events[open.event];
+                if let EventKind::Call {
+                    by: Caller::Client,
+                    call,
+                } = &call_event.kind
+                {
+                    self.on_return(open.event, call_event.tick, call, *hr, *out);
                 }
             }
             EventKind::Notify {

@@ -23,10 +23,10 @@
 //! comment, so they, quotes, `%`, `&`, `<`, `>` and a `:` glued to the next character are
 //! written as entity codes (`#59;`, `#35;`, `#quot;`…); line breaks become `<br/>`.
 
-use super::describe::{diag_tag, Describer, Known};
-use super::Nesting;
+use super::describe::{diag_tag, Describer};
 use crate::consts::{self, ConstGroup};
-use crate::trace::{Caller, EnvEvent, EventKind, Ptr, Trace};
+use crate::trace::walk::{Participant as Who, Walker};
+use crate::trace::{EnvEvent, EventKind, Ptr, Trace};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
@@ -39,29 +39,17 @@ pub fn render(trace: &Trace) -> String {
     r.finish()
 }
 
-/// Who a participant is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Who {
-    Client,
-    Mapi,
-    /// An offline object (global or created), by address.
-    Offline(Ptr),
-    /// A client object, by address.
-    ClientObject(Ptr),
-    /// A pointer the trace never introduced (NULL included).
-    Unknown(Ptr),
-}
-
-impl Who {
-    fn alias(self) -> String {
-        match self {
-            Who::Client => "Client".into(),
-            Who::Mapi => "MAPI".into(),
-            Who::Offline(p) => format!("obj_{:08X}", p.0),
-            Who::ClientObject(p) => format!("sink_{:08X}", p.0),
-            Who::Unknown(p) if p.is_null() => "ptr_NULL".into(),
-            Who::Unknown(p) => format!("ptr_{:08X}", p.0),
-        }
+/// A participant's Mermaid identifier (its label is declared once, at the top).
+fn alias(w: Who) -> String {
+    match w {
+        // The environment has no participant: its events are notes across the diagram.
+        Who::Environment => "Environment".into(),
+        Who::Client => "Client".into(),
+        Who::Mapi => "MAPI".into(),
+        Who::Offline(p) => format!("obj_{:08X}", p.0),
+        Who::ClientObject(p) => format!("sink_{:08X}", p.0),
+        Who::Unknown(p) if p.is_null() => "ptr_NULL".into(),
+        Who::Unknown(p) => format!("ptr_{:08X}", p.0),
     }
 }
 
@@ -74,9 +62,7 @@ enum Line {
 #[derive(Default)]
 struct Renderer {
     d: Describer,
-    nest: Nesting,
-    /// Open calls: (depth, caller, callee).
-    calls: Vec<(u16, Who, Who)>,
+    walk: Walker,
     /// Participants in order of introduction, with their labels.
     known: Vec<(Who, String)>,
     used: BTreeSet<Who>,
@@ -90,11 +76,7 @@ struct Renderer {
 
 impl Renderer {
     fn who(&mut self, p: Ptr) -> Who {
-        let w = match self.d.names.get(&p) {
-            Some(Known { kind: "sink", .. }) => Who::ClientObject(p),
-            Some(_) => Who::Offline(p),
-            None => Who::Unknown(p),
-        };
+        let w = self.walk.who(p);
         self.used.insert(w);
         w
     }
@@ -107,8 +89,8 @@ impl Renderer {
     fn arrow(&mut self, from: Who, arrow: &str, to: Who, text: &str) {
         self.lines.push(Line::Text(format!(
             "    {}{arrow}{}: {}",
-            from.alias(),
-            to.alias(),
+            alias(from),
+            alias(to),
             escape(text)
         )));
     }
@@ -116,7 +98,7 @@ impl Renderer {
     fn note(&mut self, over: Who, text: &str) {
         self.lines.push(Line::Text(format!(
             "    Note over {}: {}",
-            over.alias(),
+            alias(over),
             escape(text)
         )));
     }
@@ -125,19 +107,8 @@ impl Renderer {
         self.lines.push(Line::Across(escape(text)));
     }
 
-    /// Where a diagnostic belongs: the object whose call or `Notify` is running.
-    fn context(&mut self) -> Option<Who> {
-        match self.nest.innermost()? {
-            super::Frame::Call { target: None, .. } => Some(self.use_(Who::Mapi)),
-            super::Frame::Call {
-                target: Some(p), ..
-            } => Some(self.who(p)),
-            super::Frame::Notify { sink, .. } => Some(self.who(sink)),
-        }
-    }
-
     fn event(&mut self, e: &crate::trace::Event) {
-        self.nest.before(e);
+        let step = self.walk.step(e);
         if e.depth == 0 {
             self.last_object = match &e.kind {
                 EventKind::Diagnostic(_) => self.last_object,
@@ -157,69 +128,40 @@ impl Renderer {
             };
         }
         match &e.kind {
-            EventKind::ProfileAdded(p) => {
+            EventKind::ProfileAdded(_)
+            | EventKind::ClientObjectCreated(_)
+            | EventKind::ObjectCreated(_) => {
                 let text = self.d.describe(&e.kind).plain();
-                self.known
-                    .push((Who::Offline(p.object), format!("global \"{}\"", p.profile)));
-                self.profiles.insert(p.profile.clone(), p.object);
-                let w = self.who(p.object);
-                self.note(w, &text);
-            }
-            EventKind::ClientObjectCreated(c) => {
-                let text = self.d.describe(&e.kind).plain();
-                self.known
-                    .push((Who::ClientObject(c.object), format!("sink \"{}\"", c.name)));
-                let w = self.who(c.object);
-                self.note(w, &text);
-            }
-            EventKind::ObjectCreated(o) => {
-                let text = self.d.describe(&e.kind).plain();
-                self.known.push((
-                    Who::Offline(o.object),
-                    format!("offline object of \"{}\"", o.profile),
-                ));
-                let w = self.who(o.object);
-                self.note(w, &text);
-            }
-            EventKind::Call { by, call } => {
-                let from = match by {
-                    Caller::Client => match self.nest.notify_sink() {
-                        Some(s) => self.who(s),
-                        None => self.use_(Who::Client),
-                    },
-                    Caller::Outlook => match self.nest.call() {
-                        Some(super::Frame::Call {
-                            target: Some(p), ..
-                        }) => self.who(p),
-                        _ => self.use_(Who::Mapi),
-                    },
+                if let EventKind::ProfileAdded(p) = &e.kind {
+                    self.profiles.insert(p.profile.clone(), p.object);
+                }
+                let object = match &e.kind {
+                    EventKind::ProfileAdded(p) => p.object,
+                    EventKind::ClientObjectCreated(c) => c.object,
+                    EventKind::ObjectCreated(o) => o.object,
+                    _ => unreachable!("matched above"),
                 };
-                let to = match call.this() {
-                    Some(p) => self.who(p),
-                    None => self.use_(Who::Mapi),
-                };
+                // The walk has just learnt the object: its participant and label.
+                let w = self.who(object);
+                self.known.push((w, self.walk.label(w)));
+                self.note(w, &text);
+            }
+            EventKind::Call { call, .. } => {
+                let (from, to) = self.ends(step);
                 let text = self.d.call_body(call).plain();
                 self.arrow(from, "->>", to, &text);
-                self.calls.push((e.depth, from, to));
             }
             EventKind::Return { func, hr, out, .. } => {
-                while self.calls.last().is_some_and(|c| c.0 > e.depth) {
-                    self.calls.pop();
-                }
                 let text = format!("{func}{}", self.d.result(*func, *hr, out).plain());
-                match self.calls.last().copied() {
-                    Some((d, from, to)) if d == e.depth => {
-                        self.calls.pop();
-                        self.arrow(to, "-->>", from, &text);
-                    }
-                    _ => self.across(&text),
+                if step.answers.is_some() {
+                    let (from, to) = self.ends(step);
+                    self.arrow(from, "-->>", to, &text);
+                } else {
+                    self.across(&text);
                 }
             }
-            EventKind::Notify {
-                object, sink, info, ..
-            } => {
-                let from = self.who(*object);
-                let to = self.who(*sink);
+            EventKind::Notify { info, .. } => {
+                let (from, to) = self.ends(step);
                 let mut text = format!(
                     "Notify({}, ulClientToken={}",
                     consts::show(ConstGroup::NotifyType, info.notify_type),
@@ -296,7 +238,9 @@ impl Renderer {
             EventKind::Diagnostic(diag) => {
                 self.d.learn(&e.kind);
                 let text = format!("{}: {}", diag_tag(diag), diag.message);
-                match self.context().or(self.last_object) {
+                // The object whose call or `Notify` is running, else the last one about.
+                let context = step.inside.map(|f| self.use_(f.to));
+                match context.or(self.last_object) {
                     Some(w) => self.note(w, &text),
                     None => self.across(&text),
                 }
@@ -306,12 +250,20 @@ impl Renderer {
                 self.across(&text);
             }
         }
-        self.nest.after(e);
+    }
+
+    /// The two ends of a call's, a return's or a `Notify`'s arrow, as the walk decided.
+    fn ends(&mut self, step: crate::trace::walk::Step) -> (Who, Who) {
+        let (Some(from), Some(to)) = (step.from, step.to) else {
+            unreachable!("the walk gives calls, answered returns and notifies both ends")
+        };
+        (self.use_(from), self.use_(to))
     }
 
     fn finish(mut self) -> String {
         // Every participant: the client, msmapi32.dll if called, the objects the trace
-        // introduced (in order), then any other pointer used.
+        // introduced (labelled by the walk), then any other pointer used. The client, MAPI
+        // and unknown pointers keep the diagram's own titles (the module's doc).
         let mut order: Vec<(Who, String)> = vec![(Who::Client, "Client".into())];
         if self.used.contains(&Who::Mapi) {
             order.push((Who::Mapi, "msmapi32.dll".into()));
@@ -357,8 +309,8 @@ impl Renderer {
                 }
             }
         }
-        let first = order.first().map(|(w, _)| w.alias()).unwrap_or_default();
-        let last = order.last().map(|(w, _)| w.alias()).unwrap_or_default();
+        let first = order.first().map(|(w, _)| alias(*w)).unwrap_or_default();
+        let last = order.last().map(|(w, _)| alias(*w)).unwrap_or_default();
         let across = if first == last {
             first
         } else {
@@ -367,7 +319,7 @@ impl Renderer {
 
         let mut out = String::from("sequenceDiagram\n");
         for (w, label) in &order {
-            let _ = writeln!(out, "    participant {} as {}", w.alias(), escape(label));
+            let _ = writeln!(out, "    participant {} as {}", alias(*w), escape(label));
         }
         for l in self.lines.drain(..) {
             match l {

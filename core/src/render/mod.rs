@@ -28,7 +28,7 @@ pub(crate) mod describe;
 pub mod markdown;
 pub mod mermaid;
 
-use crate::trace::{Caller, Event, EventKind, Ptr, Trace};
+use crate::trace::{Event, Trace};
 
 /// A way to render a trace, for front-ends that let the user choose (`--format cpp`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -147,129 +147,6 @@ pub fn render(trace: &Trace, format: Format) -> String {
         Format::Mermaid => mermaid::render(trace),
         Format::Cpp => cpp::render(trace),
     }
-}
-
-/// Something in progress when an event happens.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Frame {
-    /// A call not yet returned: who made it and on what (`None`: an API function,
-    /// `HrOpenOfflineObj` or `HrCreateOfflineObj`).
-    Call {
-        depth: u16,
-        by: Caller,
-        target: Option<Ptr>,
-    },
-    /// Outlook calling `Notify` on `sink` for a change of `object`.
-    Notify { depth: u16, sink: Ptr, object: Ptr },
-}
-
-impl Frame {
-    fn depth(&self) -> u16 {
-        match self {
-            Frame::Call { depth, .. } | Frame::Notify { depth, .. } => *depth,
-        }
-    }
-}
-
-/// Follows the nesting of a trace: which calls and `Notify`s are in progress.
-///
-/// A `call` at depth d is open until the `return` at depth d; a `notify` at depth d has no
-/// closing event: it ends with the next event at depth d or less.
-#[derive(Default)]
-pub(crate) struct Nesting {
-    stack: Vec<Frame>,
-}
-
-impl Nesting {
-    /// Closes what `e` is not inside of; for a `return`, pops and returns the call it closes.
-    pub fn before(&mut self, e: &Event) -> Option<Frame> {
-        let d = e.depth;
-        if let EventKind::Return { .. } = e.kind {
-            while self.stack.last().is_some_and(|f| f.depth() > d) {
-                self.stack.pop();
-            }
-            if let Some(f @ Frame::Call { depth, .. }) = self.stack.last().copied() {
-                if depth == d {
-                    self.stack.pop();
-                    return Some(f);
-                }
-            }
-            // A return without its call (a truncated trace): close whatever sits at d.
-            while self.stack.last().is_some_and(|f| f.depth() >= d) {
-                self.stack.pop();
-            }
-            None
-        } else {
-            while self.stack.last().is_some_and(|f| f.depth() >= d) {
-                self.stack.pop();
-            }
-            None
-        }
-    }
-
-    /// Opens what `e` starts (a call or a `Notify`).
-    pub fn after(&mut self, e: &Event) {
-        match &e.kind {
-            EventKind::Call { by, call } => self.stack.push(Frame::Call {
-                depth: e.depth,
-                by: *by,
-                target: call.this(),
-            }),
-            EventKind::Notify { sink, object, .. } => self.stack.push(Frame::Notify {
-                depth: e.depth,
-                sink: *sink,
-                object: *object,
-            }),
-            _ => {}
-        }
-    }
-
-    /// The innermost frame.
-    pub fn innermost(&self) -> Option<Frame> {
-        self.stack.last().copied()
-    }
-
-    /// The sink whose `Notify` is running (the innermost one), if any.
-    pub fn notify_sink(&self) -> Option<Ptr> {
-        self.stack.iter().rev().find_map(|f| match f {
-            Frame::Notify { sink, .. } => Some(*sink),
-            Frame::Call { .. } => None,
-        })
-    }
-
-    /// The innermost call in progress.
-    pub fn call(&self) -> Option<Frame> {
-        self.stack
-            .iter()
-            .rev()
-            .find(|f| matches!(f, Frame::Call { .. }))
-            .copied()
-    }
-}
-
-/// For every `call` event, the index of its `return` (the next `return` at the same depth
-/// that closes it); `None` for other events and for calls that never returned.
-pub(crate) fn returns(events: &[Event]) -> Vec<Option<usize>> {
-    let mut out = vec![None; events.len()];
-    let mut open: Vec<(u16, usize)> = Vec::new();
-    for (i, e) in events.iter().enumerate() {
-        match e.kind {
-            EventKind::Call { .. } => open.push((e.depth, i)),
-            EventKind::Return { .. } => {
-                while open.last().is_some_and(|&(d, _)| d > e.depth) {
-                    open.pop();
-                }
-                if let Some(&(d, c)) = open.last() {
-                    if d == e.depth {
-                        open.pop();
-                        out[c] = Some(i);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    out
 }
 
 #[cfg(test)]

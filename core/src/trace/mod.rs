@@ -6,6 +6,7 @@ use crate::consts::{self, Guid, HResult};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+pub mod walk;
 pub mod world;
 pub use world::{
     Action, AdviseArgs, Arg, Config, OutArg, ProfileSpec, Reaction, ReactionCall, SinkSpec, Value,

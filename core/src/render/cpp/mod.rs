@@ -34,8 +34,8 @@
 //! literal.
 
 use super::describe::{diag_tag, Describer};
-use super::Nesting;
 use crate::consts::{self, Arch, ConstGroup, Guid, HResult};
+use crate::trace::walk::{self, Walker};
 use crate::trace::{Action, Arg, GuidPtr, OutArg, Reaction, ReactionCall};
 use crate::trace::{
     AdviseInfo, Call, Caller, ClientObjectInfo, CreateInfo, EnvEvent, Event, EventKind, Func, Out,
@@ -44,12 +44,18 @@ use crate::trace::{
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-/// Renders the C++ client code equivalent to the trace's client calls.
+// One file per concern: names (identifiers, escaping, constant expressions), vars (the
+// client's variables), statements (a top-level call), args (the structures it fills),
+// sinks (the client's classes); this file walks the trace and assembles the program.
+mod args;
 mod names;
 mod sinks;
+mod statements;
+mod vars;
 
 use names::*;
 
+/// Renders the C++ client code equivalent to the trace's client calls.
 pub fn render(trace: &Trace) -> String {
     let mut g = Gen::new(trace);
     g.walk();
@@ -120,7 +126,7 @@ struct Gen<'a> {
     trace: &'a Trace,
     rets: Vec<Option<usize>>,
     d: Describer,
-    nest: Nesting,
+    nest: Walker,
     sinks: Vec<SinkClass>,
     pvars: Vec<PVar>,
     tvars: Vec<TVar>,
@@ -142,9 +148,9 @@ impl<'a> Gen<'a> {
     fn new(trace: &'a Trace) -> Gen<'a> {
         let mut g = Gen {
             trace,
-            rets: super::returns(&trace.events),
+            rets: walk::returns(&trace.events),
             d: Describer::default(),
-            nest: Nesting::default(),
+            nest: Walker::default(),
             sinks: Vec::new(),
             pvars: Vec::new(),
             tvars: Vec::new(),
@@ -202,209 +208,19 @@ impl<'a> Gen<'a> {
         g
     }
 
-    // ------------------------------------------------------------------ names
-
-    /// `base`, then `base2`, `base3`… (never a name already given).
-    fn next_name(&mut self, base: &str) -> String {
-        loop {
-            let n = self.counters.entry(base.to_string()).or_insert(0);
-            *n += 1;
-            let name = if *n == 1 {
-                base.to_string()
-            } else {
-                format!("{base}{n}")
-            };
-            let taken = self.pvars.iter().any(|v| v.name == name)
-                || self.tvars.iter().any(|t| t.name == name);
-            if !taken {
-                return name;
-            }
-        }
-    }
-
-    fn fresh_pvar(&mut self, base: &str, ty: Ty) -> usize {
-        let name = self.next_name(base);
-        self.pvars.push(PVar {
-            name,
-            ty,
-            value: Ptr::NULL,
-            refs: 0,
-            stamp: 0,
-        });
-        self.pvars.len() - 1
-    }
-
-    fn fresh_tvar(&mut self, base: &str, from_notify: bool) -> usize {
-        let name = self.next_name(base);
-        self.tvars.push(TVar {
-            name,
-            value: None,
-            active: false,
-            from_notify,
-        });
-        self.tvars.len() - 1
-    }
-
-    fn guid_name(&mut self, g: Guid) -> String {
-        if let Some(n) = g.name() {
-            return n.to_string();
-        }
-        self.guids
-            .entry(g)
-            .or_insert_with(|| {
-                let d = &g.data4;
-                format!(
-                    "GUID_{:08X}_{:04X}_{:04X}_{:02X}{:02X}_{:02X}{:02X}{:02X}{:02X}{:02X}{:02X}",
-                    g.data1, g.data2, g.data3, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]
-                )
-            })
-            .clone()
-    }
-
-    /// `&GUID_GlobalState`, `&GUID_…`, `NULL` or `(const GUID*)0x1234`, for a
-    /// `const GUID*` argument.
-    fn guid_ptr(&mut self, g: GuidPtr) -> String {
-        match g {
-            GuidPtr::To(g) => format!("&{}", self.guid_name(g)),
-            GuidPtr::Null => "NULL".into(),
-            GuidPtr::Addr(a) => format!("(const GUID*)0x{a:X}"),
-        }
-    }
-
-    fn ty_name(&self, ty: Ty) -> String {
-        match ty {
-            Ty::Unknown => "IUnknown".into(),
-            Ty::Offline => "IMAPIOffline".into(),
-            Ty::Mgr => "IMAPIOfflineMgr".into(),
-            Ty::Notify => "IMAPIOfflineNotify".into(),
-            Ty::Void => "void".into(),
-            Ty::Sink(i) => self.sinks[i].class.clone(),
-        }
-    }
-
-    /// Whether a `ty*` converts implicitly to a `want*`.
-    fn converts(&self, ty: Ty, want: Ty) -> bool {
-        match want {
-            Ty::Void => true,
-            Ty::Unknown => ty != Ty::Void,
-            Ty::Offline => matches!(ty, Ty::Offline | Ty::Mgr),
-            Ty::Mgr => ty == Ty::Mgr,
-            Ty::Notify => match ty {
-                Ty::Notify => true,
-                Ty::Sink(i) => self.sinks[i].info.implements_notify,
-                _ => false,
-            },
-            Ty::Sink(j) => ty == Ty::Sink(j),
-        }
-    }
-
-    /// The variable best suited to reach `p` as a `want`: one that holds `p`, converts, and
-    /// still holds a reference (the most recent such), else one that holds `p` and
-    /// converts, else any that holds `p` (with `false`: a cast is needed).
-    fn var_for(&self, p: Ptr, want: Ty) -> Option<(usize, bool)> {
-        if p.is_null() {
-            return None;
-        }
-        let holding = || self.pvars.iter().enumerate().filter(|(_, v)| v.value == p);
-        let best = |live: bool| {
-            holding()
-                .filter(|(_, v)| self.converts(v.ty, want) && (!live || v.refs > 0))
-                .max_by_key(|(i, v)| (v.stamp, *i))
-                .map(|(i, _)| i)
-        };
-        if let Some(i) = best(true).or_else(|| best(false)) {
-            return Some((i, true));
-        }
-        holding()
-            .max_by_key(|(i, v)| (v.refs > 0, v.stamp, *i))
-            .map(|(i, _)| (i, false))
-    }
-
-    /// The object expression a method is called on: `pMgr`, `((IMAPIOfflineMgr*)pOffline)`,
-    /// `((IMAPIOfflineMgr*)NULL)`, `((IMAPIOfflineMgr*)0x00001234)`.
-    fn this_expr(&self, p: Ptr, want: Ty) -> (String, Option<usize>) {
-        match self.var_for(p, want) {
-            Some((i, true)) => (self.pvars[i].name.clone(), Some(i)),
-            Some((i, false)) => (
-                format!("(({}*){})", self.ty_name(want), self.pvars[i].name),
-                Some(i),
-            ),
-            None => (format!("((IMAPIOfflineMgr*){p})"), None),
-        }
-    }
-
-    /// A pointer argument or field of type `want*`: `NULL`, a variable, or a cast.
-    fn arg_expr(&self, p: Ptr, want: Ty) -> String {
-        if p.is_null() {
-            return "NULL".into();
-        }
-        match self.var_for(p, want) {
-            Some((i, true)) => self.pvars[i].name.clone(),
-            Some((i, false)) => format!("({}*){}", self.ty_name(want), self.pvars[i].name),
-            None => format!("({}*){p}", self.ty_name(want)),
-        }
-    }
-
-    /// The variable an out-parameter of type `ty` names: the one already holding the
-    /// returned pointer, else one still empty, else a new one.
-    fn out_pvar(&mut self, base: &str, ty: Ty, result: Option<Ptr>) -> usize {
-        let found = match result.filter(|p| !p.is_null()) {
-            Some(p) => self
-                .pvars
-                .iter()
-                .position(|v| v.ty == ty && v.value == p)
-                .or_else(|| {
-                    self.pvars
-                        .iter()
-                        .position(|v| v.ty == ty && v.value.is_null())
-                }),
-            None => self
-                .pvars
-                .iter()
-                .position(|v| v.ty == ty && v.value.is_null()),
-        };
-        let i = match found {
-            Some(i) => i,
-            None => self.fresh_pvar(base, ty),
-        };
-        if let Some(p) = result {
-            self.pvars[i].value = p;
-        }
-        i
-    }
-
-    fn add_ref(&mut self, var: usize) {
-        self.stamp += 1;
-        self.pvars[var].refs += 1;
-        self.pvars[var].stamp = self.stamp;
-    }
-
-    /// The token variable that holds `token` (an active one first).
-    fn tvar_holding(&self, token: u32) -> Option<usize> {
-        let holding = |active: bool| {
-            self.tvars
-                .iter()
-                .rposition(|t| t.value == Some(token) && (!active || t.active))
-        };
-        holding(true).or_else(|| holding(false))
-    }
-
-    fn sink_index(&self, p: Ptr) -> Option<usize> {
-        self.sinks.iter().position(|s| s.info.object == p)
-    }
-
     // ------------------------------------------------------------------ the walk
 
     fn walk(&mut self) {
         let events = &self.trace.events;
         for (i, e) in events.iter().enumerate() {
-            self.nest.before(e);
+            // The frame a call opens is not a `Notify`, so the sink in `nested` is the same
+            // whether the step has pushed it or not.
+            self.nest.step(e);
             if e.depth == 0 {
                 self.top(i, e);
             } else {
                 self.nested(i, e);
             }
-            self.nest.after(e);
         }
     }
 
@@ -585,406 +401,6 @@ impl<'a> Gen<'a> {
             }
             _ => {}
         }
-    }
-
-    // ------------------------------------------------------------------ statements
-
-    /// The statement(s) of a top-level client call; its line waits for the result.
-    fn statement(&mut self, i: usize, call: &Call) {
-        let (hr, out) = self.result_of(i);
-        let ok = hr == Some(HResult::S_OK);
-        let out_ptr = match out {
-            Some(OutValue::Ptr(p)) => Some(p),
-            _ => None,
-        };
-        let mut out_name = None;
-        let stmt = match call {
-            Call::HrOpenOfflineObj(a) => {
-                let pp = self.out_ptr_arg(
-                    a.pp_offline_obj,
-                    "pMgr",
-                    Ty::Mgr,
-                    out_ptr,
-                    ok,
-                    &mut out_name,
-                );
-                format!(
-                    "hr = HrOpenOfflineObj({}, {}, {}, {}, {pp});",
-                    a.ul_reserved,
-                    wide_lit(a.pwsz_profile_name_in.as_deref()),
-                    self.guid_ptr(a.p_guid),
-                    self.guid_ptr(a.p_reserved)
-                )
-            }
-            Call::QueryInterface {
-                this,
-                riid,
-                ppv_object,
-            } => {
-                let (x, _) = self.this_expr(*this, Ty::Unknown);
-                let (ty, base) = match riid.guid().and_then(|g| g.name()) {
-                    Some("IID_IUnknown") => (Ty::Unknown, "pUnk"),
-                    Some("IID_IMAPIOffline") => (Ty::Offline, "pOffline"),
-                    Some("IID_IMAPIOfflineMgr") => (Ty::Mgr, "pMgr"),
-                    Some("IID_IMAPIOfflineNotify") => (Ty::Notify, "pNotify"),
-                    _ => (Ty::Void, "pv"),
-                };
-                // REFIID is a reference: a NULL or raw address is dereferenced to pass it.
-                let r = match riid {
-                    GuidPtr::To(g) => self.guid_name(*g),
-                    GuidPtr::Null => "*(const IID*)NULL".to_string(),
-                    GuidPtr::Addr(a) => format!("*(const IID*)0x{a:X}"),
-                };
-                let pp = self.out_ptr_arg(*ppv_object, base, ty, out_ptr, ok, &mut out_name);
-                let pp = if pp == "NULL" {
-                    pp
-                } else {
-                    format!("(void**){pp}")
-                };
-                format!("hr = {x}->QueryInterface({r}, {pp});")
-            }
-            Call::AddRef { this } => {
-                let (x, v) = self.this_expr(*this, Ty::Unknown);
-                if let (Some(v), Some(OutValue::RefCount(n))) = (v, out) {
-                    if n > 0 {
-                        self.add_ref(v);
-                    }
-                }
-                format!("{x}->AddRef();")
-            }
-            Call::Release { this } => {
-                let (x, v) = self.this_expr(*this, Ty::Unknown);
-                if let Some(v) = v {
-                    self.pvars[v].refs = self.pvars[v].refs.saturating_sub(1);
-                }
-                format!("{x}->Release();")
-            }
-            Call::SetCurrentState {
-                this,
-                ul_flags,
-                ul_mask,
-                ul_state,
-                p_reserved,
-            } => {
-                let (x, _) = self.this_expr(*this, Ty::Offline);
-                format!(
-                    "hr = {x}->SetCurrentState({}, {}, {}, {});",
-                    consts::show(ConstGroup::SetFlags, *ul_flags),
-                    consts::show(ConstGroup::StateMask, *ul_mask),
-                    consts::show(ConstGroup::State, *ul_state),
-                    if *p_reserved == 0 {
-                        "NULL".to_string()
-                    } else {
-                        format!("(void*)0x{p_reserved:X}")
-                    }
-                )
-            }
-            Call::GetCapabilities {
-                this,
-                pul_capabilities,
-            } => {
-                let (x, _) = self.this_expr(*this, Ty::Offline);
-                let arg = match pul_capabilities {
-                    Out::Valid => {
-                        self.locals.capabilities = true;
-                        out_name = Some("ulCapabilities".to_string());
-                        "&ulCapabilities"
-                    }
-                    Out::Null => "NULL",
-                };
-                format!("hr = {x}->GetCapabilities({arg});")
-            }
-            Call::GetCurrentState { this, pul_state } => {
-                let (x, _) = self.this_expr(*this, Ty::Offline);
-                let arg = match pul_state {
-                    Out::Valid => {
-                        self.locals.state = true;
-                        out_name = Some("ulState".to_string());
-                        "&ulState"
-                    }
-                    Out::Null => "NULL",
-                };
-                format!("hr = {x}->GetCurrentState({arg});")
-            }
-            Call::Slot { this, slot } => {
-                self.slot_typedef = true;
-                let (x, _) = self.this_expr(*this, Ty::Offline);
-                format!(
-                    "hr = reinterpret_cast<PFNVTABLESLOT>((*reinterpret_cast<void***>({x}))[{slot}])({x});"
-                )
-            }
-            Call::Advise {
-                this,
-                ul_flags,
-                p_advise_info,
-                pul_advise_token,
-            } => {
-                let (x, _) = self.this_expr(*this, Ty::Mgr);
-                let info = match p_advise_info {
-                    None => "NULL",
-                    Some(a) => {
-                        self.locals.advise_info = true;
-                        for l in self.advise_fill("adviseInfo", a) {
-                            self.line(l);
-                        }
-                        "&adviseInfo"
-                    }
-                };
-                let token = match pul_advise_token {
-                    Out::Null => "NULL".to_string(),
-                    Out::Valid => {
-                        let t = self
-                            .tvars
-                            .iter()
-                            .position(|t| !t.from_notify && t.value.is_none())
-                            .unwrap_or_else(|| self.fresh_tvar("ulAdviseToken", false));
-                        if let (true, Some(OutValue::Ulong(v)), Some(a)) = (ok, out, p_advise_info)
-                        {
-                            self.tvars[t].value = Some(v);
-                            self.tvars[t].active = true;
-                            self.registrations
-                                .entry(a.p_callback)
-                                .or_default()
-                                .push((t, a.ul_client_token));
-                        }
-                        out_name = Some(self.tvars[t].name.clone());
-                        format!("&{}", self.tvars[t].name)
-                    }
-                };
-                format!(
-                    "hr = {x}->Advise({}, {info}, {token});",
-                    consts::show(ConstGroup::AdviseFlags, *ul_flags)
-                )
-            }
-            Call::Unadvise {
-                this,
-                ul_flags,
-                ul_advise_token,
-            } => {
-                let (x, _) = self.this_expr(*this, Ty::Mgr);
-                let token = match self.tvar_holding(*ul_advise_token) {
-                    Some(t) => {
-                        self.tvars[t].active = false;
-                        self.tvars[t].name.clone()
-                    }
-                    None => ul_advise_token.to_string(),
-                };
-                format!(
-                    "hr = {x}->Unadvise({}, {token});",
-                    consts::show(ConstGroup::UnadviseFlags, *ul_flags)
-                )
-            }
-            Call::HrCreateOfflineObj {
-                ul_flags,
-                p_create_info,
-                pp_offline,
-            } => {
-                let info = match p_create_info {
-                    None => "NULL",
-                    Some(ci) => {
-                        self.locals.create_info = true;
-                        for l in self.create_fill(ci) {
-                            self.line(l);
-                        }
-                        "&createInfo"
-                    }
-                };
-                let pp = self.out_ptr_arg(*pp_offline, "pMgr", Ty::Mgr, out_ptr, ok, &mut out_name);
-                format!("hr = HrCreateOfflineObj({ul_flags}, {info}, {pp});")
-            }
-        };
-        self.line(stmt);
-        self.open = Some(Open {
-            line: self.body.len() - 1,
-            func: call.func(),
-            out_name,
-            tags: Vec::new(),
-        });
-    }
-
-    /// `&pMgr` (binding the variable to what the call wrote) or `NULL`.
-    fn out_ptr_arg(
-        &mut self,
-        o: Out,
-        base: &str,
-        ty: Ty,
-        result: Option<Ptr>,
-        ok: bool,
-        out_name: &mut Option<String>,
-    ) -> String {
-        match o {
-            Out::Null => "NULL".into(),
-            Out::Valid => {
-                let v = self.out_pvar(base, ty, result);
-                if ok && result.is_some_and(|p| !p.is_null()) {
-                    self.add_ref(v);
-                }
-                *out_name = Some(self.pvars[v].name.clone());
-                format!("&{}", self.pvars[v].name)
-            }
-        }
-    }
-
-    /// Appends the result comment to the waiting line.
-    fn close(&mut self, hr: Option<HResult>, out: &Option<OutValue>) {
-        let Some(o) = self.open.take() else {
-            return;
-        };
-        let mut c = String::new();
-        if let Some(hr) = hr {
-            let _ = write!(c, "{hr}");
-        }
-        let what = match out {
-            Some(OutValue::Ptr(p)) => o
-                .out_name
-                .as_ref()
-                .map(|n| format!("{n} = {}", self.d.ptr(*p).plain())),
-            Some(OutValue::Ulong(v)) => {
-                let shown = match o.func {
-                    Func::GetCapabilities => consts::show_capabilities(*v),
-                    Func::GetCurrentState => super::describe::show_ulong(o.func, *v),
-                    _ => v.to_string(),
-                };
-                Some(match &o.out_name {
-                    Some(n) => format!("{n} = {shown}"),
-                    None => shown,
-                })
-            }
-            Some(OutValue::RefCount(n)) => Some(format!("reference count {n}")),
-            None => None,
-        };
-        if let Some(w) = what {
-            if !c.is_empty() {
-                c.push_str(", ");
-            }
-            c.push_str(&w);
-        }
-        if !o.tags.is_empty() {
-            if !c.is_empty() {
-                c.push_str("; ");
-            }
-            c.push_str(&o.tags.join(", "));
-        }
-        if !c.is_empty() {
-            let line = &mut self.body[o.line];
-            let _ = write!(line, " // {}", comment_text(&c));
-        }
-    }
-
-    fn arch(&self) -> Arch {
-        self.trace.config.arch
-    }
-
-    /// `var.field = …;` for every field of a `MAPIOFFLINE_ADVISEINFO`.
-    fn advise_fill(&self, var: &str, a: &AdviseInfo) -> Vec<String> {
-        let size = self.arch().sizeof_adviseinfo();
-        let callback_type = match consts::name_in(ConstGroup::CallbackType, a.callback_type) {
-            Some(n) => n.to_string(),
-            None => format!(
-                "(MAPIOFFLINE_CALLBACK_TYPE){}",
-                consts::show(ConstGroup::CallbackType, a.callback_type)
-            ),
-        };
-        vec![
-            if a.ul_size == size {
-                format!("{var}.ulSize = sizeof(MAPIOFFLINE_ADVISEINFO);")
-            } else {
-                format!(
-                    "{var}.ulSize = {}; // sizeof(MAPIOFFLINE_ADVISEINFO) is {size} on {} (ADV-4)",
-                    a.ul_size,
-                    arch_name(self.arch())
-                )
-            },
-            format!("{var}.ulClientToken = {};", a.ul_client_token),
-            format!("{var}.CallbackType = {callback_type};"),
-            format!(
-                "{var}.pCallback = {};",
-                self.arg_expr(a.p_callback, Ty::Unknown)
-            ),
-            format!(
-                "{var}.ulAdviseTypes = {};",
-                consts::show(ConstGroup::AdviseType, a.ul_advise_types)
-            ),
-            format!(
-                "{var}.ulStateMask = {};",
-                consts::show(ConstGroup::StateMask, a.ul_state_mask)
-            ),
-        ]
-    }
-
-    /// `createInfo.field = …;` for every field (and `aggregateInfo` when it is used).
-    fn create_fill(&mut self, ci: &CreateInfo) -> Vec<String> {
-        let arch = self.arch();
-        let mut v = Vec::new();
-        let aggregate = match &ci.p_aggregate_info {
-            None => "NULL".to_string(),
-            Some(ag) => {
-                self.locals.aggregate_info = true;
-                let size = arch.sizeof_aggregateinfo();
-                v.push(if ag.ul_size == size {
-                    "aggregateInfo.ulSize = sizeof(MAPIOFFLINE_AGGREGATEINFO);".to_string()
-                } else {
-                    format!(
-                        "aggregateInfo.ulSize = {}; // sizeof(MAPIOFFLINE_AGGREGATEINFO) is {size} on {}",
-                        ag.ul_size,
-                        arch_name(arch)
-                    )
-                });
-                v.push(format!(
-                    "aggregateInfo.pOuterObj = {};",
-                    self.arg_expr(ag.p_outer_obj, Ty::Unknown)
-                ));
-                v.push(format!(
-                    "aggregateInfo.pRefTrackRoot = {};",
-                    self.arg_expr(ag.p_ref_track_root, Ty::Unknown)
-                ));
-                "&aggregateInfo".to_string()
-            }
-        };
-        let size = arch.sizeof_createinfo();
-        v.push(if ci.ul_size == size {
-            "createInfo.ulSize = sizeof(MAPIOFFLINE_CREATEINFO);".to_string()
-        } else {
-            format!(
-                "createInfo.ulSize = {}; // sizeof(MAPIOFFLINE_CREATEINFO) is {size} on {}",
-                ci.ul_size,
-                arch_name(arch)
-            )
-        });
-        v.push(format!(
-            "createInfo.ulCreateFlags = {};",
-            ci.ul_create_flags
-        ));
-        v.push(format!(
-            "createInfo.pwszProfileName = {};",
-            wide_lit(ci.pwsz_profile_name.as_deref())
-        ));
-        v.push(format!(
-            "createInfo.ulCapabilities = {};",
-            capabilities_expr(ci.ul_capabilities)
-        ));
-        let g = self.guid_ptr(ci.p_guid);
-        v.push(format!("createInfo.pGUID = {g};"));
-        let g = self.guid_ptr(ci.p_instance);
-        v.push(format!("createInfo.pInstance = {g};"));
-        v.push(format!(
-            "createInfo.pParent = {};",
-            self.arg_expr(ci.p_parent, Ty::Mgr)
-        ));
-        v.push(format!(
-            "createInfo.pMAPISupport = {};",
-            self.arg_expr(ci.p_mapi_support, Ty::Unknown)
-        ));
-        v.push(format!("createInfo.pAggregateInfo = {aggregate};"));
-        v.push(format!(
-            "createInfo.pConnectInfo = {};",
-            if ci.p_connect_info == 0 {
-                "NULL".to_string()
-            } else {
-                format!("(MAPIOFFLINE_CONNECTINFO*)0x{:X}", ci.p_connect_info)
-            }
-        ));
-        v
     }
 
     // ------------------------------------------------------------------ client objects

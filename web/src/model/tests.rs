@@ -1,0 +1,407 @@
+//! The view model's tests, natively.
+
+use super::*;
+
+fn run(src: &str) -> Evaluation {
+    evaluate(&check_syntax(src).expect("parses"), None)
+}
+
+/// A row with its words, as the page shows it once it scrolls into view.
+struct Worded {
+    row: Row,
+    text: String,
+}
+
+impl std::ops::Deref for Worded {
+    type Target = Row;
+    fn deref(&self) -> &Row {
+        &self.row
+    }
+}
+
+fn worded(ev: &Evaluation) -> Vec<Worded> {
+    ev.rows
+        .iter()
+        .enumerate()
+        .map(|(i, &row)| Worded {
+            row,
+            text: ev.text(i).expect("every row has words"),
+        })
+        .collect()
+}
+
+#[test]
+fn sample_add_in_lesson_shows_the_three_notifications_with_their_lines() {
+    let lesson = mapioffline::lessons::find("sample-add-in").unwrap();
+    let ev = run(lesson.source);
+    let all = worded(&ev);
+    let notifies: Vec<&Worded> = all.iter().filter(|r| r.kind == RowKind::Notify).collect();
+    assert!(notifies
+        .iter()
+        .any(|r| r.text.contains("MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_START")));
+    assert!(notifies
+        .iter()
+        .any(|r| r.text.contains("MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_DONE")));
+    // A notification is caused by the `run` statement (or the blocking call) that
+    // delivered it, never by a comment line.
+    let src_lines: Vec<&str> = lesson.source.lines().collect();
+    for r in &notifies {
+        let l = src_lines[r.line - 1].trim();
+        assert!(!l.starts_with('#') && !l.is_empty(), "line {}: {l}", r.line);
+    }
+    assert_eq!(ev.executed, ev.total);
+    assert!(ev.failures.is_empty());
+    assert!(ev.run_error.is_none());
+    assert_eq!(ev.rows.len(), ev.trace.as_ref().unwrap().events.len());
+    let i = ev
+        .rows
+        .iter()
+        .position(|r| r.kind == RowKind::Notify)
+        .unwrap();
+    let json = ev.event_json(i).unwrap();
+    assert!(json.contains("\"event\":\"notify\""), "{json}");
+    assert!(json.contains("\"ulClientToken\""), "{json}");
+}
+
+#[test]
+fn rows_carry_the_line_of_their_statement_and_core_text() {
+    let src =
+        "profile \"Outlook\"\n\nHrOpenOfflineObj(0, L\"Outlook\", &GUID_GlobalState, NULL, &mgr)\n";
+    let ev = run(src);
+    let all = worded(&ev);
+    let call = all.iter().find(|r| r.kind == RowKind::Call).unwrap();
+    assert_eq!(call.line, 3);
+    assert!(
+        call.text.starts_with("client → HrOpenOfflineObj("),
+        "{}",
+        call.text
+    );
+    assert!(ev.rows.iter().filter(|r| r.line == 1).count() >= 1);
+    let obj = &ev.world.as_ref().unwrap().objects[0];
+    assert_eq!(obj.refs, 1);
+}
+
+#[test]
+fn stepping_runs_a_prefix_and_names_the_next_line() {
+    let src = "profile \"Outlook\"\n# c\nHrOpenOfflineObj(0, L\"Outlook\", &GUID_GlobalState, NULL, &mgr)\nmgr->Release()\n";
+    let script = check_syntax(src).unwrap();
+    let ev0 = evaluate(&script, Some(0));
+    assert!(ev0.rows.is_empty());
+    assert_eq!(ev0.next_line, Some(1));
+    let ev2 = evaluate(&script, Some(2));
+    assert_eq!(ev2.executed, 2);
+    assert_eq!(ev2.next_line, Some(4));
+    assert_eq!(ev2.world.as_ref().unwrap().objects[0].refs, 1);
+    let ev3 = evaluate(&script, Some(99));
+    assert_eq!(ev3.next_line, None);
+    assert_eq!(ev3.world.as_ref().unwrap().objects[0].refs, 0);
+}
+
+#[test]
+fn a_typo_is_a_problem_at_its_line_and_column_with_a_hint() {
+    let src = "profile \"Outlook\"\nHrOpenOfflineObj(0, L\"Outlook\", &GUID_GlobalState, NULL, &mgr)\nmgr->SetCurentState(MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)\n";
+    let p = check_syntax(src).unwrap_err();
+    assert_eq!((p.line, p.col), (3, 6));
+    assert_eq!(p.hint.as_deref(), Some("did you mean `SetCurrentState`?"));
+    assert!(p
+        .headline()
+        .starts_with("line 3, column 6: expected a method"));
+    let marks = line_marks(3, Some(&p), None);
+    assert_eq!(marks, vec![Mark::None, Mark::None, Mark::Error]);
+}
+
+#[test]
+fn a_statement_error_stops_the_run_at_its_line() {
+    let src = "profile \"Outlook\"\nnope->Release()\nnetwork down\n";
+    let ev = run(src);
+    let p = ev.run_error.as_ref().expect("unknown variable is an error");
+    assert_eq!(p.line, 2);
+    assert_eq!(ev.executed, 2);
+    assert!(!ev.rows.iter().any(|r| r.line == 3));
+}
+
+#[test]
+fn wrong_ulsize_gives_e_invalidarg_and_failed_expectations_are_marked() {
+    let src = "profile \"Outlook\"\nsink s\nHrOpenOfflineObj(0, L\"Outlook\", &GUID_GlobalState, NULL, &mgr)\nmgr->Advise(MAPIOFFLINE_ADVISE_DEFAULT, &{ulSize = 3, ulClientToken = 1, pCallback = s}, &t)\nexpect S_OK\n";
+    let ev = run(src);
+    assert!(worded(&ev)
+        .iter()
+        .any(|r| r.kind == RowKind::Return && r.text.contains("E_INVALIDARG")));
+    assert_eq!(ev.failures.len(), 1);
+    assert_eq!(ev.failures[0].line, 5);
+    let marks = line_marks(5, None, Some(&ev));
+    assert_eq!(marks[4], Mark::Failed);
+}
+
+#[test]
+fn findings_come_from_the_checker() {
+    let src = "profile \"Outlook\"\nHrOpenOfflineObj(0, L\"Outlook\", &GUID_GlobalState, NULL, &mgr)\nshutdown\n";
+    let ev = run(src);
+    assert_eq!(ev.findings.len(), 1);
+    assert_eq!(ev.findings[0].rule.to_string(), "R4");
+}
+
+fn lane(ev: &Evaluation, label: &str) -> u16 {
+    ev.lanes
+        .iter()
+        .position(|l| l.label == label)
+        .unwrap_or_else(|| panic!("no lane {label}: {:?}", ev.lanes)) as u16
+}
+
+#[test]
+fn the_timeline_is_a_sequence_diagram_with_a_lane_per_participant() {
+    let lesson = mapioffline::lessons::find("unadvise-inside-notify").unwrap();
+    let ev = run(lesson.source);
+    let labels: Vec<&str> = ev.lanes.iter().map(|l| l.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "environment",
+            "client",
+            "global \"Outlook\"",
+            "MAPI",
+            "sink \"quitter\"",
+            "sink \"stayer\""
+        ]
+    );
+    let (outlook, quitter, stayer) = (
+        lane(&ev, "global \"Outlook\""),
+        lane(&ev, "sink \"quitter\""),
+        lane(&ev, "sink \"stayer\""),
+    );
+    let arrow = |from, to| Place {
+        from: Some(from),
+        to,
+    };
+    let all = worded(&ev);
+    let find = |kind: RowKind, text: &str| {
+        all.iter()
+            .find(|r| r.kind == kind && r.text.contains(text))
+            .unwrap_or_else(|| panic!("no {kind:?} row with {text}"))
+    };
+    // The client calls the object, the result comes back.
+    assert_eq!(
+        find(RowKind::Call, "->SetCurrentState(").place,
+        arrow(CLIENT_LANE, outlook)
+    );
+    assert_eq!(
+        find(RowKind::Return, "SetCurrentState =").place,
+        arrow(outlook, CLIENT_LANE)
+    );
+    // The free function goes to MAPI.
+    assert_eq!(
+        find(RowKind::Call, "HrOpenOfflineObj(").place,
+        arrow(CLIENT_LANE, lane(&ev, "MAPI"))
+    );
+    // Outlook's QueryInterface of the sink starts at the object whose Advise makes it.
+    assert_eq!(
+        find(RowKind::Call, "QueryInterface(").place,
+        arrow(outlook, quitter)
+    );
+    // Notify: from the offline object to the sink; a call made inside it starts at the sink.
+    assert_eq!(
+        find(RowKind::Notify, "(sink \"stayer\")->Notify").place,
+        arrow(outlook, stayer)
+    );
+    assert_eq!(
+        find(RowKind::Call, "->Unadvise(").place,
+        arrow(quitter, outlook)
+    );
+    assert_eq!(
+        find(RowKind::Return, "Unadvise =").place,
+        arrow(outlook, quitter)
+    );
+    // Reference counts are their own kind, in the lane of the object counted.
+    let rc = find(RowKind::RefCount, "refcount of 0x00C00000");
+    assert_eq!(
+        rc.place,
+        Place {
+            from: None,
+            to: quitter
+        }
+    );
+    assert!(!all
+        .iter()
+        .any(|r| r.kind == RowKind::Transition && r.text.starts_with("refcount")));
+    // A diagnostic sits in the lane of the object whose call raised it, citing its clause.
+    let d = find(RowKind::Diagnostic, "[UNADV-4]");
+    assert_eq!(d.place.to, outlook);
+    // Transitions and phases on the object; time in the environment's lane.
+    assert_eq!(find(RowKind::Transition, "phase").place.to, outlook);
+    assert_eq!(find(RowKind::State, "state of").place.to, outlook);
+    assert_eq!(find(RowKind::Time, "advance time").place.to, ENV_LANE);
+    // The words on demand are those of the whole text, without tick and indent.
+    let joined: String = all
+        .iter()
+        .map(|r| {
+            format!(
+                "t={:<4} {}{}\n",
+                r.tick,
+                "  ".repeat(r.depth as usize),
+                r.text
+            )
+        })
+        .collect();
+    assert_eq!(joined, ev.trace.as_ref().unwrap().to_text());
+    assert_eq!(ev.text(ev.rows.len()), None);
+}
+
+#[test]
+fn environment_events_have_their_own_lane_and_unknown_pointers_get_one() {
+    let ev = run("profile \"Outlook\"\nnetwork down\nrun\n0x00001234->Release()\n");
+    let env = ev.rows.iter().find(|r| r.kind == RowKind::Env).unwrap();
+    assert_eq!(
+        env.place,
+        Place {
+            from: None,
+            to: ENV_LANE
+        }
+    );
+    let unknown = lane(&ev, "0x00001234");
+    assert_eq!(ev.lanes[unknown as usize].kind, LaneKind::Unknown);
+    let call = ev.rows.iter().find(|r| r.kind == RowKind::Call).unwrap();
+    assert_eq!(
+        call.place,
+        Place {
+            from: Some(CLIENT_LANE),
+            to: unknown
+        }
+    );
+    // Its error is in that lane too.
+    let all = worded(&ev);
+    let d = all.iter().find(|r| r.kind == RowKind::Diagnostic).unwrap();
+    assert!(d.text.contains("[ptr.invalid]"), "{}", d.text);
+    assert_eq!(d.place.to, unknown);
+}
+
+#[test]
+fn visible_range_renders_only_the_rows_in_view() {
+    assert_eq!(visible_range(0.0, 100.0, 20.0, 10_000, 0), 0..6);
+    assert_eq!(visible_range(2000.0, 100.0, 20.0, 10_000, 5), 95..111);
+    assert_eq!(visible_range(1e9, 100.0, 20.0, 50, 5), 50..50);
+    assert_eq!(visible_range(0.0, 100.0, 20.0, 3, 5), 0..3);
+    assert_eq!(visible_range(0.0, 100.0, 20.0, 0, 5), 0..0);
+}
+
+#[test]
+fn share_fragment_round_trips_any_text() {
+    for s in [
+        "profile \"Outlook\"\n# <img src=x onerror=alert(1)> é ✓ 😀\n",
+        "",
+        "x",
+    ] {
+        let f = share_fragment(s);
+        assert!(f.starts_with("#s="));
+        assert!(f[3..]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+-$".contains(&b)));
+        assert_eq!(script_from_fragment(&f), Ok(Some(s.to_string())));
+    }
+    assert_eq!(script_from_fragment("#other"), Ok(None));
+    assert_eq!(script_from_fragment(""), Ok(None));
+}
+
+fn unreadable(fragment: &str) -> String {
+    match script_from_fragment(fragment) {
+        Err(Unreadable(why)) => why,
+        other => panic!("{fragment:.40}: expected unreadable, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_garbled_or_hostile_link_says_why_it_is_unreadable() {
+    assert!(unreadable("#s=").contains("no script"));
+    assert!(unreadable("#s=%%%").contains("'%' at character 1"));
+    assert!(unreadable("#s=abc<img>").contains("'<' at character 4"));
+    // A real link cut short.
+    let lesson = mapioffline::lessons::LESSONS[0].source;
+    let f = share_fragment(lesson);
+    let cut = &f[..f.len() / 2];
+    let why = unreadable(cut);
+    assert!(why.contains("does not decompress"), "{why}");
+    // Garbage in the right alphabet.
+    assert!(unreadable("#s=zzzzzzzzzzzz").contains("does not decompress"));
+    // Lone surrogates are not text.
+    let units = [0xD800u16, b'a' as u16];
+    let f = format!(
+        "{SHARE_PREFIX}{}",
+        lz_str::compress_to_encoded_uri_component(&units[..])
+    );
+    assert!(unreadable(&f).contains("not valid Unicode"), "{f}");
+    // Oversized: a long link, and a short one that expands past the limit.
+    let long = format!("{SHARE_PREFIX}{}", "A".repeat(MAX_LINK_CHARS + 1));
+    assert!(unreadable(&long).contains("more than the 16384"));
+    let bomb = share_fragment(&"a".repeat(MAX_SHARED_SCRIPT + 1));
+    assert!(bomb.len() < MAX_LINK_CHARS, "{}", bomb.len());
+    assert!(unreadable(&bomb).contains("more than the 524288"));
+}
+
+#[test]
+fn share_links_hold_every_lesson_and_refuse_what_no_link_could_hold() {
+    for l in mapioffline::lessons::LESSONS {
+        let f = share_link(l.source).unwrap();
+        assert!(f.len() < MAX_LINK_CHARS / 4, "{}: {}", l.name, f.len());
+    }
+    // Text lz-string cannot shrink: one character of each kind, many times.
+    let noise: String = (0..40_000u32)
+        .map(|i| char::from_u32(0x4E00 + (i * 7919) % 20_000).unwrap())
+        .collect();
+    let why = share_link(&noise).unwrap_err().0;
+    assert!(why.starts_with("this script is too long to share"), "{why}");
+}
+
+#[test]
+fn toggles_append_statements_and_settings_go_first() {
+    assert_eq!(
+        append_lines("profile \"A\"\n\n", &["network down", "run"]),
+        "profile \"A\"\nnetwork down\nrun\n"
+    );
+    assert_eq!(append_lines("", &["run"]), "run\n");
+    let src = "# world\nconfig arch x86\nprofile \"A\"\n";
+    let s = set_config(src, "set4", "literal");
+    assert_eq!(
+        s,
+        "# world\nconfig arch x86\nconfig set4 literal\nprofile \"A\"\n"
+    );
+    assert_eq!(config_value(&s, "set4").as_deref(), Some("literal"));
+    let s2 = set_config(&s, "arch", "x64");
+    assert_eq!(config_value(&s2, "arch").as_deref(), Some("x64"));
+    assert_eq!(s2.matches("config arch").count(), 1);
+    // The result still runs: settings precede the world.
+    let ev = run(&s2);
+    assert!(ev.run_error.is_none(), "{:?}", ev.run_error);
+}
+
+#[test]
+fn highlighting_keeps_the_text_and_classes_words() {
+    let l = "mgr->SetCurrentState(MAPIOFFLINE_FLAG_BLOCK, 0x1, L\"é\") # <b>";
+    let toks = highlight_line(l);
+    let joined: String = toks.iter().map(|t| t.1).collect();
+    assert_eq!(joined, l);
+    assert!(toks.contains(&(Tok::Call, "SetCurrentState")));
+    assert!(toks.contains(&(Tok::Constant, "MAPIOFFLINE_FLAG_BLOCK")));
+    assert!(toks.contains(&(Tok::Number, "0x1")));
+    assert!(toks.contains(&(Tok::Str, "L\"é\"")));
+    assert!(toks.contains(&(Tok::Comment, "# <b>")));
+    assert_eq!(
+        highlight_line("profile \"A\"")[0],
+        (Tok::Keyword, "profile")
+    );
+}
+
+#[test]
+fn highlighting_colours_the_pieces_core_reads() {
+    // One word for the parser, one piece on screen.
+    let toks = highlight_line("sink s no-notify when START: mgr->Release()");
+    assert!(toks.contains(&(Tok::Plain, "no-notify")));
+    assert_eq!(toks[0], (Tok::Keyword, "sink"));
+    assert!(toks.contains(&(Tok::Call, "Release")));
+    // A GUID literal is one value, not braces around numbers.
+    let g = "{FBEFFD93-B11F-4094-842B-96DCD31E63D1}";
+    assert!(highlight_line(&format!("x = {g}")).contains(&(Tok::Number, g)));
+    // What the parser cannot read is left plain, and the text is still all there.
+    let l = "profile \"Outl";
+    let toks = highlight_line(l);
+    assert_eq!(toks.last(), Some(&(Tok::Plain, "\"Outl")));
+    assert_eq!(toks.iter().map(|t| t.1).collect::<String>(), l);
+}
