@@ -273,8 +273,8 @@ mod render {
         );
     }
 
-    /// The casts are real C++: the output compiles, warning-free, against the stand-in
-    /// header `core/tests/render.rs` uses.
+    /// The casts are real C++: the output compiles, warning-free, against the C library's
+    /// header, as in `core/tests/render.rs`.
     #[test]
     #[ignore = "needs g++: `cargo xtask test` installs it and runs this (or `cargo test -- --ignored`)"]
     fn the_cpp_compiles_with_gxx() {
@@ -290,9 +290,8 @@ mod render {
         std::fs::write(&file, render(&trace(), Format::Cpp)).unwrap();
         let out = Command::new("g++")
             .args(["-std=c++11", "-fsyntax-only", "-Wall", "-Wextra", "-Werror"])
-            .arg("-DMAPIOFFLINE_STUB")
-            .arg("-I")
-            .arg(root.join("tests/fixtures"))
+            .args(["-fshort-wchar", "-DMAPIOFFLINE_SIM", "-I"])
+            .arg(root.join("../ffi/include"))
             .arg(&file)
             .output()
             .unwrap();

@@ -1,8 +1,8 @@
 //! The trace renderers (`mapioffline::render`): Markdown, Mermaid and C++.
 //!
 //! Each test builds a trace with the simulator, renders it, and asserts concrete content.
-//! The C++ is also compiled with `g++ -fsyntax-only` against the stand-in header in
-//! `tests/fixtures/`, by tests that a plain `cargo test` counts as ignored and
+//! The C++ is also compiled with `g++ -fsyntax-only` against the C library's header
+//! (`ffi/include/mapioffline.h`), by tests that a plain `cargo test` counts as ignored and
 //! `cargo xtask test` runs (installing g++ first).
 
 use mapioffline::consts::*;
@@ -222,7 +222,7 @@ fn cpp_sample_addin_is_the_sample_code() {
     contains_all(
         &c,
         &[
-            "#ifdef MAPIOFFLINE_STUB\n#include \"mapioffline_stub.h\"\n#else\n#include <windows.h>\n#include <mapix.h>\n#include <mapiutil.h>",
+            "#ifdef MAPIOFFLINE_SIM\n#include \"mapioffline.h\"\n#else\n#include <windows.h>\n#include <mapix.h>\n#include <mapiutil.h>",
             "class CMyOfflineNotify : public IMAPIOfflineNotify",
             "STDMETHODIMP QueryInterface(REFIID riid, void** ppvObject)",
             "STDMETHODIMP_(ULONG) AddRef()",
@@ -394,14 +394,14 @@ fn cpp_child_object_fills_createinfo() {
     );
 }
 
-/// Compiles every trace's C++ with `g++ -fsyntax-only` against the stand-in header.
+/// Compiles every trace's C++ with `g++ -fsyntax-only` against the C library's header.
 /// Traces of correct clients must compile without a single warning; the one with wrong
 /// arguments must compile (g++ may rightly warn about its NULL `this`).
 #[test]
 #[ignore = "needs g++: `cargo xtask test` installs it and runs this (or `cargo test -- --ignored`)"]
-fn cpp_compiles_with_gxx_against_the_stub_header() {
+fn cpp_compiles_with_gxx_against_the_c_header() {
     require_gxx();
-    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let include = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ffi/include");
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("render-cpp");
     std::fs::create_dir_all(&dir).unwrap();
     for (name, t) in all_traces() {
@@ -413,10 +413,11 @@ fn cpp_compiles_with_gxx_against_the_stub_header() {
             "-fsyntax-only",
             "-Wall",
             "-Wextra",
-            "-DMAPIOFFLINE_STUB",
+            "-fshort-wchar",
+            "-DMAPIOFFLINE_SIM",
         ])
         .arg("-I")
-        .arg(&fixtures);
+        .arg(&include);
         if name != "bad_arguments" {
             cmd.arg("-Werror");
         }
@@ -867,15 +868,15 @@ fn renderers_hold_on_random_sessions() {
 #[ignore = "needs g++: `cargo xtask test` installs it and runs this (or `cargo test -- --ignored`)"]
 fn random_sessions_cpp_compiles_with_gxx() {
     require_gxx();
-    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let include = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ffi/include");
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("render-random");
     std::fs::create_dir_all(&dir).unwrap();
     for seed in (0..150u64).step_by(15) {
         let file = dir.join(format!("random-{seed}.cpp"));
         std::fs::write(&file, cpp::render(&random_session(seed))).unwrap();
         let out = Command::new("g++")
-            .args(["-std=c++11", "-fsyntax-only", "-DMAPIOFFLINE_STUB", "-I"])
-            .arg(&fixtures)
+            .args(["-std=c++11", "-fsyntax-only", "-fshort-wchar", "-DMAPIOFFLINE_SIM", "-I"])
+            .arg(&include)
             .arg(&file)
             .output()
             .unwrap();

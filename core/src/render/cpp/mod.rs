@@ -4,8 +4,9 @@
 //!
 //! 1. `#include`s: the Windows and MAPI headers (`<windows.h>`, `<mapix.h>`,
 //!    `<mapiutil.h>`) and the Offline State API headers of Microsoft's sample add-in; or,
-//!    when `MAPIOFFLINE_STUB` is defined, a stand-in header (`mapioffline_stub.h`, shipped
-//!    in `core/tests/fixtures/`) so that any C++ compiler can check the code.
+//!    when `MAPIOFFLINE_SIM` is defined, the simulator's own header
+//!    (`ffi/include/mapioffline.h`), so that the code compiles on Linux and runs against
+//!    the C library (`-fshort-wchar` makes its `L"..."` strings UTF-16, as on Windows).
 //! 2. The client's interface pointers and advise tokens, at file scope so that `Notify`
 //!    can use them as well as the client's function.
 //! 3. A class per client object of the trace (`CMyOfflineNotify`, or `C` + the object's
@@ -422,12 +423,12 @@ impl<'a> Gen<'a> {
                 "// Client ABI: {} (sizeof(MAPIOFFLINE_ADVISEINFO) is {}).\n",
                 "//\n",
                 "// Build it inside an Outlook add-in or MAPI provider with the Outlook MAPI headers,\n",
-                "// or define MAPIOFFLINE_STUB to check it with any C++ compiler against the stand-in\n",
-                "// header in core/tests/fixtures:\n",
-                "//     g++ -std=c++11 -fsyntax-only -DMAPIOFFLINE_STUB -I core/tests/fixtures client.cpp\n",
+                "// or on Linux against the simulator's C library, with -fshort-wchar so that L\"...\"\n",
+                "// is UTF-16 as on Windows:\n",
+                "//     g++ -std=c++11 -fshort-wchar -DMAPIOFFLINE_SIM -I ffi/include -c client.cpp\n",
                 "\n",
-                "#ifdef MAPIOFFLINE_STUB\n",
-                "#include \"mapioffline_stub.h\"\n",
+                "#ifdef MAPIOFFLINE_SIM\n",
+                "#include \"mapioffline.h\"\n",
                 "#else\n",
                 "#include <windows.h>\n",
                 "#include <mapix.h>\n",
