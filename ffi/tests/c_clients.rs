@@ -224,6 +224,9 @@ fn header_compiles_as_c99_c11_and_cxx11_with_warnings_as_errors() {
         // A project with its own COM types.
         ("gcc", "-std=c99", vec![], &own_types),
         ("g++", "-std=c++11", vec!["-x", "c++"], &own_types),
+        // Windows code built as under Wine: wchar_t is 16-bit and is WCHAR.
+        ("gcc", "-std=c11", vec!["-fshort-wchar"], &header_only),
+        ("g++", "-std=c++11", vec!["-x", "c++", "-fshort-wchar"], &header_only),
     ] {
         let out = Command::new(compiler)
             .arg(std)
@@ -561,6 +564,27 @@ fn a_cxx_client_with_classes_and_stdmethod() {
             "now offline",
             "placeholder: 0x80004001",
             "Unadvise: references on the monitor 1",
+            "Release: 0",
+        ],
+    );
+}
+
+/// A client written for Windows (`L"..."`, `wchar_t`, `InterlockedIncrement`) builds
+/// unchanged with `-fshort-wchar`, and its wide strings reach the simulator as UTF-16.
+#[test]
+fn a_windows_client_with_wide_literals_builds_with_short_wchar() {
+    client_with(
+        "wide_literals.cpp",
+        &["-fshort-wchar"],
+        &[],
+        0,
+        &[
+            "HrOpenOfflineObj(L\"Outlook\"): 0x00000000",
+            "Advise: 0x00000000, references 2",
+            "notifications: 3",
+            "Unadvise: references 1",
+            // A profile that does not exist is refused by name (OPEN-2).
+            "HrOpenOfflineObj(L\"Wrok\"): 0x8004010F",
             "Release: 0",
         ],
     );
