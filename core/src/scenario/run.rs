@@ -4,7 +4,7 @@
 use super::parse::{known_names, ParseError};
 use super::*;
 use crate::consts::{self, Arch, HResult, KNOWN_GUIDS};
-use crate::sim::{Action, Config, ProfileSpec, Reaction, Sim, SinkSpec};
+use crate::sim::{Action, Config, ProfileSpec, Reaction, Sim, SinkSpec, VTABLE};
 use crate::trace::{
     AdviseArgs, AdviseInfo, AggregateInfo, Arg, CreateInfo, EventKind, GuidPtr, Out, OutArg, Ptr,
     ReactionCall, Trace,
@@ -688,17 +688,10 @@ impl Runner {
     fn slot_method(&self, c: &CallExpr) -> Result<Option<CallExpr>, RunError> {
         let slot = self.u32(&c.args[0])?;
         let args = &c.args[1..];
-        let arity = match slot {
-            0 => Some(("QueryInterface", 2)),
-            1 => Some(("AddRef", 0)),
-            2 => Some(("Release", 0)),
-            3 => Some(("SetCurrentState", 4)),
-            4 => Some(("GetCapabilities", 1)),
-            5 => Some(("GetCurrentState", 1)),
-            7 => Some(("Advise", 3)),
-            8 => Some(("Unadvise", 2)),
-            _ => None,
-        };
+        // The methods' slots and arities are the simulator's (`sim::VTABLE`).
+        let arity = VTABLE
+            .get(slot as usize)
+            .and_then(|s| Some((s.name, s.arity?)));
         match arity {
             Some((m, n)) if args.len() == n => Ok(Some(CallExpr {
                 this: c.this.clone(),
