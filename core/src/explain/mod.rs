@@ -19,8 +19,10 @@
 
 mod api;
 mod contract;
+mod spec;
 
 pub use contract::contract_markdown;
+pub use spec::{spec_entries, spec_markdown, spec_text, SpecEntry, SpecStyle};
 
 use crate::clauses::{Clause, ClauseKind, Rule, Set4Reading, CLAUSES, RULES};
 use crate::consts::{
