@@ -1,8 +1,12 @@
 //! `Advise` and `Unadvise`: argument checks and the registrations they add and remove
 //! (ADV-*, UNADV-*).
 
-use super::*;
-use std::collections::btree_map;
+use super::identity::{Identity, Target};
+use super::{Ret, Sim};
+use crate::clauses::{Clause, Rule};
+use crate::consts::*;
+use crate::trace::*;
+use std::collections::{btree_map, BTreeMap};
 use std::ops::Bound;
 
 /// One registration: what Advise was given.

@@ -2,7 +2,8 @@
 //! scheduled on it, and driving it (`advance`, `run_until_idle`). Nothing else moves time.
 
 use super::jobs::Job;
-use super::*;
+use super::{Sim, SimError};
+use crate::trace::*;
 use std::collections::BTreeSet;
 
 /// The tick the world is at and the phases due: (tick, transition), earliest first.

@@ -1,6 +1,10 @@
 //! `HrCreateOfflineObj`: argument checks, aggregation and object trees (CRE-*).
 
-use super::*;
+use super::identity::{Identity, Target, MAX_OBJECTS};
+use super::{OfflineObj, Ret, Sim};
+use crate::clauses::Clause;
+use crate::consts::*;
+use crate::trace::*;
 
 impl Sim {
     /// `HrCreateOfflineObj(ulFlags, pCreateInfo, ppOffline)`.

@@ -2,7 +2,12 @@
 //! `Notify`, and what a client object does inside it (NTF-*, ADV-11). A foreign sink's
 //! `Notify` is the driver's to call (`jobs.rs`).
 
-use super::*;
+use super::identity::Identity;
+use super::jobs::ForeignNotify;
+use super::Sim;
+use crate::clauses::{Clause, Rule};
+use crate::consts::*;
+use crate::trace::*;
 
 /// Nesting beyond this (Notify → blocking call → Notify …) is refused rather than
 /// risking the host's stack.

@@ -3,8 +3,13 @@
 //! ending with its report of what the client left behind (GEN-3, GEN-5, SET-11, NTF-6,
 //! CAP-3, CUR-2).
 
+use super::identity::{Identity, Target};
 use super::jobs::Job;
-use super::*;
+use super::{Sim, SimError};
+use crate::clauses::{Clause, Rule};
+use crate::consts::*;
+use crate::trace::*;
+use crate::util::nearest;
 
 impl Sim {
     pub(super) fn environment(&mut self, env: EnvEvent, cause: Cause, profiles: Vec<usize>) {

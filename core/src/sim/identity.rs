@@ -3,7 +3,10 @@
 //! Clauses: OFF-1…OFF-3, MGR-1…MGR-3 (interfaces, QueryInterface, reference counts, placeholder
 //! slots), OPEN-10 (one object, counted references).
 
-use super::*;
+use super::{Ret, Sim};
+use crate::clauses::{Clause, Rule};
+use crate::consts::*;
+use crate::trace::*;
 
 const OFFLINE_BASE: u32 = 0x00A0_0000;
 const CLIENT_BASE: u32 = 0x00C0_0000;

@@ -12,7 +12,9 @@
 //! 3. calls made from inside that `Notify` follow the same protocol: each is an ordinary
 //!    call whose own pump ends when its own work is done.
 
-use super::*;
+use super::Sim;
+use crate::consts::*;
+use crate::trace::*;
 
 /// How the phases of a transition follow one another.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,20 +5,22 @@
 //! here does I/O or reads a clock: time moves only through [`Sim::advance`] and
 //! [`Sim::run_until_idle`].
 //!
-//! This module holds [`Sim`] itself: its state, construction, queries, world set-up and
-//! the trace plumbing every call uses. Each call and each engine lives in a module of its
-//! own, beside the clauses it implements:
+//! This module holds [`Sim`] itself: the world the contract describes, construction,
+//! queries, world set-up and the trace plumbing every call uses. Each part of its state
+//! that keeps its own invariants is a struct with private fields in a module of its own,
+//! beside the calls and engines that use it and the clauses they implement:
 //!
 //! | module | owns |
 //! |---|---|
-//! | [`identity`] | pointers, `this` decoding, QueryInterface / AddRef / Release, vtable slots (OFF-*, MGR-*) |
+//! | [`identity`] | `Identity`: addresses, `this` decoding, reference counts; QueryInterface / AddRef / Release, `VTABLE` and slot calls (OFF-*, MGR-*) |
 //! | [`open`] | `HrOpenOfflineObj` (OPEN-*) |
 //! | [`create`] | `HrCreateOfflineObj` and object trees (CRE-*) |
 //! | [`state`] | `SetCurrentState`, `GetCapabilities`, `GetCurrentState` (SET-*, CAP-*, CUR-*) |
-//! | [`advise`] | `Advise`, `Unadvise` and registrations (ADV-*, UNADV-*) |
-//! | [`transition`] | the transition engine: start, phases, completion, reconcile, time (SET-1…8, CAP-4, CRE-7, NTF-7) |
+//! | [`advise`] | `Registrations`: advise tokens, who hears each object, references on foreign sinks; `Advise`, `Unadvise` (ADV-*, UNADV-*) |
+//! | [`transition`] | `Transitions`: the changes in progress and busy trees; start, phases, completion, reconcile (SET-1…8, SET-12, CAP-4, CRE-7, NTF-7) |
+//! | [`clock`] | `Clock`: virtual time and the phases scheduled on it; `advance`, `run_until_idle` |
 //! | [`deliver`] | notification delivery and client objects' behaviour in `Notify` (NTF-*) |
-//! | [`jobs`] | the work stack: what a call sets in motion, resumable at a foreign sink's `Notify` |
+//! | [`jobs`] | `Work`: the work stack, resumable at a foreign sink's `Notify` |
 //! | [`environment`] | network, servers, injected faults, extra bits, shutdown (GEN-3, GEN-5, SET-11, NTF-6, CAP-3, CUR-2) |
 //! | [`snapshot`] | the world at one moment, as data and text |
 //! | [`typed`] | typed convenience calls for correct clients |
@@ -69,10 +71,9 @@ pub use identity::{VtableSlot, VTABLE};
 pub use jobs::ForeignNotify;
 pub use snapshot::{ClientSnapshot, ObjectSnapshot, ProfileSnapshot, WorldSnapshot};
 
-use crate::clauses::{Clause, Rule, Set4Reading};
+use crate::clauses::{Clause, Rule};
 use crate::consts::*;
 use crate::trace::*;
-use crate::util::nearest;
 use advise::Registrations;
 use clock::Clock;
 use identity::{Identity, Target, MAX_OBJECTS};

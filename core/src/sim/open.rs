@@ -1,6 +1,11 @@
 //! `HrOpenOfflineObj`: argument checks and the global object a profile shares (OPEN-*).
 
-use super::*;
+use super::identity::{Identity, Target};
+use super::{Ret, Sim};
+use crate::clauses::Clause;
+use crate::consts::*;
+use crate::trace::*;
+use crate::util::nearest;
 
 impl Sim {
     /// `HrOpenOfflineObj(ulReserved, pwszProfileNameIn, pGUID, pReserved, ppOfflineObj)`.

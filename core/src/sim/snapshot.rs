@@ -1,7 +1,10 @@
 //! The world at one moment, as data (for the playground) and as text (the REPL's
 //! `:state`).
 
-use super::*;
+use super::identity::{Identity, Target};
+use super::Sim;
+use crate::consts::*;
+use crate::trace::*;
 use serde::{Deserialize, Serialize};
 
 /// The world at one moment; see [`Sim::snapshot`].

@@ -1,8 +1,12 @@
 //! `SetCurrentState`, `GetCapabilities` and `GetCurrentState`: their argument checks and
 //! results (SET-*, CAP-*, CUR-*). The change itself is the transition engine's.
 
+use super::identity::Identity;
 use super::jobs::Job;
-use super::*;
+use super::{state_ok, Ret, Sim};
+use crate::clauses::{Clause, Rule, Set4Reading};
+use crate::consts::*;
+use crate::trace::*;
 
 impl Sim {
     /// `this->SetCurrentState(ulFlags, ulMask, ulState, pReserved)`; `pReserved` is an

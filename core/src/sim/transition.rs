@@ -2,8 +2,13 @@
 //! STATECHANGE and DONE phases to its completion, children following their parents, and
 //! their phases, paced now or on the clock (`clock.rs`) (SET-1…SET-8, CAP-4, CRE-7, NTF-7).
 
+use super::identity::Identity;
 use super::jobs::{Job, Pace};
-use super::*;
+use super::{capability_for, Busy, Sim};
+use crate::clauses::Clause;
+use crate::consts::*;
+use crate::trace::*;
+use std::collections::BTreeMap;
 
 #[derive(Clone, Copy)]
 pub(super) struct Affected {
