@@ -492,3 +492,26 @@ fn text_layout_and_json() {
     assert_eq!(json["kind"], "value");
     assert_eq!(json["body"][0]["heading"], serde_json::Value::Null);
 }
+
+#[test]
+fn the_vtable_slots_explain_names_are_the_simulators() {
+    let mut checked = 0;
+    for d in super::api::API {
+        let Some(rest) = d.place.strip_prefix("vtable slot ") else {
+            continue;
+        };
+        if rest.contains("IMAPIOfflineNotify") {
+            continue; // the client's interface, not the offline objects' vtable
+        }
+        let n: usize = rest.split(' ').next().unwrap().parse().unwrap();
+        assert_eq!(
+            crate::sim::VTABLE[n].name,
+            d.short(),
+            "{}: {}",
+            d.name,
+            d.place
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 8, "every named method of IMAPIOfflineMgr's vtable");
+}
