@@ -200,6 +200,38 @@ mod tests {
     use super::*;
     use std::mem::{offset_of, size_of};
 
+    /// The C vtable follows core's layout (`sim::VTABLE`), slot by slot.
+    #[test]
+    fn the_vtable_is_cores() {
+        use mapioffline_core::sim::VTABLE;
+        let slot = |name: &str| VTABLE.iter().position(|s| s.name == name).unwrap();
+        let at = |offset: usize| offset / size_of::<usize>();
+        assert_eq!(size_of::<MgrVtbl>() / size_of::<usize>(), VTABLE.len());
+        assert_eq!(
+            at(offset_of!(MgrVtbl, query_interface)),
+            slot("QueryInterface")
+        );
+        assert_eq!(at(offset_of!(MgrVtbl, add_ref)), slot("AddRef"));
+        assert_eq!(at(offset_of!(MgrVtbl, release)), slot("Release"));
+        assert_eq!(
+            at(offset_of!(MgrVtbl, set_current_state)),
+            slot("SetCurrentState")
+        );
+        assert_eq!(
+            at(offset_of!(MgrVtbl, get_capabilities)),
+            slot("GetCapabilities")
+        );
+        assert_eq!(
+            at(offset_of!(MgrVtbl, get_current_state)),
+            slot("GetCurrentState")
+        );
+        assert!(VTABLE[at(offset_of!(MgrVtbl, placeholder))].is_placeholder());
+        assert_eq!(at(offset_of!(MgrVtbl, advise)), slot("Advise"));
+        assert_eq!(at(offset_of!(MgrVtbl, unadvise)), slot("Unadvise"));
+        let first = at(offset_of!(MgrVtbl, placeholders));
+        assert!(VTABLE[first..].iter().all(|s| s.is_placeholder()));
+    }
+
     /// The sizes and offsets the header asserts, on the Rust side (LP64).
     #[test]
     #[cfg(target_pointer_width = "64")]
