@@ -5,11 +5,12 @@ use crate::status::{BAD_INPUT, FAILED, OK};
 use crate::{read_input, SpecFormat};
 use anstyle::{AnsiColor, Style};
 use mapioffline::checker::{self, Finding};
+use mapioffline::explain::{spec_entries, spec_markdown, spec_text, SpecStyle};
 use mapioffline::lessons::{self, Lesson};
 use mapioffline::render::TextCursor;
 use mapioffline::scenario::{parse, quote, shorten, RunError, Runner, ScenarioDiagnostic};
 use mapioffline::trace::SCHEMA_VERSION;
-use mapioffline::{Clause, Trace, CLAUSES};
+use mapioffline::{Clause, Trace};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
@@ -196,29 +197,9 @@ pub fn explain(term: &str, json: bool) -> u8 {
 
 // ------------------------------------------------------------------------- spec
 
-#[derive(Serialize)]
-struct SpecEntry<'a> {
-    id: &'a str,
-    kind: &'a str,
-    section: &'a str,
-    summary: &'a str,
-    covered_by: &'a [String],
-}
-
 pub fn spec(format: SpecFormat) -> u8 {
     let coverage: BTreeMap<Clause, Vec<String>> = mapioffline_conformance::coverage_with_lessons();
-    let none: Vec<String> = Vec::new();
-    let entries: Vec<SpecEntry> = CLAUSES
-        .iter()
-        .map(|c| SpecEntry {
-            id: c.id,
-            kind: c.kind.as_str(),
-            section: c.source,
-            summary: c.summary,
-            covered_by: coverage.get(&c.clause).unwrap_or(&none),
-        })
-        .collect();
-    let covered = entries.iter().filter(|e| !e.covered_by.is_empty()).count();
+    let entries = spec_entries(&coverage);
     let stdout = io::stdout();
     let mut w = BufWriter::new(stdout.lock());
     let colour = colour_stdout();
@@ -228,65 +209,16 @@ pub fn spec(format: SpecFormat) -> u8 {
                 serde_json::to_writer_pretty(&mut w, &entries)?;
                 writeln!(w)?;
             }
-            SpecFormat::Markdown => {
-                writeln!(w, "# The Offline State API contract\n")?;
-                writeln!(
-                    w,
-                    "{covered} of {} clauses are exercised by the conformance scenarios and the built-in lessons (`lesson:NAME`).\n",
-                    entries.len()
-                )?;
-                let mut section = "";
-                for e in &entries {
-                    if e.section != section {
-                        if !section.is_empty() {
-                            writeln!(w)?;
-                        }
-                        section = e.section;
-                        writeln!(w, "## {section}\n")?;
-                        writeln!(
-                            w,
-                            "| clause | kind | summary | covered by |\n|---|---|---|---|"
-                        )?;
-                    }
-                    let by = if e.covered_by.is_empty() {
-                        "**not covered**".to_string()
-                    } else {
-                        e.covered_by.join(", ")
-                    };
-                    writeln!(
-                        w,
-                        "| {} | {} | {} | {by} |",
-                        e.id,
-                        e.kind,
-                        e.summary.replace('|', "\\|")
-                    )?;
-                }
-            }
+            SpecFormat::Markdown => w.write_all(spec_markdown(&entries).as_bytes())?,
             SpecFormat::Text => {
-                let mut section = "";
-                let heading = Style::new().bold();
-                for e in &entries {
-                    if e.section != section {
-                        if !section.is_empty() {
-                            writeln!(w)?;
-                        }
-                        section = e.section;
-                        styled_line(&mut w, section, heading, colour)?;
-                    }
-                    writeln!(w, "{:<8} {:<10} {}", e.id, e.kind, e.summary)?;
-                    let by = if e.covered_by.is_empty() {
-                        "NOT COVERED".to_string()
-                    } else {
-                        e.covered_by.join(", ")
+                for (style, line) in spec_text(&entries) {
+                    let style = match style {
+                        SpecStyle::Plain => Style::new(),
+                        SpecStyle::Heading => Style::new().bold(),
+                        SpecStyle::Dim => Style::new().dimmed(),
                     };
-                    let dim = Style::new().dimmed();
-                    styled_line(&mut w, &format!("{:19} covered by: {by}", ""), dim, colour)?;
+                    styled_line(&mut w, &line, style, colour)?;
                 }
-                writeln!(
-                    w,
-                    "\n{covered} of {} clauses covered by the conformance scenarios and lessons",
-                    entries.len()
-                )?;
             }
         }
         w.flush()

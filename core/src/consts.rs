@@ -80,6 +80,15 @@ impl HResult {
     pub const MAPI_E_RECONNECTED: HResult = HResult(0x8004_0125);
     pub const MAPI_E_END_OF_SESSION: HResult = HResult(0x8004_0200);
 
+    // The C library's own results (`ffi/`), for what the contract has no word for: a
+    // panic, a call from another thread, a control call that cannot go on, a short
+    // buffer. Not in [`HRESULTS`]: no call of the API returns them, so `explain` and the
+    // trace know them only by value. The header spells the same values.
+    pub const E_UNEXPECTED: HResult = HResult(0x8000_FFFF);
+    pub const E_FAIL: HResult = HResult(0x8000_4005);
+    pub const RPC_E_WRONG_THREAD: HResult = HResult(0x8001_010E);
+    pub const E_INSUFFICIENT_BUFFER: HResult = HResult(0x8007_007A);
+
     pub fn succeeded(self) -> bool {
         self.0 & 0x8000_0000 == 0
     }

@@ -39,7 +39,9 @@ pub mod util;
 
 pub use clauses::{Clause, ClauseKind, Rule, Set4Reading, CLAUSES, RULES};
 pub use consts::{Arch, Guid, HResult};
-pub use sim::{Action, Config, ForeignNotify, ProfileSpec, Reaction, Ret, Sim, SimError, SinkSpec};
+pub use sim::{
+    Action, Config, ForeignNotify, ForeignRef, ProfileSpec, Reaction, Ret, Sim, SimError, SinkSpec,
+};
 pub use trace::{
     AdviseInfo, AggregateInfo, Call, Caller, CreateInfo, Event, EventKind, GuidPtr, NotifyInfo,
     Out, OutValue, Ptr, Tick, Trace,

@@ -2,7 +2,7 @@
 //! Each type mirrors the header field by field; the tests in `tests/layout.rs` and the
 //! header's own static asserts keep the two in step.
 
-use mapioffline_core::consts::Guid;
+use mapioffline_core::consts::{Guid, HResult};
 use std::ffi::c_void;
 
 /// `HRESULT`: a 32-bit signed value, as on Windows.
@@ -12,13 +12,18 @@ pub type Ulong = u32;
 /// `WCHAR`: a UTF-16 code unit.
 pub type Wchar = u16;
 
-/// Results the library adds to the contract's (the header spells the same values).
-pub const E_UNEXPECTED: Hresult = 0x8000_FFFFu32 as i32;
-pub const E_FAIL: Hresult = 0x8000_4005u32 as i32;
-pub const RPC_E_WRONG_THREAD: Hresult = 0x8001_010Eu32 as i32;
-pub const E_INSUFFICIENT_BUFFER: Hresult = 0x8007_007Au32 as i32;
-pub const E_INVALIDARG: Hresult = 0x8007_0057u32 as i32;
-pub const S_OK: Hresult = 0;
+/// An HRESULT as C sees it: core's 32-bit pattern read as signed.
+pub const fn hresult(h: HResult) -> Hresult {
+    h.0 as i32
+}
+
+// The results the library returns itself; core spells each value once.
+pub const E_UNEXPECTED: Hresult = hresult(HResult::E_UNEXPECTED);
+pub const E_FAIL: Hresult = hresult(HResult::E_FAIL);
+pub const RPC_E_WRONG_THREAD: Hresult = hresult(HResult::RPC_E_WRONG_THREAD);
+pub const E_INSUFFICIENT_BUFFER: Hresult = hresult(HResult::E_INSUFFICIENT_BUFFER);
+pub const E_INVALIDARG: Hresult = hresult(HResult::E_INVALIDARG);
+pub const S_OK: Hresult = hresult(HResult::S_OK);
 
 /// `GUID`.
 #[repr(C)]
@@ -194,6 +199,38 @@ pub static IID_IUnknown: CGuid = CGuid::from_core(mapioffline_core::consts::IID_
 mod tests {
     use super::*;
     use std::mem::{offset_of, size_of};
+
+    /// The C vtable follows core's layout (`sim::VTABLE`), slot by slot.
+    #[test]
+    fn the_vtable_is_cores() {
+        use mapioffline_core::sim::VTABLE;
+        let slot = |name: &str| VTABLE.iter().position(|s| s.name == name).unwrap();
+        let at = |offset: usize| offset / size_of::<usize>();
+        assert_eq!(size_of::<MgrVtbl>() / size_of::<usize>(), VTABLE.len());
+        assert_eq!(
+            at(offset_of!(MgrVtbl, query_interface)),
+            slot("QueryInterface")
+        );
+        assert_eq!(at(offset_of!(MgrVtbl, add_ref)), slot("AddRef"));
+        assert_eq!(at(offset_of!(MgrVtbl, release)), slot("Release"));
+        assert_eq!(
+            at(offset_of!(MgrVtbl, set_current_state)),
+            slot("SetCurrentState")
+        );
+        assert_eq!(
+            at(offset_of!(MgrVtbl, get_capabilities)),
+            slot("GetCapabilities")
+        );
+        assert_eq!(
+            at(offset_of!(MgrVtbl, get_current_state)),
+            slot("GetCurrentState")
+        );
+        assert!(VTABLE[at(offset_of!(MgrVtbl, placeholder))].is_placeholder());
+        assert_eq!(at(offset_of!(MgrVtbl, advise)), slot("Advise"));
+        assert_eq!(at(offset_of!(MgrVtbl, unadvise)), slot("Unadvise"));
+        let first = at(offset_of!(MgrVtbl, placeholders));
+        assert!(VTABLE[first..].iter().all(|s| s.is_placeholder()));
+    }
 
     /// The sizes and offsets the header asserts, on the Rust side (LP64).
     #[test]

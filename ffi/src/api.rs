@@ -41,7 +41,7 @@ fn out_of<T>(p: *mut T) -> Out {
 }
 
 fn hr(h: core::HResult) -> Hresult {
-    h.0 as i32
+    hresult(h)
 }
 
 // ------------------------------------------------------------------ functions
@@ -324,14 +324,7 @@ unsafe extern "C" fn advise(
             // SAFETY: a non-NULL out-pointer is writable (the caller's promise).
             unsafe { *pul_advise_token = t };
         }
-        if r.hr.succeeded() && c.is_some() {
-            let sink = with_world(|w| info.and_then(|i| w.client_addr(i.p_callback)));
-            if let Some(sink) = sink {
-                // SAFETY: the sink answered QueryInterface; the manager now holds one
-                // reference on it (ADV-10), taken through its own AddRef.
-                unsafe { ((*(*sink).lp_vtbl).add_ref)(sink) };
-            }
-        }
+        apply_refs();
         hr(r.hr)
     })
 }
@@ -343,33 +336,41 @@ unsafe extern "C" fn unadvise(
 ) -> Hresult {
     let name = "IMAPIOfflineMgr::Unadvise";
     guarded_hr(name, || {
-        let (h, released) = method(this, name, |w, p| {
-            let before = w
-                .sim
-                .registrations(p)
-                .into_iter()
-                .find(|r| r.0 == ul_advise_token)
-                .map(|r| r.2);
-            let h = w.sim.unadvise(p, ul_flags, ul_advise_token);
-            let gone = !w
-                .sim
-                .registrations(p)
-                .iter()
-                .any(|r| r.0 == ul_advise_token);
-            let released = before
-                .filter(|_| gone)
-                .and_then(|sink| w.client_addr(sink).map(|a| (sink, a)));
-            (h, released)
+        let h = method(this, name, |w, p| {
+            w.sim.unadvise(p, ul_flags, ul_advise_token)
         });
-        if let Some((sink, addr)) = released {
-            // SAFETY: the manager held a reference on this sink since Advise (UNADV-3).
-            let left = unsafe { ((*(*addr).lp_vtbl).release)(addr) };
-            if left == 0 {
-                with_world(|w| w.forget_client(sink));
-            }
-        }
+        apply_refs();
         hr(h)
     })
+}
+
+/// Makes real, through the client's own AddRef and Release and with no lock held, the
+/// references core says the manager took (a successful Advise, ADV-10) or dropped (the
+/// Unadvise that removed the registration, UNADV-3) on the client's sinks.
+fn apply_refs() {
+    while let Some((change, addr)) = with_world(|w| {
+        let change = foreign::poll_ref(&mut w.sim)?;
+        let p = match change {
+            foreign::RefChange::AddRef(p) | foreign::RefChange::Release(p) => p,
+        };
+        Some((change, w.client_addr(p)))
+    }) {
+        let Some(addr) = addr else { continue };
+        match change {
+            // SAFETY: the sink answered QueryInterface and Advise accepted it; the manager
+            // now holds one reference on it (ADV-10), taken through its own AddRef.
+            foreign::RefChange::AddRef(_) => unsafe {
+                ((*(*addr).lp_vtbl).add_ref)(addr);
+            },
+            foreign::RefChange::Release(sink) => {
+                // SAFETY: the manager held a reference on this sink since Advise (UNADV-3).
+                let left = unsafe { ((*(*addr).lp_vtbl).release)(addr) };
+                if left == 0 {
+                    with_world(|w| w.forget_client(sink));
+                }
+            }
+        }
+    }
 }
 
 fn slot(this: *mut OfflineObject, n: u32) -> Hresult {

@@ -1,7 +1,8 @@
-//! The one place that knows how core hands a foreign sink's deliveries to the driver
-//! (`SinkSpec::foreign`, `Sim::poll_notify`, `Sim::notify_returned`).
+//! The one place that knows how core hands a foreign sink's deliveries and references to
+//! the driver (`SinkSpec::foreign`, `Sim::poll_notify`, `Sim::notify_returned`,
+//! `Sim::poll_foreign_ref`).
 
-use mapioffline_core::{NotifyInfo, Ptr, Sim, SinkSpec};
+use mapioffline_core::{ForeignRef, NotifyInfo, Ptr, Sim, SinkSpec};
 
 /// A client's own object: core does not run its `Notify`, it hands each delivery to the
 /// driver. `implements_notify` is what the client's `QueryInterface(IID_IMAPIOfflineNotify)`
@@ -21,4 +22,19 @@ pub(crate) fn poll(sim: &mut Sim) -> Option<(Ptr, NotifyInfo)> {
 /// The foreign Notify returned: core resumes where it stopped.
 pub(crate) fn returned(sim: &mut Sim) {
     sim.notify_returned();
+}
+
+/// What the driver is to do to a client's object because the manager took or dropped a
+/// reference on it in core (ADV-10, UNADV-3).
+pub(crate) enum RefChange {
+    AddRef(Ptr),
+    Release(Ptr),
+}
+
+/// The next reference the manager took or dropped on a foreign sink, oldest first.
+pub(crate) fn poll_ref(sim: &mut Sim) -> Option<RefChange> {
+    sim.poll_foreign_ref().map(|r| match r {
+        ForeignRef::AddRef(p) => RefChange::AddRef(p),
+        ForeignRef::Release(p) => RefChange::Release(p),
+    })
 }

@@ -12,7 +12,7 @@
 //! | `abi` | the C layout of the header's types, the exported GUIDs |
 //! | `world` | the one world, the objects handed out, the owning thread, the panic guard, the pump, exit |
 //! | `api` | `HrOpenOfflineObj`, `HrCreateOfflineObj`, the offline objects' vtable |
-//! | `foreign` | how core hands a foreign sink's deliveries to the driver |
+//! | `foreign` | how core hands a foreign sink's deliveries and references to the driver |
 //! | `shims` | `LoadLibraryW`/`A`, `GetModuleHandleW`, `GetProcAddress`, `FreeLibrary` |
 //! | `control` | `MAPIOfflineSim_*` |
 //! | `strings` | UTF-16 arguments, `MAPIOfflineSim_Utf8ToWide`, `MAPIOfflineSim_WcharToWide` |

@@ -4,7 +4,7 @@
 
 use crate::abi::*;
 use crate::foreign;
-use mapioffline_core::scenario::{self, StmtKind};
+use mapioffline_core::scenario;
 use mapioffline_core::{Config, ProfileSpec, Ptr, Sim, SinkSpec};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -206,25 +206,11 @@ pub(crate) fn world_from_source(source: &str) -> Result<Sim, String> {
     let script = scenario::parse(source).map_err(|e| e.to_string())?;
     let mut runner = scenario::Runner::default();
     for stmt in &script.stmts {
-        let word = match &stmt.kind {
-            StmtKind::Config { .. }
-            | StmtKind::Profile { .. }
-            | StmtKind::Network { .. }
-            | StmtKind::Server { .. }
-            | StmtKind::ExtraStateBits(_)
-            | StmtKind::ExtraCaps { .. } => None,
-            StmtKind::Sink { .. } => Some("sink"),
-            StmtKind::Call(_) => Some("a call"),
-            StmtKind::Advance(_) => Some("advance"),
-            StmtKind::Run => Some("run"),
-            StmtKind::Inject { .. } => Some("inject"),
-            StmtKind::Shutdown => Some("shutdown"),
-            StmtKind::Expect(_) => Some("expect"),
-        };
-        if let Some(word) = word {
+        if !stmt.kind.is_world() {
             return Err(format!(
-                "{}: `{word}` is not a world statement; a world file holds only config, profile, network, server, extra_state_bits and extra_caps lines (the client is your program; time passes through MAPIOfflineSim_Advance/RunUntilIdle)",
-                stmt.line
+                "{}: `{}` is not a world statement; a world file holds only config, profile, network, server, extra_state_bits and extra_caps lines (the client is your program; time passes through MAPIOfflineSim_Advance/RunUntilIdle)",
+                stmt.line,
+                stmt.kind.word()
             ));
         }
         runner.exec(stmt).map_err(|e| e.to_string())?;

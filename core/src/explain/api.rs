@@ -2,9 +2,8 @@
 //! signature, vtable slot, results and clauses. Which calls return which HRESULT is not
 //! repeated here: it is read from the HRESULT table, so the two answers cannot disagree.
 
-use super::{
-    clause_lines, contains_word, plain, rule_line, sec, Explanation, TermKind, HRESULT_DOCS,
-};
+use super::hresults::HRESULT_DOCS;
+use super::{clause_lines, contains_word, plain, rule_line, sec, Explanation, TermKind};
 use crate::clauses::{Clause, CLAUSES, RULES};
 use std::collections::BTreeSet;
 

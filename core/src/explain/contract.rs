@@ -3,7 +3,8 @@
 //! and client rules. `docs/contract.md` is this text, kept current by a test
 //! (`UPDATE_CONTRACT=1 cargo test -p mapioffline --test contract_doc` rewrites it).
 
-use super::{api, kind_sentence, readings, STRUCTS};
+use super::clauses::{kind_sentence, readings};
+use super::{api, STRUCTS};
 use crate::clauses::{ClauseKind, CLAUSES, RULES};
 use crate::consts::{Arch, CONSTANTS, HRESULTS, KNOWN_GUIDS};
 use std::fmt::Write as _;

@@ -175,6 +175,43 @@ pub enum StmtKind {
     Expect(Expect),
 }
 
+impl StmtKind {
+    /// Whether the statement describes the world rather than what the client does:
+    /// `config`, `profile`, `network`, `server`, `extra_state_bits`, `extra_caps`. A world
+    /// file for a C client (`MAPIOfflineSim_LoadWorld`) holds only these; the client is
+    /// the program.
+    pub fn is_world(&self) -> bool {
+        matches!(
+            self,
+            StmtKind::Config { .. }
+                | StmtKind::Profile { .. }
+                | StmtKind::Network { .. }
+                | StmtKind::Server { .. }
+                | StmtKind::ExtraStateBits(_)
+                | StmtKind::ExtraCaps { .. }
+        )
+    }
+
+    /// How a message names the statement: its first word, or "a call".
+    pub fn word(&self) -> &'static str {
+        match self {
+            StmtKind::Config { .. } => "config",
+            StmtKind::Profile { .. } => "profile",
+            StmtKind::Sink { .. } => "sink",
+            StmtKind::Call(_) => "a call",
+            StmtKind::Advance(_) => "advance",
+            StmtKind::Run => "run",
+            StmtKind::Network { .. } => "network",
+            StmtKind::Server { .. } => "server",
+            StmtKind::Inject { .. } => "inject",
+            StmtKind::ExtraStateBits(_) => "extra_state_bits",
+            StmtKind::ExtraCaps { .. } => "extra_caps",
+            StmtKind::Shutdown => "shutdown",
+            StmtKind::Expect(_) => "expect",
+        }
+    }
+}
+
 /// A reaction in a `sink` declaration: `when START once: mgr->Unadvise(0, own)`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReactionSrc {

@@ -1,9 +1,148 @@
 //! `Advise` and `Unadvise`: argument checks and the registrations they add and remove
 //! (ADV-*, UNADV-*).
 
-use super::*;
+use super::identity::{Identity, Target};
+use super::{Ret, Sim};
+use crate::clauses::{Clause, Rule};
+use crate::consts::*;
+use crate::trace::*;
+use std::collections::{btree_map, BTreeMap};
+use std::ops::Bound;
+
+/// One registration: what Advise was given.
+#[derive(Clone, Copy)]
+pub(super) struct Reg {
+    pub(super) client_token: u32,
+    /// Index of the sink among the client objects (u32 keeps a registration small).
+    pub(super) sink: u32,
+}
+
+/// A reference the manager takes or drops on a foreign sink: one at a successful Advise
+/// (ADV-10), one at the Unadvise that removes the registration (UNADV-3). Core counts it
+/// in the trace; the driver ([`Sim::poll_foreign_ref`]) makes it real by calling the
+/// sink's own `AddRef` or `Release`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ForeignRef {
+    AddRef(Ptr),
+    Release(Ptr),
+}
+
+/// The registrations: each offline object's, by advise token, and the tokens handed out.
+pub(super) struct Registrations {
+    /// By offline object; in token order, which is registration order (NTF-7).
+    by_object: Vec<BTreeMap<u32, Reg>>,
+    /// The next advise token; tokens are never reused within a run (ADV-10).
+    next_token: u32,
+    /// References on foreign sinks the driver has yet to take or drop, oldest first.
+    foreign_refs: Vec<ForeignRef>,
+}
+
+impl Default for Registrations {
+    fn default() -> Registrations {
+        Registrations {
+            by_object: Vec::new(),
+            next_token: 1,
+            foreign_refs: Vec::new(),
+        }
+    }
+}
+
+impl Registrations {
+    /// A new offline object, with no registrations.
+    pub(super) fn add_object(&mut self) {
+        self.by_object.push(BTreeMap::new());
+    }
+
+    /// The token the next Advise gets: registrations below it exist now (ADV-11's bound).
+    #[inline]
+    pub(super) fn next_token(&self) -> u32 {
+        self.next_token
+    }
+
+    pub(super) fn exhausted(&self) -> bool {
+        self.next_token == u32::MAX
+    }
+
+    /// Registers `sink` on `obj`; returns the new advise token.
+    pub(super) fn insert(&mut self, obj: usize, client_token: u32, sink: usize) -> u32 {
+        let token = self.next_token;
+        self.next_token += 1;
+        self.by_object[obj].insert(
+            token,
+            Reg {
+                client_token,
+                sink: sink as u32, // < MAX_OBJECTS
+            },
+        );
+        token
+    }
+
+    pub(super) fn remove(&mut self, obj: usize, token: u32) -> Option<Reg> {
+        self.by_object[obj].remove(&token)
+    }
+
+    /// The object a token is registered on, if any.
+    pub(super) fn owner_of(&self, token: u32) -> Option<usize> {
+        self.by_object.iter().position(|r| r.contains_key(&token))
+    }
+
+    #[inline]
+    pub(super) fn count(&self, obj: usize) -> usize {
+        self.by_object[obj].len()
+    }
+
+    pub(super) fn total(&self) -> usize {
+        self.by_object.iter().map(BTreeMap::len).sum()
+    }
+
+    /// `obj`'s registrations with tokens after `after` and below `below`, in order.
+    #[inline]
+    pub(super) fn between(
+        &self,
+        obj: usize,
+        after: u32,
+        below: u32,
+    ) -> btree_map::Range<'_, u32, Reg> {
+        self.by_object[obj].range((Bound::Excluded(after), Bound::Excluded(below)))
+    }
+
+    /// `obj`'s registrations as the driver sees them: (advise token, ulClientToken, sink).
+    pub(super) fn listed(&self, obj: usize) -> impl Iterator<Item = (u32, u32, Ptr)> + '_ {
+        self.by_object[obj]
+            .iter()
+            .map(|(t, r)| (*t, r.client_token, Identity::client_ptr(r.sink as usize)))
+    }
+
+    /// Every registration, by object: (object, advise token, sink).
+    pub(super) fn all(&self) -> impl Iterator<Item = (Ptr, u32, Ptr)> + '_ {
+        self.by_object.iter().enumerate().flat_map(|(i, regs)| {
+            regs.iter().map(move |(t, r)| {
+                (
+                    Identity::offline_ptr(i),
+                    *t,
+                    Identity::client_ptr(r.sink as usize),
+                )
+            })
+        })
+    }
+
+    fn foreign_ref(&mut self, r: ForeignRef) {
+        self.foreign_refs.push(r);
+    }
+
+    fn take_foreign_ref(&mut self) -> Option<ForeignRef> {
+        (!self.foreign_refs.is_empty()).then(|| self.foreign_refs.remove(0))
+    }
+}
 
 impl Sim {
+    /// The next reference the manager took or dropped on a foreign sink, oldest first:
+    /// the driver calls that sink's `AddRef` or `Release` for it, holding no borrow of the
+    /// simulator. A call's references are here when it returns.
+    pub fn poll_foreign_ref(&mut self) -> Option<ForeignRef> {
+        self.regs.take_foreign_ref()
+    }
+
     /// `this->Advise(ulFlags, pAdviseInfo, pulAdviseToken)`.
     pub fn advise(
         &mut self,
@@ -104,7 +243,7 @@ impl Sim {
                 }
             }
         }
-        if self.next_token == u32::MAX {
+        if self.regs.exhausted() {
             bad = true;
             self.error(
                 "advise.tokens_exhausted",
@@ -155,15 +294,11 @@ impl Sim {
         } else if caps & (MAPIOFFLINE_CAPABILITY_OFFLINE | MAPIOFFLINE_CAPABILITY_ONLINE) == 0 {
             self.error("advise.no_capability", Some(Clause::Cap1), Some(Rule::R1), "Advise on an object with neither MAPIOFFLINE_CAPABILITY_OFFLINE nor MAPIOFFLINE_CAPABILITY_ONLINE: it will never notify".into());
         }
-        let token = self.next_token;
-        self.next_token += 1;
-        self.objects[i].regs.insert(
-            token,
-            Reg {
-                client_token: a.ul_client_token,
-                sink: sink as u32, // < MAX_OBJECTS
-            },
-        );
+        let token = self.regs.insert(i, a.ul_client_token, sink);
+        if self.clients[sink].spec.foreign {
+            self.regs
+                .foreign_ref(ForeignRef::AddRef(Identity::client_ptr(sink)));
+        }
         self.note("advise.registered", Clause::Adv10, format!("the manager now holds a reference on {} until Unadvise; advise token {token} is unique and never reused in this run", a.p_callback));
         if let Some(b) = self.objects[i].busy {
             self.note("advise.during_transition", Clause::Adv11, format!("registered while transition #{} is in progress: this registration receives only later changes", b.transition));
@@ -188,23 +323,24 @@ impl Sim {
                 if ul_flags != MAPIOFFLINE_UNADVISE_DEFAULT {
                     self.error("unadvise.flags", Some(Clause::Unadv1), Some(Rule::R2), format!("ulFlags 0x{ul_flags:08X}: only MAPIOFFLINE_UNADVISE_DEFAULT (0) is supported; Unadvise still returns S_OK (UNADV-2)"));
                 }
-                match self.objects[i].regs.remove(&ul_advise_token) {
+                match self.regs.remove(i, ul_advise_token) {
                     Some(reg) => {
                         if let Some(b) = self.objects[i].busy {
                             self.note("unadvise.during_transition", Clause::Unadv4, format!("removed while transition #{} is in progress: no further phase of it reaches this sink", b.transition));
                         }
                         // UNADV-3: the manager releases its reference, visibly in the trace.
-                        self.release_by(Caller::Outlook, Self::client_ptr(reg.sink as usize));
+                        let sink = Identity::client_ptr(reg.sink as usize);
+                        self.release_by(Caller::Outlook, sink);
+                        if self.clients[reg.sink as usize].spec.foreign {
+                            self.regs.foreign_ref(ForeignRef::Release(sink));
+                        }
                     }
                     None => {
-                        let elsewhere = self
-                            .objects
-                            .iter()
-                            .position(|o| o.regs.contains_key(&ul_advise_token));
+                        let elsewhere = self.regs.owner_of(ul_advise_token);
                         let more = match elsewhere {
                             Some(j) => format!(
                                 " (it belongs to {}, a different object)",
-                                Self::offline_ptr(j)
+                                Identity::offline_ptr(j)
                             ),
                             None => String::new(),
                         };

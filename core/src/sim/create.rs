@@ -1,6 +1,10 @@
 //! `HrCreateOfflineObj`: argument checks, aggregation and object trees (CRE-*).
 
-use super::*;
+use super::identity::{Identity, Target, MAX_OBJECTS};
+use super::{OfflineObj, Ret, Sim};
+use crate::clauses::Clause;
+use crate::consts::*;
+use crate::trace::*;
 
 impl Sim {
     /// `HrCreateOfflineObj(ulFlags, pCreateInfo, ppOffline)`.
@@ -208,15 +212,14 @@ impl Sim {
             state,
             busy: None,
             asked_online: false,
-            regs: BTreeMap::new(),
-            refs: 0,
             opened: true,
             caps_queried: false,
         });
         if let Some(p) = parent {
             self.objects[p].children.push(i);
         }
-        let ptr = Self::offline_ptr(i);
+        let ptr = self.ids.add_offline();
+        self.regs.add_object();
         self.push(EventKind::ObjectCreated(Box::new(ObjectCreated {
             object: ptr,
             profile: self.profiles[pi].name.clone(),
@@ -225,7 +228,7 @@ impl Sim {
             // Unreadable addresses were refused above.
             type_guid: ci.p_guid.guid(),
             instance: ci.p_instance.guid(),
-            outer: outer.map(Self::client_ptr).unwrap_or(Ptr::NULL),
+            outer: outer.map(Identity::client_ptr).unwrap_or(Ptr::NULL),
             state,
         })));
         self.set_refs(Target::Offline(i), 1);
@@ -247,8 +250,8 @@ impl Sim {
     /// global object, the one `HrOpenOfflineObj` returns, with one more reference.
     fn create_global(&mut self, pi: usize, ci: &CreateInfo) -> (HResult, Option<Ptr>) {
         let g = self.profiles[pi].global;
-        let ptr = Self::offline_ptr(g);
-        let refs = self.objects[g].refs;
+        let ptr = Identity::offline_ptr(g);
+        let refs = self.refs_of(Target::Offline(g));
         self.set_refs(Target::Offline(g), refs + 1);
         self.objects[g].opened = true;
         self.note("create.global", Clause::Cre8, format!("pGUID = &GUID_GlobalState with no pParent: the profile's global object {ptr}, the same one HrOpenOfflineObj returns, with one more reference to release"));

@@ -2,7 +2,12 @@
 //! `Notify`, and what a client object does inside it (NTF-*, ADV-11). A foreign sink's
 //! `Notify` is the driver's to call (`jobs.rs`).
 
-use super::*;
+use super::identity::Identity;
+use super::jobs::ForeignNotify;
+use super::Sim;
+use crate::clauses::{Clause, Rule};
+use crate::consts::*;
+use crate::trace::*;
 
 /// Nesting beyond this (Notify → blocking call → Notify …) is refused rather than
 /// risking the host's stack.
@@ -21,7 +26,7 @@ impl Sim {
         transition: Option<u32>,
         mut cursor: u32,
     ) -> Option<u32> {
-        let object = Self::offline_ptr(obj);
+        let object = Identity::offline_ptr(obj);
         let supported = info.is_supported();
         let NotifyInfo {
             ul_size,
@@ -38,20 +43,21 @@ impl Sim {
             // which re-reads whatever its calls changed.
             let mut reactive = None;
             {
-                let (tick, depth) = (self.now, self.depth);
-                let clients = &self.clients;
+                let (tick, depth) = (self.clock.now(), self.depth);
+                let (clients, ids) = (&self.clients, &self.ids);
                 let events = &mut self.trace.events;
-                for (&token, reg) in self.objects[obj]
-                    .regs
-                    .range((Bound::Excluded(cursor), Bound::Excluded(bound)))
-                {
+                for (&token, reg) in self.regs.between(obj, cursor, bound) {
                     cursor = token;
                     let c = &clients[reg.sink as usize];
-                    if !(supported && c.alive && c.spec.reactions.is_empty() && !c.spec.foreign) {
+                    if !(supported
+                        && ids.alive(reg.sink as usize)
+                        && c.spec.reactions.is_empty()
+                        && !c.spec.foreign)
+                    {
                         reactive = Some(*reg);
                         break;
                     }
-                    let sink = Self::client_ptr(reg.sink as usize);
+                    let sink = Identity::client_ptr(reg.sink as usize);
                     // Built field by field rather than by patching a copy of `info` on
                     // the stack: a narrow store then a wide load of the same struct
                     // stalls store forwarding on every notification.
@@ -78,8 +84,7 @@ impl Sim {
             }
             let reg = reactive?;
             info.ul_client_token = reg.client_token;
-            if self.clients[reg.sink as usize].spec.foreign && self.clients[reg.sink as usize].alive
-            {
+            if self.clients[reg.sink as usize].spec.foreign && self.ids.alive(reg.sink as usize) {
                 if self.notify_foreign(obj, cursor, reg.sink as usize, info, transition) {
                     return Some(cursor);
                 }
@@ -99,9 +104,9 @@ impl Sim {
         info: NotifyInfo,
         transition: Option<u32>,
     ) -> bool {
-        let sink_ptr = Self::client_ptr(sink);
+        let sink_ptr = Identity::client_ptr(sink);
         self.push(EventKind::Notify {
-            object: Self::offline_ptr(obj),
+            object: Identity::offline_ptr(obj),
             token,
             sink: sink_ptr,
             info,
@@ -119,7 +124,7 @@ impl Sim {
         }
         self.depth += 1;
         self.in_notify += 1;
-        self.pending = Some(ForeignNotify {
+        self.work.set_pending(ForeignNotify {
             sink: sink_ptr,
             token,
             info,
@@ -135,15 +140,15 @@ impl Sim {
         info: NotifyInfo,
         transition: Option<u32>,
     ) {
-        let sink_ptr = Self::client_ptr(sink);
-        if !self.clients[sink].alive {
+        let sink_ptr = Identity::client_ptr(sink);
+        if !self.ids.alive(sink) {
             // The client released the reference the manager holds (R4): in Outlook this
             // Notify would call into freed memory.
             self.error("notify.destroyed_sink", Some(Clause::Adv10), Some(Rule::R4), format!("advise token {token}: the sink {sink_ptr} was destroyed while still registered (the client released the manager's reference); a real Outlook would call freed memory. The simulator skips it"));
             return;
         }
         self.push(EventKind::Notify {
-            object: Self::offline_ptr(obj),
+            object: Identity::offline_ptr(obj),
             token,
             sink: sink_ptr,
             info,
@@ -176,17 +181,17 @@ impl Sim {
         }
         let n = self.clients[sink].spec.reactions.len();
         for k in 0..n {
-            let c = &self.clients[sink];
-            if !c.alive {
+            if !self.ids.alive(sink) {
                 return;
             }
+            let c = &self.clients[sink];
             let r = &c.spec.reactions[k];
             if r.on.is_some_and(|t| t != info.notify_type) || (r.once && c.fired[k]) {
                 continue;
             }
             let action = r.action.clone();
             self.clients[sink].fired[k] = true;
-            self.perform(action, token, Self::client_ptr(sink));
+            self.perform(action, token, Identity::client_ptr(sink));
         }
     }
 

@@ -3,8 +3,13 @@
 //! ending with its report of what the client left behind (GEN-3, GEN-5, SET-11, NTF-6,
 //! CAP-3, CUR-2).
 
+use super::identity::{Identity, Target};
 use super::jobs::Job;
-use super::*;
+use super::{Sim, SimError};
+use crate::clauses::{Clause, Rule};
+use crate::consts::*;
+use crate::trace::*;
+use crate::util::nearest;
 
 impl Sim {
     pub(super) fn environment(&mut self, env: EnvEvent, cause: Cause, profiles: Vec<usize>) {
@@ -13,7 +18,7 @@ impl Sim {
             let g = self.profiles[pi].global;
             if let Some(b) = self.tree_busy(g) {
                 self.profiles[pi].env_deferred = Some(b.transition);
-                self.note("env.deferred", Clause::Gen6, format!("transition #{} of {} is in progress in \"{}\"'s object tree: the change in connectivity is applied when it completes", b.transition, Self::offline_ptr(b.object), self.profiles[pi].name));
+                self.note("env.deferred", Clause::Gen6, format!("transition #{} of {} is in progress in \"{}\"'s object tree: the change in connectivity is applied when it completes", b.transition, Identity::offline_ptr(b.object), self.profiles[pi].name));
                 continue;
             }
             let target = self.target_of(g);
@@ -133,11 +138,11 @@ impl Sim {
         if !info.is_supported() {
             self.note("inject.unsupported", Clause::Ntf6, "a notification outside the supported values (NTF-2, NTF-4): clients must ignore it".into());
         }
-        let floor = self.jobs.len();
-        self.jobs.push(Job::Inject {
+        let floor = self.work.floor();
+        self.work.push(Job::Inject {
             obj: i as u32,
             info,
-            bound: self.next_token,
+            bound: self.regs.next_token(),
             cursor: 0,
         });
         self.drive(floor);
@@ -174,23 +179,20 @@ impl Sim {
     /// client reference not released (R4), then invalidates every pointer.
     pub fn shutdown(&mut self) -> Result<ShutdownReport, SimError> {
         self.running()?;
-        let mut registrations = Vec::new();
-        let mut references = Vec::new();
-        for (i, o) in self.objects.iter().enumerate() {
-            for (token, r) in &o.regs {
-                registrations.push(LeakedRegistration {
-                    object: Self::offline_ptr(i),
-                    token: *token,
-                    sink: Self::client_ptr(r.sink as usize),
-                });
-            }
-            if o.refs > 0 {
-                references.push(LeakedReference {
-                    object: Self::offline_ptr(i),
-                    count: o.refs,
-                });
-            }
-        }
+        let registrations = self
+            .regs
+            .all()
+            .map(|(object, token, sink)| LeakedRegistration {
+                object,
+                token,
+                sink,
+            })
+            .collect();
+        let references = self
+            .ids
+            .held_offline()
+            .map(|(object, count)| LeakedReference { object, count })
+            .collect();
         let report = ShutdownReport {
             registrations,
             references,
@@ -220,7 +222,7 @@ impl Sim {
             );
         }
         self.transitions.clear();
-        self.queue.clear();
+        self.clock.clear();
         self.ended = true;
         Ok(report)
     }

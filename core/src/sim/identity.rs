@@ -3,31 +3,62 @@
 //! Clauses: OFF-1…OFF-3, MGR-1…MGR-3 (interfaces, QueryInterface, reference counts, placeholder
 //! slots), OPEN-10 (one object, counted references).
 
-use super::*;
+use super::{Ret, Sim};
+use crate::clauses::{Clause, Rule};
+use crate::consts::*;
+use crate::trace::*;
 
-pub(super) const OFFLINE_BASE: u32 = 0x00A0_0000;
-pub(super) const CLIENT_BASE: u32 = 0x00C0_0000;
-pub(super) const STRIDE: u32 = 0x10;
+const OFFLINE_BASE: u32 = 0x00A0_0000;
+const CLIENT_BASE: u32 = 0x00C0_0000;
+const STRIDE: u32 = 0x10;
 pub(super) const MAX_OBJECTS: usize = 0x1_0000;
-/// IMAPIOfflineMgr's vtable: IUnknown (3), IMAPIOffline (3 + 1 placeholder),
-/// Advise, Unadvise, 7 placeholders.
-pub(super) const VTABLE_SLOTS: [&str; 16] = [
-    "QueryInterface",
-    "AddRef",
-    "Release",
-    "SetCurrentState",
-    "GetCapabilities",
-    "GetCurrentState",
-    "IMAPIOffline placeholder",
-    "Advise",
-    "Unadvise",
-    "IMAPIOfflineMgr placeholder 1",
-    "IMAPIOfflineMgr placeholder 2",
-    "IMAPIOfflineMgr placeholder 3",
-    "IMAPIOfflineMgr placeholder 4",
-    "IMAPIOfflineMgr placeholder 5",
-    "IMAPIOfflineMgr placeholder 6",
-    "IMAPIOfflineMgr placeholder 7",
+
+/// One slot of IMAPIOfflineMgr's vtable; its index is its place in [`VTABLE`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VtableSlot {
+    pub name: &'static str,
+    /// How many arguments the method takes; `None` for a placeholder (OFF-2, MGR-2),
+    /// which takes none and answers E_NOTIMPL.
+    pub arity: Option<usize>,
+}
+
+impl VtableSlot {
+    pub fn is_placeholder(&self) -> bool {
+        self.arity.is_none()
+    }
+}
+
+const fn method(name: &'static str, arity: usize) -> VtableSlot {
+    VtableSlot {
+        name,
+        arity: Some(arity),
+    }
+}
+
+const fn placeholder(name: &'static str) -> VtableSlot {
+    VtableSlot { name, arity: None }
+}
+
+/// IMAPIOfflineMgr's vtable: IUnknown (3), IMAPIOffline (3 + 1 placeholder), Advise,
+/// Unadvise, 7 placeholders. The one place the layout is spelled: the slot calls here,
+/// the scenario language's `vtbl[N](…)` and the C library's vtable follow it.
+pub const VTABLE: [VtableSlot; 16] = [
+    method("QueryInterface", 2),
+    method("AddRef", 0),
+    method("Release", 0),
+    method("SetCurrentState", 4),
+    method("GetCapabilities", 1),
+    method("GetCurrentState", 1),
+    placeholder("IMAPIOffline placeholder"),
+    method("Advise", 3),
+    method("Unadvise", 2),
+    placeholder("IMAPIOfflineMgr placeholder 1"),
+    placeholder("IMAPIOfflineMgr placeholder 2"),
+    placeholder("IMAPIOfflineMgr placeholder 3"),
+    placeholder("IMAPIOfflineMgr placeholder 4"),
+    placeholder("IMAPIOfflineMgr placeholder 5"),
+    placeholder("IMAPIOfflineMgr placeholder 6"),
+    placeholder("IMAPIOfflineMgr placeholder 7"),
 ];
 
 #[derive(Clone, Copy)]
@@ -36,22 +67,57 @@ pub(super) enum Target {
     Client(usize),
 }
 
-impl Sim {
+/// A client object's references, and whether its last Release destroyed it.
+#[derive(Clone, Copy)]
+struct ClientRefs {
+    refs: u32,
+    alive: bool,
+}
+
+/// COM identity: which addresses have been handed out, what each one is, and how many
+/// references the client holds on it. Offline object `i` and client object `i` are the
+/// `i`th of their kind, at fixed strides from two bases, so decoding is arithmetic.
+#[derive(Default)]
+pub(super) struct Identity {
+    /// References the client holds on each offline object (Outlook's own are not counted).
+    offline: Vec<u32>,
+    clients: Vec<ClientRefs>,
+}
+
+impl Identity {
+    #[inline]
     pub(super) fn offline_ptr(i: usize) -> Ptr {
         Ptr(OFFLINE_BASE + i as u32 * STRIDE)
     }
 
+    #[inline]
     pub(super) fn client_ptr(i: usize) -> Ptr {
         Ptr(CLIENT_BASE + i as u32 * STRIDE)
     }
 
+    /// The address of a new offline object, with no client reference yet.
+    pub(super) fn add_offline(&mut self) -> Ptr {
+        self.offline.push(0);
+        Identity::offline_ptr(self.offline.len() - 1)
+    }
+
+    /// The address of a new client object, with one reference: the client's own.
+    pub(super) fn add_client(&mut self) -> Ptr {
+        self.clients.push(ClientRefs {
+            refs: 1,
+            alive: true,
+        });
+        Identity::client_ptr(self.clients.len() - 1)
+    }
+
+    /// What `p` is, if it is a live object this world handed out.
     pub(super) fn decode(&self, p: Ptr) -> Option<Target> {
-        if self.ended || p.0 % STRIDE != 0 {
+        if p.0 % STRIDE != 0 {
             return None;
         }
         if p.0 >= OFFLINE_BASE && p.0 < OFFLINE_BASE + MAX_OBJECTS as u32 * STRIDE {
             let i = ((p.0 - OFFLINE_BASE) / STRIDE) as usize;
-            return (i < self.objects.len()).then_some(Target::Offline(i));
+            return (i < self.offline.len()).then_some(Target::Offline(i));
         }
         if p.0 >= CLIENT_BASE && p.0 < CLIENT_BASE + MAX_OBJECTS as u32 * STRIDE {
             let i = ((p.0 - CLIENT_BASE) / STRIDE) as usize;
@@ -60,11 +126,69 @@ impl Sim {
         None
     }
 
+    /// Whether `p` was a client object's address, destroyed or not.
+    pub(super) fn was_client(&self, p: Ptr) -> bool {
+        p.0 >= CLIENT_BASE
+            && p.0 % STRIDE == 0
+            && (((p.0 - CLIENT_BASE) / STRIDE) as usize) < self.clients.len()
+    }
+
+    #[inline]
+    pub(super) fn alive(&self, client: usize) -> bool {
+        self.clients[client].alive
+    }
+
+    #[inline]
+    pub(super) fn refs(&self, t: Target) -> u32 {
+        match t {
+            Target::Offline(i) => self.offline[i],
+            Target::Client(i) => self.clients[i].refs,
+        }
+    }
+
+    /// Sets a count; returns the object's address, the old count and whether this
+    /// destroyed a client object (its last reference gone).
+    pub(super) fn set_refs(&mut self, t: Target, new: u32) -> (Ptr, u32, bool) {
+        match t {
+            Target::Offline(i) => (
+                Identity::offline_ptr(i),
+                std::mem::replace(&mut self.offline[i], new),
+                false,
+            ),
+            Target::Client(i) => {
+                let c = &mut self.clients[i];
+                let old = std::mem::replace(&mut c.refs, new);
+                if new == 0 {
+                    c.alive = false;
+                }
+                (Identity::client_ptr(i), old, new == 0)
+            }
+        }
+    }
+
+    /// (object, count) of every offline object the client still holds references on.
+    pub(super) fn held_offline(&self) -> impl Iterator<Item = (Ptr, u32)> + '_ {
+        self.offline
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| **r > 0)
+            .map(|(i, r)| (Identity::offline_ptr(i), *r))
+    }
+}
+
+impl Sim {
+    /// What `p` is; after shutdown, nothing (every pointer dangles).
+    #[inline]
+    pub(super) fn decode(&self, p: Ptr) -> Option<Target> {
+        if self.ended {
+            return None;
+        }
+        self.ids.decode(p)
+    }
+
     /// The diagnostic for a `this` that is not a live object.
     pub(super) fn bad_this(&mut self, this: Ptr, func: Func) {
-        let was_sink = this.0 >= CLIENT_BASE
-            && this.0 % STRIDE == 0
-            && (((this.0 - CLIENT_BASE) / STRIDE) as usize) < self.clients.len();
+        let was_sink = self.ids.was_client(this);
         if self.ended {
             self.error(
                 "ptr.after_shutdown",
@@ -100,7 +224,7 @@ impl Sim {
     pub(super) fn offline_this(&mut self, this: Ptr, func: Func, by: Caller) -> Option<usize> {
         match self.decode(this) {
             Some(Target::Offline(i)) => {
-                if by == Caller::Client && self.objects[i].refs == 0 {
+                if by == Caller::Client && self.ids.refs(Target::Offline(i)) == 0 {
                     self.error(
                         "ptr.use_after_release",
                         Some(Clause::Open10),
@@ -127,34 +251,16 @@ impl Sim {
     }
 
     pub(super) fn set_refs(&mut self, t: Target, new: u32) {
-        let (p, old) = match t {
-            Target::Offline(i) => {
-                let old = std::mem::replace(&mut self.objects[i].refs, new);
-                (Self::offline_ptr(i), old)
-            }
-            Target::Client(i) => {
-                let old = std::mem::replace(&mut self.clients[i].refs, new);
-                (Self::client_ptr(i), old)
-            }
-        };
-        self.push(EventKind::RefCount {
-            object: p,
-            old,
-            new,
-        });
-        if let Target::Client(i) = t {
-            if new == 0 {
-                self.clients[i].alive = false;
-                self.push(EventKind::Destroyed { object: p });
-            }
+        let (object, old, destroyed) = self.ids.set_refs(t, new);
+        self.push(EventKind::RefCount { object, old, new });
+        if destroyed {
+            self.push(EventKind::Destroyed { object });
         }
     }
 
+    #[inline]
     pub(super) fn refs_of(&self, t: Target) -> u32 {
-        match t {
-            Target::Offline(i) => self.objects[i].refs,
-            Target::Client(i) => self.clients[i].refs,
-        }
+        self.ids.refs(t)
     }
 
     /// `this->QueryInterface(riid, ppvObject)`; `riid` a [`GuidPtr`], or `Some(iid)` / `None`.
@@ -202,8 +308,8 @@ impl Sim {
                 return (HResult::E_INVALIDARG, None);
             }
         };
-        if let Target::Offline(i) = target {
-            if by == Caller::Client && self.objects[i].refs == 0 {
+        if let Target::Offline(_) = target {
+            if by == Caller::Client && self.ids.refs(target) == 0 {
                 self.offline_this(this, Func::QueryInterface, by);
             }
         }
@@ -256,7 +362,7 @@ impl Sim {
                 self.note("qi.aggregated", Clause::Cre5, format!("{iid:?} is not an offline-object interface; the object is aggregated, so QueryInterface passes through to the outer object"));
                 let r = self.qi(
                     Caller::Outlook,
-                    Self::client_ptr(outer),
+                    Identity::client_ptr(outer),
                     GuidPtr::To(iid),
                     Out::Valid,
                 );
@@ -323,17 +429,17 @@ impl Sim {
         self.enter(by, Call::Slot { this, slot });
         let hr = match self.offline_this(this, Func::Slot, by) {
             None => HResult::E_INVALIDARG,
-            Some(_) => match VTABLE_SLOTS.get(slot as usize) {
-                Some(name) if name.contains("placeholder") => {
+            Some(_) => match VTABLE.get(slot as usize) {
+                Some(VtableSlot { name, arity: None }) => {
                     self.error("slot.placeholder", Some(Clause::Off3), Some(Rule::R7), format!("slot {slot} is the {name}, reserved for Outlook (OFF-2, MGR-2): E_NOTIMPL"));
                     HResult::E_NOTIMPL
                 }
-                Some(name) => {
+                Some(VtableSlot { name, .. }) => {
                     self.error("slot.named_method", Some(Clause::Off2), None, format!("slot {slot} is {name}, which takes arguments: call it by name. The simulator returns E_INVALIDARG"));
                     HResult::E_INVALIDARG
                 }
                 None => {
-                    self.error("slot.beyond_vtable", Some(Clause::Off3), Some(Rule::R7), format!("slot {slot} is beyond IMAPIOfflineMgr's {} slots: undefined behaviour in a real client; the simulator returns E_NOTIMPL", VTABLE_SLOTS.len()));
+                    self.error("slot.beyond_vtable", Some(Clause::Off3), Some(Rule::R7), format!("slot {slot} is beyond IMAPIOfflineMgr's {} slots: undefined behaviour in a real client; the simulator returns E_NOTIMPL", VTABLE.len()));
                     HResult::E_NOTIMPL
                 }
             },

@@ -12,7 +12,9 @@
 //! 3. calls made from inside that `Notify` follow the same protocol: each is an ordinary
 //!    call whose own pump ends when its own work is done.
 
-use super::*;
+use super::Sim;
+use crate::consts::*;
+use crate::trace::*;
 
 /// How the phases of a transition follow one another.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,27 +70,96 @@ pub struct ForeignNotify {
     pub info: NotifyInfo,
 }
 
+/// The work stack: jobs not done yet, the foreign `Notify` the driver is to call, and
+/// for each foreign `Notify` in progress the floor of the work waiting for it. A call
+/// drives the jobs above its own floor; the floors nest as calls from inside `Notify` do.
+#[derive(Default)]
+pub(super) struct Work {
+    jobs: Vec<Job>,
+    /// A foreign sink's `Notify` the driver is to call.
+    pending: Option<ForeignNotify>,
+    /// For each foreign `Notify` in progress, the floor of the work waiting for it.
+    suspended: Vec<usize>,
+}
+
+impl Work {
+    /// Where a call's own work starts: the jobs below are its callers'.
+    #[inline]
+    pub(super) fn floor(&self) -> usize {
+        self.jobs.len()
+    }
+
+    #[inline]
+    pub(super) fn push(&mut self, job: Job) {
+        self.jobs.push(job);
+    }
+
+    /// The next job above `floor`, unless a foreign delivery is pending.
+    #[inline]
+    fn next_above(&mut self, floor: usize) -> Option<Job> {
+        if self.pending.is_some() || self.jobs.len() <= floor {
+            return None;
+        }
+        self.jobs.pop()
+    }
+
+    /// Puts `job` at `floor`, under everything above it: what runs last.
+    fn insert_at(&mut self, floor: usize, job: Job) {
+        self.jobs.insert(floor, job);
+    }
+
+    /// Puts `job` under the top job: what runs after it.
+    pub(super) fn insert_under_top(&mut self, job: Job) {
+        let k = self.jobs.len() - 1;
+        self.jobs.insert(k, job);
+    }
+
+    #[inline]
+    pub(super) fn has_pending(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    pub(super) fn set_pending(&mut self, n: ForeignNotify) {
+        self.pending = Some(n);
+    }
+
+    fn take_pending(&mut self) -> Option<ForeignNotify> {
+        self.pending.take()
+    }
+
+    fn suspend(&mut self, floor: usize) {
+        self.suspended.push(floor);
+    }
+
+    fn resume(&mut self) -> Option<usize> {
+        self.suspended.pop()
+    }
+
+    fn outstanding(&self) -> bool {
+        self.pending.is_some() || !self.suspended.is_empty()
+    }
+}
+
 impl Sim {
     /// Runs the jobs above `floor` until they are done or a foreign delivery is pending.
     pub(super) fn drive(&mut self, floor: usize) {
-        while self.pending.is_none() && self.jobs.len() > floor {
-            let job = self.jobs.pop().expect("above the floor");
+        while let Some(job) = self.work.next_above(floor) {
             self.run_job(job);
         }
-        if self.pending.is_some() {
-            self.suspended.push(floor);
+        if self.work.has_pending() {
+            self.work.suspend(floor);
         }
     }
 
     /// Ends a call: its Return now if nothing is left to do, or after its work.
     pub(super) fn leave_after(&mut self, floor: usize, by: Caller, func: Func, hr: HResult) {
         self.drive(floor);
-        if self.pending.is_none() {
+        if !self.work.has_pending() {
             self.leave(by, func, Some(hr), None);
             return;
         }
         // Stopped at a foreign sink: the Return waits under the rest of the call's work.
-        self.jobs.insert(floor, Job::Leave { by, func, hr });
+        self.work.insert_at(floor, Job::Leave { by, func, hr });
     }
 
     fn run_job(&mut self, job: Job) {
@@ -108,7 +179,7 @@ impl Sim {
                 cursor,
             } => {
                 if let Some(cursor) = self.deliver(obj as usize, info, bound, None, cursor) {
-                    self.jobs.push(Job::Inject {
+                    self.work.push(Job::Inject {
                         obj,
                         info,
                         bound,
@@ -132,17 +203,17 @@ impl Sim {
     /// The delivery core has stopped at, if any. Taking it obliges the driver to call the
     /// sink's `Notify` with it now, then [`Sim::notify_returned`].
     pub fn poll_notify(&mut self) -> Option<ForeignNotify> {
-        self.pending.take()
+        self.work.take_pending()
     }
 
     /// The foreign `Notify` handed out by [`Sim::poll_notify`] returned: the engine
     /// resumes where it stopped, up to the end of the call that was waiting for it (or to
     /// the next foreign delivery). Without a delivery outstanding this does nothing.
     pub fn notify_returned(&mut self) {
-        if self.pending.is_some() {
+        if self.work.has_pending() {
             return; // not taken yet: the driver has not called Notify
         }
-        let Some(floor) = self.suspended.pop() else {
+        let Some(floor) = self.work.resume() else {
             return;
         };
         self.in_notify -= 1;
@@ -152,6 +223,6 @@ impl Sim {
 
     /// Whether a foreign `Notify` is waiting to be called or to return.
     pub fn notify_outstanding(&self) -> bool {
-        self.pending.is_some() || !self.suspended.is_empty()
+        self.work.outstanding()
     }
 }

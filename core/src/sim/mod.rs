@@ -5,20 +5,22 @@
 //! here does I/O or reads a clock: time moves only through [`Sim::advance`] and
 //! [`Sim::run_until_idle`].
 //!
-//! This module holds [`Sim`] itself: its state, construction, queries, world set-up and
-//! the trace plumbing every call uses. Each call and each engine lives in a module of its
-//! own, beside the clauses it implements:
+//! This module holds [`Sim`] itself: the world the contract describes, construction,
+//! queries, world set-up and the trace plumbing every call uses. Each part of its state
+//! that keeps its own invariants is a struct with private fields in a module of its own,
+//! beside the calls and engines that use it and the clauses they implement:
 //!
 //! | module | owns |
 //! |---|---|
-//! | [`identity`] | pointers, `this` decoding, QueryInterface / AddRef / Release, vtable slots (OFF-*, MGR-*) |
+//! | [`identity`] | `Identity`: addresses, `this` decoding, reference counts; QueryInterface / AddRef / Release, `VTABLE` and slot calls (OFF-*, MGR-*) |
 //! | [`open`] | `HrOpenOfflineObj` (OPEN-*) |
 //! | [`create`] | `HrCreateOfflineObj` and object trees (CRE-*) |
 //! | [`state`] | `SetCurrentState`, `GetCapabilities`, `GetCurrentState` (SET-*, CAP-*, CUR-*) |
-//! | [`advise`] | `Advise`, `Unadvise` and registrations (ADV-*, UNADV-*) |
-//! | [`transition`] | the transition engine: start, phases, completion, reconcile, time (SET-1…8, CAP-4, CRE-7, NTF-7) |
+//! | [`advise`] | `Registrations`: advise tokens, who hears each object, references on foreign sinks; `Advise`, `Unadvise` (ADV-*, UNADV-*) |
+//! | [`transition`] | `Transitions`: the changes in progress and busy trees; start, phases, completion, reconcile (SET-1…8, SET-12, CAP-4, CRE-7, NTF-7) |
+//! | [`clock`] | `Clock`: virtual time and the phases scheduled on it; `advance`, `run_until_idle` |
 //! | [`deliver`] | notification delivery and client objects' behaviour in `Notify` (NTF-*) |
-//! | [`jobs`] | the work stack: what a call sets in motion, resumable at a foreign sink's `Notify` |
+//! | [`jobs`] | `Work`: the work stack, resumable at a foreign sink's `Notify` |
 //! | [`environment`] | network, servers, injected faults, extra bits, shutdown (GEN-3, GEN-5, SET-11, NTF-6, CAP-3, CUR-2) |
 //! | [`snapshot`] | the world at one moment, as data and text |
 //! | [`typed`] | typed convenience calls for correct clients |
@@ -50,6 +52,7 @@ macro_rules! record {
 }
 
 mod advise;
+mod clock;
 mod create;
 mod deliver;
 mod environment;
@@ -63,19 +66,21 @@ mod transition;
 mod typed;
 
 pub use crate::trace::world::{Action, Config, ProfileSpec, Reaction, SinkSpec};
+pub use advise::ForeignRef;
+pub use identity::{VtableSlot, VTABLE};
 pub use jobs::ForeignNotify;
 pub use snapshot::{ClientSnapshot, ObjectSnapshot, ProfileSnapshot, WorldSnapshot};
 
-use crate::clauses::{Clause, Rule, Set4Reading};
+use crate::clauses::{Clause, Rule};
 use crate::consts::*;
 use crate::trace::*;
-use crate::util::nearest;
-use identity::{Target, MAX_OBJECTS};
-use jobs::Job;
-use std::collections::{BTreeMap, BTreeSet};
+use advise::Registrations;
+use clock::Clock;
+use identity::{Identity, Target, MAX_OBJECTS};
+use jobs::Work;
+use std::collections::BTreeMap;
 use std::fmt;
-use std::ops::Bound;
-use transition::{Affected, Transitions};
+use transition::Transitions;
 
 /// A call's result and what it wrote through its out-parameter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,13 +146,6 @@ impl fmt::Display for SimError {
 impl std::error::Error for SimError {}
 
 #[derive(Clone, Copy)]
-struct Reg {
-    client_token: u32,
-    /// Index of the sink among the client objects (u32 keeps a registration small).
-    sink: u32,
-}
-
-#[derive(Clone, Copy)]
 struct Busy {
     transition: u32,
     /// The object the transition was started on.
@@ -169,9 +167,6 @@ struct OfflineObj {
     busy: Option<Busy>,
     /// SET-11: ONLINE was requested while connectivity (or a parent) kept it OFFLINE.
     asked_online: bool,
-    regs: BTreeMap<u32, Reg>,
-    /// References the client holds (Outlook's own are not counted).
-    refs: u32,
     opened: bool,
     caps_queried: bool,
 }
@@ -179,8 +174,6 @@ struct OfflineObj {
 struct ClientObj {
     spec: SinkSpec,
     fired: Vec<bool>,
-    refs: u32,
-    alive: bool,
 }
 
 struct Profile {
@@ -193,9 +186,29 @@ struct Profile {
 }
 
 /// The simulated world: profiles, offline objects, client objects, clock and trace.
+///
+/// Its state is walled into parts that own their fields and keep their own invariants:
+/// [`Identity`] (addresses, `this` decoding, reference counts), [`Registrations`] (advise
+/// tokens and who hears an object), [`Clock`] (the virtual time and what is scheduled on
+/// it), [`Transitions`] (the changes in progress and the trees they make busy) and
+/// [`Work`] (the work stack and the foreign `Notify` it waits for). `Sim` itself holds the
+/// world the contract describes (profiles, objects, connectivity) and the trace.
+///
+/// Its methods come in five kinds:
+///
+/// - **raw COM calls**, shaped like the C surface and answering with HRESULTs:
+///   `hr_open_offline_obj`, `hr_create_offline_obj`, `query_interface`, `add_ref`,
+///   `release`, `set_current_state`, `get_capabilities`, `get_current_state`, `advise`,
+///   `unadvise`, `call_slot` (and the typed wrappers of `typed.rs` over them);
+/// - **world set-up** and the environment: `add_profile`, `create_sink`, `set_name`,
+///   `network_down`/`network_up`, `server_down`/`server_up`, `inject_notify`, the
+///   extra-bit injections, `shutdown`;
+/// - **driving the clock**: `advance`, `run_until_idle`, `next_due`;
+/// - **polling a foreign sink**: `poll_notify`, `notify_returned`, `notify_outstanding`,
+///   and `poll_foreign_ref` for the references the manager takes and drops on it;
+/// - **reading**: `state_of`, `refcount`, `registrations`, `snapshot`, `trace`, `now`…
 pub struct Sim {
     config: Config,
-    now: Tick,
     depth: u16,
     in_notify: u32,
     ended: bool,
@@ -204,29 +217,21 @@ pub struct Sim {
     profiles: Vec<Profile>,
     objects: Vec<OfflineObj>,
     clients: Vec<ClientObj>,
+    /// Addresses handed out and reference counts (`identity.rs`).
+    ids: Identity,
+    /// Advise tokens and registrations (`advise.rs`).
+    regs: Registrations,
+    /// Virtual time and the phases scheduled on it (`clock.rs`).
+    clock: Clock,
+    /// Changes in progress (`transition.rs`).
     transitions: Transitions,
-    queue: BTreeSet<(Tick, u32)>,
-    next_token: u32,
-    next_transition: u32,
-    spare_affected: Vec<Affected>,
-    /// SET-12: the transition in progress in each object tree, by the tree's root.
-    busy_trees: BTreeMap<usize, Busy>,
-    /// Set while a `MAPIOFFLINE_FLAG_BLOCK` call drives its tree to rest (literal SET-4):
-    /// deferred changes then run inside the call too.
-    reconcile_blocking: bool,
     /// The client's named variables (`sim/names.rs`): the driver writes them, reactions
     /// read and bind them when they fire.
     names: BTreeMap<String, Value>,
     /// The work calls set in motion (`jobs.rs`).
-    jobs: Vec<Job>,
-    /// A foreign sink's `Notify` the driver is to call.
-    pending: Option<ForeignNotify>,
-    /// For each foreign `Notify` in progress, the floor of the work waiting for it.
-    suspended: Vec<usize>,
+    work: Work,
     /// Simulated sinks' reactions in progress (they cannot wait for foreign code).
     reacting: u32,
-    /// `run_until_idle` gave up after this many phases.
-    not_idle: Option<u64>,
     trace: Trace,
 }
 
@@ -254,7 +259,6 @@ impl Sim {
         // drop them so the trace's config shows what is in effect.
         config.extra_state_bits &= !MAPIOFFLINE_STATE_OFFLINE_MASK;
         Sim {
-            now: 0,
             depth: 0,
             in_notify: 0,
             ended: false,
@@ -263,19 +267,13 @@ impl Sim {
             profiles: Vec::new(),
             objects: Vec::new(),
             clients: Vec::new(),
+            ids: Identity::default(),
+            regs: Registrations::default(),
+            clock: Clock::default(),
             transitions: Transitions::default(),
-            queue: BTreeSet::new(),
-            next_token: 1,
-            next_transition: 1,
-            spare_affected: Vec::new(),
-            busy_trees: BTreeMap::new(),
-            reconcile_blocking: false,
             names: BTreeMap::new(),
-            jobs: Vec::new(),
-            pending: None,
-            suspended: Vec::new(),
+            work: Work::default(),
             reacting: 0,
-            not_idle: None,
             trace: Trace {
                 schema: SCHEMA_VERSION,
                 config: config.clone(),
@@ -290,7 +288,7 @@ impl Sim {
     }
 
     pub fn now(&self) -> Tick {
-        self.now
+        self.clock.now()
     }
 
     pub fn trace(&self) -> &Trace {
@@ -322,7 +320,7 @@ impl Sim {
 
     /// The tick of the next scheduled phase, if any (the driver's timeout).
     pub fn next_due(&self) -> Option<Tick> {
-        self.queue.first().map(|(t, _)| *t)
+        self.clock.next_due()
     }
 
     /// The global offline object of a profile.
@@ -330,7 +328,7 @@ impl Sim {
         self.profiles
             .iter()
             .find(|p| p.name == profile)
-            .map(|p| Self::offline_ptr(p.global))
+            .map(|p| Identity::offline_ptr(p.global))
     }
 
     pub fn profile_names(&self) -> impl Iterator<Item = &str> {
@@ -352,27 +350,20 @@ impl Sim {
 
     /// The reference count the simulator would return from AddRef/Release minus one.
     pub fn refcount(&self, p: Ptr) -> Option<u32> {
-        match self.decode(p)? {
-            Target::Offline(i) => Some(self.objects[i].refs),
-            Target::Client(i) => Some(self.clients[i].refs),
-        }
+        self.decode(p).map(|t| self.ids.refs(t))
     }
 
     /// Live registrations of an offline object: (advise token, ulClientToken, sink).
     pub fn registrations(&self, p: Ptr) -> Vec<(u32, u32, Ptr)> {
         match self.decode(p) {
-            Some(Target::Offline(i)) => self.objects[i]
-                .regs
-                .iter()
-                .map(|(t, r)| (*t, r.client_token, Self::client_ptr(r.sink as usize)))
-                .collect(),
+            Some(Target::Offline(i)) => self.regs.listed(i).collect(),
             _ => Vec::new(),
         }
     }
 
     /// Total live registrations in the world.
     pub fn registration_count(&self) -> usize {
-        self.objects.iter().map(|o| o.regs.len()).sum()
+        self.regs.total()
     }
 
     /// Driver events need a running Outlook.
@@ -386,7 +377,7 @@ impl Sim {
 
     #[inline(always)]
     fn push(&mut self, kind: EventKind) {
-        record!(&mut self.trace.events, self.now, self.depth, kind);
+        record!(&mut self.trace.events, self.clock.now(), self.depth, kind);
     }
 
     fn diag(
@@ -455,8 +446,6 @@ impl Sim {
             state,
             busy: None,
             asked_online: false,
-            regs: BTreeMap::new(),
-            refs: 0,
             opened: false,
             caps_queried: false,
         });
@@ -467,7 +456,8 @@ impl Sim {
             server_up: spec.server_up,
             env_deferred: None,
         });
-        let ptr = Self::offline_ptr(obj);
+        let ptr = self.ids.add_offline();
+        self.regs.add_object();
         self.push(EventKind::ProfileAdded(Box::new(ProfileAdded {
             profile: spec.name,
             object: ptr,
@@ -493,8 +483,7 @@ impl Sim {
         if self.clients.len() >= MAX_OBJECTS {
             return Err(SimError::TooManyObjects);
         }
-        let i = self.clients.len();
-        let ptr = Self::client_ptr(i);
+        let ptr = self.ids.add_client();
         self.push(EventKind::ClientObjectCreated(Box::new(ClientObjectInfo {
             object: ptr,
             name: spec.name.clone(),
@@ -507,8 +496,6 @@ impl Sim {
         self.clients.push(ClientObj {
             fired: vec![false; spec.reactions.len()],
             spec,
-            refs: 1,
-            alive: true,
         });
         Ok(ptr)
     }

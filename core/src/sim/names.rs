@@ -9,7 +9,10 @@
 //! binding is recorded in the trace as an info diagnostic `reaction.bound`, and a name
 //! nothing has bound yet as the error `reaction.unbound_name` (the call is not made).
 
-use super::*;
+use super::Sim;
+use crate::clauses::Clause;
+use crate::trace::*;
+use std::collections::BTreeMap;
 
 impl Sim {
     /// Binds `name` (what a driver does for `&name` and sink declarations).

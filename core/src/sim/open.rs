@@ -1,6 +1,11 @@
 //! `HrOpenOfflineObj`: argument checks and the global object a profile shares (OPEN-*).
 
-use super::*;
+use super::identity::{Identity, Target};
+use super::{Ret, Sim};
+use crate::clauses::Clause;
+use crate::consts::*;
+use crate::trace::*;
+use crate::util::nearest;
 
 impl Sim {
     /// `HrOpenOfflineObj(ulReserved, pwszProfileNameIn, pGUID, pReserved, ppOfflineObj)`.
@@ -150,9 +155,9 @@ impl Sim {
             self.note("open.same_object", Clause::Open10, "the profile was opened before: this is the same global object, with one more reference for the caller to release".into());
         }
         self.objects[obj].opened = true;
-        let refs = self.objects[obj].refs.saturating_add(1);
+        let refs = self.refs_of(Target::Offline(obj)).saturating_add(1);
         self.set_refs(Target::Offline(obj), refs);
-        let p = Self::offline_ptr(obj);
+        let p = Identity::offline_ptr(obj);
         self.leave(
             by,
             Func::HrOpenOfflineObj,

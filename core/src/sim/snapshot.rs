@@ -1,7 +1,10 @@
 //! The world at one moment, as data (for the playground) and as text (the REPL's
 //! `:state`).
 
-use super::*;
+use super::identity::{Identity, Target};
+use super::Sim;
+use crate::consts::*;
+use crate::trace::*;
 use serde::{Deserialize, Serialize};
 
 /// The world at one moment; see [`Sim::snapshot`].
@@ -141,7 +144,7 @@ impl Sim {
     /// playground's side panel), read in one go.
     pub fn snapshot(&self) -> WorldSnapshot {
         WorldSnapshot {
-            now: self.now,
+            now: self.clock.now(),
             network_up: self.network_up,
             ended: self.ended,
             next_due: self.next_due(),
@@ -152,7 +155,7 @@ impl Sim {
                     name: p.name.clone(),
                     caller_inside_outlook: p.caller_inside_outlook,
                     server_up: p.server_up,
-                    global: Self::offline_ptr(p.global),
+                    global: Identity::offline_ptr(p.global),
                 })
                 .collect(),
             objects: self
@@ -160,19 +163,15 @@ impl Sim {
                 .iter()
                 .enumerate()
                 .map(|(i, o)| ObjectSnapshot {
-                    object: Self::offline_ptr(i),
+                    object: Identity::offline_ptr(i),
                     profile: self.profiles[o.profile].name.clone(),
-                    parent: o.parent.map(Self::offline_ptr),
+                    parent: o.parent.map(Identity::offline_ptr),
                     is_global: o.is_global,
                     capabilities: o.caps,
                     state: o.state,
                     in_transition: o.busy.is_some(),
-                    refs: o.refs,
-                    registrations: o
-                        .regs
-                        .iter()
-                        .map(|(t, r)| (*t, r.client_token, Self::client_ptr(r.sink as usize)))
-                        .collect(),
+                    refs: self.ids.refs(Target::Offline(i)),
+                    registrations: self.regs.listed(i).collect(),
                 })
                 .collect(),
             clients: self
@@ -180,10 +179,10 @@ impl Sim {
                 .iter()
                 .enumerate()
                 .map(|(i, c)| ClientSnapshot {
-                    object: Self::client_ptr(i),
+                    object: Identity::client_ptr(i),
                     name: c.spec.name.clone(),
-                    refs: c.refs,
-                    alive: c.alive,
+                    refs: self.ids.refs(Target::Client(i)),
+                    alive: self.ids.alive(i),
                 })
                 .collect(),
         }

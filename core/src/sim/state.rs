@@ -1,8 +1,12 @@
 //! `SetCurrentState`, `GetCapabilities` and `GetCurrentState`: their argument checks and
 //! results (SET-*, CAP-*, CUR-*). The change itself is the transition engine's.
 
+use super::identity::Identity;
 use super::jobs::Job;
-use super::*;
+use super::{state_ok, Ret, Sim};
+use crate::clauses::{Clause, Rule, Set4Reading};
+use crate::consts::*;
+use crate::trace::*;
 
 impl Sim {
     /// `this->SetCurrentState(ulFlags, ulMask, ulState, pReserved)`; `pReserved` is an
@@ -26,7 +30,7 @@ impl Sim {
                 p_reserved,
             },
         );
-        let floor = self.jobs.len();
+        let floor = self.work.floor();
         let hr = self.set_inner(this, ul_flags, ul_mask, ul_state, p_reserved);
         // A blocking change's phases (and a literal SET-4 wait) run before the Return.
         self.leave_after(floor, by, Func::SetCurrentState, hr);
@@ -85,14 +89,14 @@ impl Sim {
         }
         if let Some(b) = self.tree_busy(i) {
             if b.object != i {
-                self.note("set.tree_busy", Clause::Set12, format!("transition #{} of {} is in progress in this object's tree: the tree is busy until it completes", b.transition, Self::offline_ptr(b.object)));
+                self.note("set.tree_busy", Clause::Set12, format!("transition #{} of {} is in progress in this object's tree: the tree is busy until it completes", b.transition, Identity::offline_ptr(b.object)));
             }
             let block = ul_flags == MAPIOFFLINE_FLAG_BLOCK;
             match (self.config.set4, b.blocking) {
                 (Set4Reading::Literal, false) if block && self.in_notify == 0 => {
                     self.note("set.literal_block", Clause::Set4, format!("literal reading of SET-4 with MAPIOFFLINE_FLAG_BLOCK: the call blocks (SET-1) until asynchronous transition #{} and then the requested change are complete", b.transition));
                     // The call's own request follows once the tree is at rest.
-                    self.jobs.push(Job::SetAfterWait {
+                    self.work.push(Job::SetAfterWait {
                         obj: i as u32,
                         ul_state,
                     });
@@ -132,7 +136,9 @@ impl Sim {
         if target == self.objects[i].state {
             if target != ul_state {
                 let why = match self.objects[i].parent {
-                    Some(p) => format!("its parent {} is OFFLINE (CRE-7)", Self::offline_ptr(p)),
+                    Some(p) => {
+                        format!("its parent {} is OFFLINE (CRE-7)", Identity::offline_ptr(p))
+                    }
                     None => "the network or the server is unavailable".to_string(),
                 };
                 self.objects[i].asked_online = true;

@@ -1,9 +1,14 @@
 //! The transition engine: a change of state from its start through the START,
 //! STATECHANGE and DONE phases to its completion, children following their parents, and
-//! the virtual clock that drives asynchronous changes (SET-1…SET-8, CAP-4, CRE-7, NTF-7).
+//! their phases, paced now or on the clock (`clock.rs`) (SET-1…SET-8, CAP-4, CRE-7, NTF-7).
 
+use super::identity::Identity;
 use super::jobs::{Job, Pace};
-use super::*;
+use super::{capability_for, Busy, Sim};
+use crate::clauses::Clause;
+use crate::consts::*;
+use crate::trace::*;
+use std::collections::BTreeMap;
 
 #[derive(Clone, Copy)]
 pub(super) struct Affected {
@@ -22,30 +27,84 @@ pub(super) struct Transition {
     next_phase: u32,
 }
 
-/// The transitions in progress, by number. A handful at most, so a vector: a blocking
-/// change then costs no allocation (a map would allocate a node for each one).
-#[derive(Default)]
-pub(super) struct Transitions(Vec<Transition>);
+/// The changes in progress: each transition by number, the object trees they make busy
+/// (SET-12), the numbers handed out, and whether a blocking call is driving its tree to
+/// rest (literal SET-4).
+pub(super) struct Transitions {
+    /// A handful at most, so a vector: a blocking change then costs no allocation (a map
+    /// would allocate a node for each one).
+    list: Vec<Transition>,
+    next_id: u32,
+    /// The last finished transition's buffer, for the next one: blocking changes are the
+    /// hot path.
+    spare: Vec<Affected>,
+    /// SET-12: the transition in progress in each object tree, by the tree's root.
+    busy_trees: BTreeMap<usize, Busy>,
+    /// Set while a `MAPIOFFLINE_FLAG_BLOCK` call drives its tree to rest (literal SET-4):
+    /// deferred changes then run inside the call too.
+    blocking: bool,
+}
+
+impl Default for Transitions {
+    fn default() -> Transitions {
+        Transitions {
+            list: Vec::new(),
+            next_id: 1,
+            spare: Vec::new(),
+            busy_trees: BTreeMap::new(),
+            blocking: false,
+        }
+    }
+}
 
 impl Transitions {
-    pub(super) fn get(&self, id: &u32) -> Option<&Transition> {
-        self.0.iter().find(|t| t.id == *id)
+    #[inline]
+    fn get(&self, id: &u32) -> Option<&Transition> {
+        self.list.iter().find(|t| t.id == *id)
     }
-    pub(super) fn get_mut(&mut self, id: &u32) -> Option<&mut Transition> {
-        self.0.iter_mut().find(|t| t.id == *id)
+    #[inline]
+    fn get_mut(&mut self, id: &u32) -> Option<&mut Transition> {
+        self.list.iter_mut().find(|t| t.id == *id)
     }
-    pub(super) fn insert(&mut self, t: Transition) {
-        self.0.push(t);
+    fn insert(&mut self, t: Transition) {
+        self.list.push(t);
     }
-    pub(super) fn remove(&mut self, id: &u32) -> Option<Transition> {
-        let k = self.0.iter().position(|t| t.id == *id)?;
-        Some(self.0.swap_remove(k))
+    fn remove(&mut self, id: &u32) -> Option<Transition> {
+        let k = self.list.iter().position(|t| t.id == *id)?;
+        Some(self.list.swap_remove(k))
     }
     pub(super) fn len(&self) -> usize {
-        self.0.len()
+        self.list.len()
     }
+    /// Shutdown: every change in progress is abandoned.
     pub(super) fn clear(&mut self) {
-        self.0.clear();
+        self.list.clear();
+    }
+    /// A number for a new transition. Numbers only label transitions in the trace; they
+    /// wrap after 2^32 of them.
+    fn new_id(&mut self) -> u32 {
+        let id = self.next_id;
+        self.next_id = self.next_id.wrapping_add(1);
+        id
+    }
+    /// An empty buffer for a transition's affected objects, reusing the last one's.
+    #[inline]
+    fn take_spare(&mut self) -> Vec<Affected> {
+        let mut v = std::mem::take(&mut self.spare);
+        v.clear();
+        v
+    }
+    /// The transition in progress in the tree rooted at `root`.
+    #[inline]
+    pub(super) fn busy_tree(&self, root: usize) -> Option<Busy> {
+        if self.busy_trees.is_empty() {
+            return None;
+        }
+        self.busy_trees.get(&root).copied()
+    }
+    #[inline]
+    fn any_busy(&self) -> bool {
+        !self.busy_trees.is_empty()
     }
 }
 
@@ -60,10 +119,10 @@ impl Sim {
 
     /// SET-12: the transition in progress anywhere in `i`'s tree.
     pub(super) fn tree_busy(&self, i: usize) -> Option<Busy> {
-        if self.busy_trees.is_empty() {
+        if !self.transitions.any_busy() {
             return None;
         }
-        self.busy_trees.get(&self.tree_root(i)).copied()
+        self.transitions.busy_tree(self.tree_root(i))
     }
 
     /// Whether `p` is OFFLINE or on its way there: an object created under it starts
@@ -86,23 +145,23 @@ impl Sim {
     /// `i`'s tree, and every change deferred behind it, to completion now, inside the
     /// blocking call (as jobs on the work stack).
     pub(super) fn finish_tree(&mut self, i: usize) {
-        let saved = std::mem::replace(&mut self.reconcile_blocking, true);
+        let saved = std::mem::replace(&mut self.transitions.blocking, true);
         let root = self.tree_root(i) as u32;
-        self.jobs.push(Job::FinishTree { root, saved });
+        self.work.push(Job::FinishTree { root, saved });
     }
 
     /// One round of [`Sim::finish_tree`]: the tree's change in progress runs its remaining
     /// phases now; the round after it looks again.
     pub(super) fn finish_step(&mut self, root: usize, saved: bool) {
-        if let Some(b) = self.busy_trees.get(&root).copied() {
+        if let Some(b) = self.transitions.busy_tree(root) {
             if let Some(t) = self.transitions.get(&b.transition) {
                 let phase = t.next_phase;
-                self.queue.retain(|&(_, id)| id != b.transition);
-                self.jobs.push(Job::FinishTree {
+                self.clock.cancel(b.transition);
+                self.work.push(Job::FinishTree {
                     root: root as u32,
                     saved,
                 });
-                self.jobs.push(Job::Phase {
+                self.work.push(Job::Phase {
                     t: b.transition,
                     phase,
                     pace: Pace::Now,
@@ -110,7 +169,7 @@ impl Sim {
                 return;
             }
         }
-        self.reconcile_blocking = saved;
+        self.transitions.blocking = saved;
     }
 
     pub(super) fn connected(&self, profile: usize) -> bool {
@@ -156,8 +215,7 @@ impl Sim {
 
     pub(super) fn start_transition(&mut self, root: usize, new: u32, blocking: bool, cause: Cause) {
         // Reuse the last finished transition's buffer: blocking changes are the hot path.
-        let mut affected = std::mem::take(&mut self.spare_affected);
-        affected.clear();
+        let mut affected = self.transitions.take_spare();
         affected.push(Affected {
             obj: root,
             old: self.objects[root].state,
@@ -166,9 +224,7 @@ impl Sim {
         if !self.objects[root].children.is_empty() {
             self.collect_children(root, new, &mut affected);
         }
-        let id = self.next_transition;
-        // Numbers only label transitions in the trace; they wrap after 2^32 of them.
-        self.next_transition = self.next_transition.wrapping_add(1);
+        let id = self.transitions.new_id();
         let busy = Busy {
             transition: id,
             object: root,
@@ -178,10 +234,10 @@ impl Sim {
             self.objects[a.obj].busy = Some(busy);
         }
         let tree = self.tree_root(root);
-        self.busy_trees.insert(tree, busy);
+        self.transitions.busy_trees.insert(tree, busy);
         self.push(EventKind::TransitionStarted {
             transition: id,
-            object: Self::offline_ptr(root),
+            object: Identity::offline_ptr(root),
             old: affected[0].old,
             new,
             blocking,
@@ -195,7 +251,7 @@ impl Sim {
         let listeners: usize = affected
             .iter()
             .filter(|a| self.objects[a.obj].caps & capability_for(a.new) != 0)
-            .map(|a| self.objects[a.obj].regs.len())
+            .map(|a| self.regs.count(a.obj))
             .sum();
         if listeners > 1 {
             self.note("transition.order", Clause::Ntf7, format!("{listeners} registrations receive START, STATECHANGE and DONE with the same old and new states; within each phase in the order they were made"));
@@ -207,27 +263,26 @@ impl Sim {
                 } else {
                     "MAPIOFFLINE_CAPABILITY_ONLINE"
                 };
-                self.note("transition.silent", Clause::Cap4, format!("{} lacks {cap}: the change happens but notifies nobody; clients must poll GetCurrentState", Self::offline_ptr(a.obj)));
+                self.note("transition.silent", Clause::Cap4, format!("{} lacks {cap}: the change happens but notifies nobody; clients must poll GetCurrentState", Identity::offline_ptr(a.obj)));
             }
         }
         let t = Transition {
             id,
             tree,
             affected,
-            token_bound: self.next_token,
+            token_bound: self.regs.next_token(),
             next_phase: 1,
         };
         self.transitions.insert(t);
         if blocking {
             // Its phases run before the call returns, as jobs of the call's drive.
-            self.jobs.push(Job::Phase {
+            self.work.push(Job::Phase {
                 t: id,
                 phase: 1,
                 pace: Pace::Now,
             });
         } else {
-            let due = self.now.saturating_add(self.config.phase_spacing);
-            self.queue.insert((due, id));
+            self.clock.schedule_after(self.config.phase_spacing, id);
         }
     }
 
@@ -249,18 +304,17 @@ impl Sim {
                 };
                 self.objects[a.obj].state = a.new;
                 self.push(EventKind::StateChanged {
-                    object: Self::offline_ptr(a.obj),
+                    object: Identity::offline_ptr(a.obj),
                     old: a.old,
                     new: a.new,
                 });
             }
         }
         self.phase_deliver(t, phase, 0, 0);
-        if self.pending.is_some() {
+        if self.work.has_pending() {
             // Stopped at a foreign sink: what follows the phase waits under the delivery
             // left on top of the stack.
-            let k = self.jobs.len() - 1;
-            self.jobs.insert(k, Job::After { t, phase, pace });
+            self.work.insert_under_top(Job::After { t, phase, pace });
         } else {
             self.phase_after(t, phase, pace);
         }
@@ -288,7 +342,7 @@ impl Sim {
                     ul_state_new: af.new,
                 };
                 if let Some(c) = self.deliver(af.obj, info, bound, Some(t), cursor) {
-                    self.jobs.push(Job::Deliver {
+                    self.work.push(Job::Deliver {
                         t,
                         phase,
                         a: k as u32,
@@ -316,10 +370,7 @@ impl Sim {
         tr.next_phase = phase + 1;
         match pace {
             Pace::Now => self.phase_start(t, phase + 1, pace),
-            Pace::Clock => {
-                self.queue
-                    .insert((self.now.saturating_add(self.config.phase_spacing), t));
-            }
+            Pace::Clock => self.clock.schedule_after(self.config.phase_spacing, t),
         }
     }
 
@@ -329,8 +380,8 @@ impl Sim {
             self.objects[a.obj].busy = None;
         }
         let tree = t.tree;
-        self.busy_trees.remove(&tree);
-        self.spare_affected = t.affected;
+        self.transitions.busy_trees.remove(&tree);
+        self.transitions.spare = t.affected;
         if self.objects[tree].is_global {
             let pi = self.objects[tree].profile;
             if self.profiles[pi].env_deferred.take().is_some() {
@@ -352,7 +403,7 @@ impl Sim {
         }
         let target = self.target_of(i);
         if target != self.objects[i].state {
-            self.start_transition(i, target, self.reconcile_blocking, Cause::Deferred);
+            self.start_transition(i, target, self.transitions.blocking, Cause::Deferred);
             return;
         }
         for k in 0..self.objects[i].children.len() {
@@ -361,65 +412,12 @@ impl Sim {
         }
     }
 
+    /// The clock reached transition `id`'s next phase.
     pub(super) fn run_due(&mut self, id: u32) {
         let Some(t) = self.transitions.get(&id) else {
             return;
         };
         let phase = t.next_phase;
         self.phase_start(id, phase, Pace::Clock);
-    }
-
-    /// Moves the clock forward by `ticks`, running every phase that falls due on the way.
-    /// With a foreign sink's `Notify` pending it returns early; the rest runs as the
-    /// driver reports each `Notify` returned.
-    pub fn advance(&mut self, ticks: Tick) -> Result<(), SimError> {
-        self.running()?;
-        let to = self.now.saturating_add(ticks);
-        self.push(EventKind::Advance { from: self.now, to });
-        let floor = self.jobs.len();
-        self.jobs.push(Job::Advance { to });
-        self.drive(floor);
-        Ok(())
-    }
-
-    pub(super) fn advance_step(&mut self, to: Tick) {
-        match self.queue.first() {
-            Some(&(due, id)) if due <= to => {
-                self.queue.pop_first();
-                self.now = due;
-                self.jobs.push(Job::Advance { to });
-                self.run_due(id);
-            }
-            _ => self.now = to,
-        }
-    }
-
-    /// Runs phases until nothing is scheduled; returns the tick reached. With a foreign
-    /// sink's `Notify` pending it returns early, as [`Sim::advance`] does.
-    pub fn run_until_idle(&mut self) -> Result<Tick, SimError> {
-        self.running()?;
-        self.push(EventKind::RunUntilIdle { from: self.now });
-        let floor = self.jobs.len();
-        self.not_idle = None;
-        self.jobs.push(Job::Idle { steps: 0 });
-        self.drive(floor);
-        match self.not_idle.take() {
-            Some(steps) => Err(SimError::NotIdle { steps }),
-            None => Ok(self.now),
-        }
-    }
-
-    pub(super) fn idle_step(&mut self, steps: u64) {
-        let Some((due, id)) = self.queue.pop_first() else {
-            return;
-        };
-        if steps >= self.config.max_idle_steps {
-            self.queue.insert((due, id));
-            self.not_idle = Some(steps);
-            return;
-        }
-        self.now = self.now.max(due);
-        self.jobs.push(Job::Idle { steps: steps + 1 });
-        self.run_due(id);
     }
 }

@@ -1,7 +1,9 @@
 //! Typed convenience calls for correct clients. Each one makes the same raw calls (and
 //! leaves the same trace) a careful C++ client would; none bypasses the raw API.
 
-use super::*;
+use super::Sim;
+use crate::consts::*;
+use crate::trace::*;
 
 impl Sim {
     /// `HrOpenOfflineObj(0, profile, &GUID_GlobalState, NULL, &p)`.
