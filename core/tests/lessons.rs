@@ -708,3 +708,55 @@ fn mistake_lessons_show_their_mistakes() {
         assert!(codes(&o.trace).contains(code), "{name}: no {code}");
     }
 }
+
+/// Every event of a run has the line of the statement that caused it: the lines go down
+/// the script in order, each is a statement's, and what a statement sets in motion
+/// (a blocking change's three `Notify`s) is that statement's.
+#[test]
+fn every_event_has_the_line_of_its_statement() {
+    use mapioffline::scenario::{parse, Runner};
+    use mapioffline::trace::walk::walk_with_lines;
+    for lesson in mapioffline::lessons::LESSONS {
+        let script = parse(lesson.source).unwrap();
+        let mut r = Runner::default();
+        for stmt in &script.stmts {
+            let _ = r.exec(stmt);
+        }
+        let stmt_lines: Vec<usize> = script.stmts.iter().map(|s| s.line).collect();
+        let lines = r.event_lines().to_vec();
+        let outcome = r.finish();
+        assert_eq!(outcome.event_lines, lines, "{}", lesson.name);
+        assert!(lines.len() <= outcome.trace.events.len(), "{}", lesson.name);
+        assert!(lines.windows(2).all(|w| w[0] <= w[1]), "{}", lesson.name);
+        assert!(
+            lines.iter().all(|l| stmt_lines.contains(l)),
+            "{}",
+            lesson.name
+        );
+        let walked: Vec<Option<usize>> = walk_with_lines(&outcome.trace, &lines)
+            .map(|(s, _)| s.line)
+            .collect();
+        assert_eq!(walked.len(), outcome.trace.events.len());
+        assert!(walked[lines.len()..].iter().all(Option::is_none));
+    }
+    let src = "profile \"Outlook\"\nsink s\nHrOpenOfflineObj(0, L\"Outlook\", &GUID_GlobalState, NULL, &mgr)\nmgr->Advise(MAPIOFFLINE_ADVISE_DEFAULT, &{ulClientToken = 1, pCallback = s}, &t)\n\nmgr->SetCurrentState(MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)\n";
+    let script = parse(src).unwrap();
+    let mut r = Runner::default();
+    for stmt in &script.stmts {
+        r.exec(stmt).unwrap();
+    }
+    let lines = r.event_lines().to_vec();
+    let trace = r.sim().trace().clone();
+    let notifies: Vec<usize> = trace
+        .events
+        .iter()
+        .zip(&lines)
+        .filter(|(e, _)| matches!(e.kind, EventKind::Notify { .. }))
+        .map(|(_, &l)| l)
+        .collect();
+    assert_eq!(
+        notifies,
+        [6, 6, 6],
+        "the blocking change's three Notifys are line 6's"
+    );
+}

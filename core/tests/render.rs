@@ -875,7 +875,13 @@ fn random_sessions_cpp_compiles_with_gxx() {
         let file = dir.join(format!("random-{seed}.cpp"));
         std::fs::write(&file, cpp::render(&random_session(seed))).unwrap();
         let out = Command::new("g++")
-            .args(["-std=c++11", "-fsyntax-only", "-fshort-wchar", "-DMAPIOFFLINE_SIM", "-I"])
+            .args([
+                "-std=c++11",
+                "-fsyntax-only",
+                "-fshort-wchar",
+                "-DMAPIOFFLINE_SIM",
+                "-I",
+            ])
             .arg(&include)
             .arg(&file)
             .output()

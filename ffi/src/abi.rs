@@ -1,5 +1,5 @@
 //! The C layout of what `mapioffline.h` declares: GUIDs, structures, vtables, HRESULTs.
-//! Each type mirrors the header field by field; the tests in `tests/layout.rs` and the
+//! Each type mirrors the header field by field; the unit tests at the end of this file and the
 //! header's own static asserts keep the two in step.
 
 use mapioffline_core::consts::{Guid, HResult};

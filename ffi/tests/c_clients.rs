@@ -226,7 +226,12 @@ fn header_compiles_as_c99_c11_and_cxx11_with_warnings_as_errors() {
         ("g++", "-std=c++11", vec!["-x", "c++"], &own_types),
         // Windows code built as under Wine: wchar_t is 16-bit and is WCHAR.
         ("gcc", "-std=c11", vec!["-fshort-wchar"], &header_only),
-        ("g++", "-std=c++11", vec!["-x", "c++", "-fshort-wchar"], &header_only),
+        (
+            "g++",
+            "-std=c++11",
+            vec!["-x", "c++", "-fshort-wchar"],
+            &header_only,
+        ),
     ] {
         let out = Command::new(compiler)
             .arg(std)

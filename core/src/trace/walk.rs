@@ -26,8 +26,8 @@
 //! its call.
 //!
 //! The trace does not record which script statement caused an event (a trace loaded from
-//! JSON has no script); a host that runs a script maps events to lines itself, as the
-//! playground does.
+//! JSON has no script): the scenario runner does (`Runner::event_lines`), and
+//! [`walk_with_lines`] joins those lines to the walk.
 //!
 //! ```
 //! use mapioffline::trace::walk::{walk, Participant};
@@ -157,6 +157,9 @@ pub struct Step {
     pub from: Option<Participant>,
     /// …and where it ends.
     pub to: Option<Participant>,
+    /// The script line of the statement that caused the event, when the walk was given
+    /// them ([`walk_with_lines`]; a trace alone does not record its script).
+    pub line: Option<usize>,
 }
 
 /// The walk over a trace, one event at a time, for readers that keep state of their own
@@ -199,6 +202,7 @@ impl Walker {
             answers,
             from,
             to,
+            line: None,
         };
         let opened = match &e.kind {
             EventKind::Call { by, call } => Some(FrameKind::Call {
@@ -331,6 +335,19 @@ impl Walker {
 pub fn walk(trace: &Trace) -> impl Iterator<Item = (Step, &Event)> {
     let mut w = Walker::default();
     trace.events.iter().map(move |e| (w.step(e), e))
+}
+
+/// [`walk`], with each step's script line from a run's event lines
+/// (`scenario::Runner::event_lines`, `Outcome::event_lines`); an event past their end
+/// (the end of a run) has none.
+pub fn walk_with_lines<'a>(
+    trace: &'a Trace,
+    lines: &'a [usize],
+) -> impl Iterator<Item = (Step, &'a Event)> {
+    walk(trace).map(move |(mut step, e)| {
+        step.line = lines.get(step.index).copied();
+        (step, e)
+    })
 }
 
 /// For every `call` event, the index of the `return` that answers it; `None` for other

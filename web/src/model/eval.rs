@@ -160,18 +160,10 @@ pub fn evaluate(script: &scenario::Script, upto: Option<usize>) -> Evaluation {
     let total = script.stmts.len();
     let n = upto.unwrap_or(total).min(total);
     let mut runner = Runner::default();
-    let mut lines: Vec<usize> = Vec::new();
     let mut run_error = None;
     let mut executed = 0;
     for stmt in &script.stmts[..n] {
         let r = runner.exec(stmt);
-        // `sim()` would start the world, and `config` lines must come before that.
-        let len = if runner.started() {
-            runner.sim().trace().events.len()
-        } else {
-            0
-        };
-        lines.resize(len, stmt.line);
         executed += 1;
         if let Err(e) = r {
             run_error = Some(match e {
@@ -196,6 +188,8 @@ pub fn evaluate(script: &scenario::Script, upto: Option<usize>) -> Evaluation {
             break;
         }
     }
+    // Which statement caused each event is core's to say.
+    let lines = runner.event_lines().to_vec();
     let world = runner.sim().snapshot();
     let failures = runner.failures().to_vec();
     let trace = runner.sim().take_trace();

@@ -82,6 +82,10 @@ pub struct Outcome {
     /// `expect finding` line of the scenario expected. A scenario that shows a mistake on
     /// purpose expects its finding; `run --check` fails only on these.
     pub unexpected_findings: Vec<crate::checker::Finding>,
+    /// For each event of `trace`, the line of the statement that caused it, as
+    /// [`Runner::event_lines`] says; the events the end of the run adds (shutdown, its
+    /// report) come from no statement and have no entry.
+    pub event_lines: Vec<usize>,
 }
 
 /// Parses and runs `source`; expectations that fail are collected, not fatal.
@@ -114,6 +118,8 @@ pub struct Runner {
     set4_pinned: bool,
     /// `config set4` lines the pinned reading outranked: (line, reading written).
     set4_overridden: Vec<(usize, Set4Reading)>,
+    /// For each event of the trace so far, the line of the statement that caused it.
+    event_lines: Vec<usize>,
 }
 
 struct OutParam {
@@ -176,10 +182,12 @@ impl Runner {
             .into_iter()
             .filter(|f| !self.expected.contains(&finding_key(f)))
             .collect();
+        self.event_lines.truncate(trace.events.len());
         Outcome {
             trace,
             failures: self.failures,
             unexpected_findings,
+            event_lines: self.event_lines,
         }
     }
 
@@ -213,8 +221,27 @@ impl Runner {
         r.or_else(|e| self.fail(e.to_string(), None))
     }
 
+    /// For each event of the trace so far, the line of the script statement that caused
+    /// it (what a statement sets in motion, `Notify`s and reactions included, is that
+    /// statement's). A front-end that shows events beside the script reads this rather
+    /// than deciding it; [`crate::trace::walk::walk_with_lines`] joins it to the walk.
+    pub fn event_lines(&self) -> &[usize] {
+        &self.event_lines
+    }
+
     /// Runs one statement.
     pub fn exec(&mut self, stmt: &Stmt) -> Result<(), RunError> {
+        let r = self.exec_stmt(stmt);
+        // `config` lines come before the world exists; asking for it would start it.
+        if let Some(sim) = &self.sim {
+            let len = sim.trace().events.len();
+            self.event_lines.truncate(len);
+            self.event_lines.resize(len, stmt.line);
+        }
+        r
+    }
+
+    fn exec_stmt(&mut self, stmt: &Stmt) -> Result<(), RunError> {
         self.line = stmt.line;
         if !matches!(stmt.kind, StmtKind::Expect(_) | StmtKind::Config { .. }) {
             self.stmt_start = self.sim().trace().events.len();
