@@ -2,8 +2,8 @@
 //! expressions (`a | b & ~c`, `&x`, `{field = value}`), arguments and calls. The
 //! statements themselves are in `parse.rs`.
 
+use super::error::{quote, ParseError, MAX_NESTING};
 use super::lex::{describe, Lexed, Tok};
-use super::parse::{quote, ParseError, MAX_NESTING};
 use super::*;
 use crate::util::nearest;
 

@@ -4,7 +4,7 @@
 //! the parser reads, with the parser's own rules (a playground with a lexer of its own
 //! would colour `no-notify` as three pieces where the parser sees one word).
 
-use super::parse::{quote, ParseError};
+use super::error::{quote, ParseError};
 use crate::consts::Guid;
 use std::ops::Range;
 

@@ -18,14 +18,16 @@
 //! later lines; `NULL` passes a NULL pointer. Struct arguments (`&{…}`) name their fields
 //! as the reference does; fields left out get the correct value.
 
+mod error;
 mod expr;
 mod lex;
 mod parse;
 mod report;
 mod run;
 
+pub use error::{quote, ParseError, MAX_NESTING, MAX_QUOTE};
 pub use lex::{line_tokens, tokens, Token, TokenKind};
-pub use parse::{parse, quote, ParseError, MAX_NESTING, MAX_QUOTE};
+pub use parse::parse;
 pub use report::{shorten, ScenarioDiagnostic};
 pub use run::{run_script, ExpectFailure, Outcome, RunError, Runner, Value};
 

@@ -2,48 +2,12 @@
 //! `lex.rs` and the values of `expr.rs`. Errors carry line, column, what was expected and
 //! a hint; unknown words suggest the nearest valid one.
 
+use super::error::ParseError;
 use super::expr::P;
 use super::lex::{lex, Tok};
 use super::*;
 use crate::consts::{CONSTANTS, HRESULTS, KNOWN_GUIDS};
 use crate::util::nearest;
-use std::fmt;
-
-/// A syntax error at a place in the source.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ParseError {
-    /// 1-based line and column.
-    pub line: usize,
-    pub col: usize,
-    /// Length of the offending text (at least 1), for underlining.
-    pub len: usize,
-    /// What the parser wanted there.
-    pub expected: String,
-    /// What it found.
-    pub found: String,
-    pub hint: Option<String>,
-}
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}: expected {}, found {}",
-            self.line, self.col, self.expected, self.found
-        )?;
-        if let Some(h) = &self.hint {
-            write!(f, " (hint: {h})")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for ParseError {}
-/// How deeply `&` and `{…}` may nest in one value. The API's structures nest two deep
-/// (`&{pCallback = s}`); the bound keeps hostile input from exhausting the stack.
-pub const MAX_NESTING: usize = 32;
-
-pub use crate::util::{quote, MAX_QUOTE};
 
 /// Every word a value position accepts besides variables: for suggestions.
 pub(crate) fn known_names() -> impl Iterator<Item = &'static str> {

@@ -1,7 +1,7 @@
 //! Scenario errors as `miette` diagnostics: the file, the line with the offending text
 //! underlined, what was expected and a hint. Front-ends choose how to draw them.
 
-use super::parse::MAX_QUOTE;
+use super::error::MAX_QUOTE;
 use super::{ParseError, RunError};
 use miette::{Diagnostic, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 use std::fmt;

@@ -6,7 +6,8 @@ mod expect;
 mod expr;
 mod reactions;
 
-use super::parse::{known_names, ParseError};
+use super::error::ParseError;
+use super::parse::known_names;
 use super::*;
 use crate::consts::{self, Arch, HResult, KNOWN_GUIDS};
 use crate::sim::{Action, Config, ProfileSpec, Reaction, Sim, SinkSpec, VTABLE};
