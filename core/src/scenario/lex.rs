@@ -251,7 +251,14 @@ fn scan(line_no: usize, line: &str) -> Vec<Piece> {
 pub enum TokenKind {
     /// The word that starts a statement (`profile`, `run`, `expect`, `HrOpenOfflineObj`…).
     Keyword,
-    /// Any other word: a name, a constant, a method, a variable.
+    /// A name the language knows as a value: a constant, flag, HRESULT or GUID of the API
+    /// (`MAPIOFFLINE_FLAG_BLOCK`, `S_OK`, `GUID_GlobalState`) or one of its short
+    /// spellings (`NULL`, `ONLINE`, `START`…). A misspelt one is a plain [`Word`](Self::Word).
+    Name,
+    /// A word called as a function or method: right before `(` (`HrOpenOfflineObj(`,
+    /// `->SetCurrentState(`).
+    Call,
+    /// Any other word: a variable, a sink, a field, an option.
     Word,
     /// A number, decimal or `0x` hex.
     Number,
@@ -286,13 +293,21 @@ pub fn line_tokens(line: &str) -> Vec<Token> {
     let first_word = pieces
         .first()
         .is_some_and(|p| matches!(&p.tok, Ok(Some(Tok::Word(w))) if super::words::STATEMENTS.contains(&w.as_str())));
+    let called = |n: usize| {
+        pieces.get(n + 1).is_some_and(|next| {
+            next.chars.start == pieces[n].chars.end
+                && matches!(&next.tok, Ok(Some(Tok::Punct(p))) if *p == "(")
+        })
+    };
     pieces
         .iter()
         .enumerate()
         .map(|(n, p)| Token {
             span: at[p.chars.start]..at[p.chars.end],
             kind: match &p.tok {
+                Ok(Some(Tok::Word(_))) if called(n) => TokenKind::Call,
                 Ok(Some(Tok::Word(_))) if n == 0 && first_word => TokenKind::Keyword,
+                Ok(Some(Tok::Word(w))) if is_name(w) => TokenKind::Name,
                 Ok(Some(Tok::Word(_))) => TokenKind::Word,
                 Ok(Some(Tok::Num(_))) => TokenKind::Number,
                 Ok(Some(Tok::Str(_))) => TokenKind::Str,
@@ -304,6 +319,16 @@ pub fn line_tokens(line: &str) -> Vec<Token> {
             },
         })
         .collect()
+}
+
+/// A word the language reads as a named value: the API's names, and the short
+/// spellings among the language's other words (the upper-case ones: `NULL`, `ONLINE`,
+/// `DONE`…).
+fn is_name(w: &str) -> bool {
+    super::words::names().any(|n| n == w)
+        || super::words::MODIFIERS
+            .iter()
+            .any(|k| *k == w && k.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'))
 }
 
 /// Every piece of a script, in order, spans into `src`. Lines are split as the parser
@@ -342,7 +367,7 @@ mod tests {
             [
                 (Word, "mgr"),
                 (Punct, "->"),
-                (Word, "Advise"),
+                (Call, "Advise"),
                 (Punct, "("),
                 (Number, "0"),
                 (Punct, ","),
@@ -371,6 +396,29 @@ mod tests {
         );
         // A statement word later in the line is a word.
         assert_eq!(kinds("x run")[1], (Word, "run"));
+        // The API's names and the short spellings are names; a misspelt one is a word.
+        assert_eq!(
+            kinds("HrOpenOfflineObj(0, L\"A\", &GUID_GlobalState, NULL, MAPIOFFLINE_FLAG_BLOK)"),
+            [
+                (Call, "HrOpenOfflineObj"),
+                (Punct, "("),
+                (Number, "0"),
+                (Punct, ","),
+                (Str, "L\"A\""),
+                (Punct, ","),
+                (Punct, "&"),
+                (Name, "GUID_GlobalState"),
+                (Punct, ","),
+                (Name, "NULL"),
+                (Punct, ","),
+                (Word, "MAPIOFFLINE_FLAG_BLOK"),
+                (Punct, ")"),
+            ]
+        );
+        assert_eq!(kinds("expect state mgr ONLINE")[3], (Name, "ONLINE"));
+        assert_eq!(kinds("expect S_OK")[1], (Name, "S_OK"));
+        // A call needs its `(` right after the word.
+        assert_eq!(kinds("f (1)")[0], (Word, "f"));
     }
 
     #[test]
@@ -379,7 +427,7 @@ mod tests {
         assert_eq!(
             kinds("f(*, 0xZZ, \"a\\q\", 1) \"open"),
             [
-                (Word, "f"),
+                (Call, "f"),
                 (Punct, "("),
                 (Error, "*"),
                 (Punct, ","),

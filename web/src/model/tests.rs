@@ -396,6 +396,14 @@ fn highlighting_colours_the_pieces_core_reads() {
     assert!(toks.contains(&(Tok::Plain, "no-notify")));
     assert_eq!(toks[0], (Tok::Keyword, "sink"));
     assert!(toks.contains(&(Tok::Call, "Release")));
+    // Which word is one of the API's names is core's to say: a misspelt constant stays
+    // plain, a short spelling the parser reads is coloured.
+    assert!(toks.contains(&(Tok::Constant, "START")));
+    let t = highlight_line("expect MAPIOFFLINE_STATE_OFLINE");
+    assert!(
+        t.contains(&(Tok::Plain, "MAPIOFFLINE_STATE_OFLINE")),
+        "{t:?}"
+    );
     // A GUID literal is one value, not braces around numbers.
     let g = "{FBEFFD93-B11F-4094-842B-96DCD31E63D1}";
     assert!(highlight_line(&format!("x = {g}")).contains(&(Tok::Number, g)));
