@@ -379,13 +379,8 @@ pub fn node_modules() -> Result<PathBuf> {
 /// binaryen's `wasm-opt` from npm, installed with the other npm packages; `None` (said
 /// once) on a machine without npm, where the wasm works, only larger.
 pub fn wasm_opt_bin() -> Result<Option<PathBuf>> {
-    if install::version_of("npm", "--version").is_none() {
-        if std::env::var_os("CI").is_some() {
-            return Err(format!(
-                "npm is not installed, so the size pass (wasm-opt) and the browser tests cannot run\n  by hand: {}",
-                install::by_hand(&["nodejs", "npm"])
-            ));
-        }
+    // Under CI a missing npm is `node_modules`' error; elsewhere the site is built larger.
+    if std::env::var_os("CI").is_none() && install::version_of("npm", "--version").is_none() {
         println!(
             "    no npm on this machine: wasm-opt will be skipped (the wasm works, only larger)"
         );
