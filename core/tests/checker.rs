@@ -13,6 +13,9 @@ use mapioffline::*;
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 
+mod common;
+use common::{world, world_with};
+
 const ON: u32 = MAPIOFFLINE_STATE_ONLINE;
 const OFF: u32 = MAPIOFFLINE_STATE_OFFLINE;
 const MASK: u32 = MAPIOFFLINE_STATE_OFFLINE_MASK;
@@ -62,20 +65,6 @@ fn summary(findings: &[Finding]) -> Vec<(Rule, Clause, usize)> {
 
 fn findings(sim: &Sim) -> Vec<(Rule, Clause, usize)> {
     summary(&checked(sim.trace()))
-}
-
-/// Profile "Outlook", a well-behaved sink, an opened manager whose capabilities were read.
-fn world_with(config: Config) -> (Sim, Ptr, Ptr) {
-    let mut sim = Sim::new(config);
-    sim.add_profile(ProfileSpec::new("Outlook")).unwrap();
-    let sink = sim.create_sink(SinkSpec::new("sink")).unwrap();
-    let mgr = sim.open("Outlook").unwrap();
-    assert_eq!(sim.get_capabilities(mgr, Out::Valid).hr, HResult::S_OK);
-    (sim, mgr, sink)
-}
-
-fn world() -> (Sim, Ptr, Ptr) {
-    world_with(Config::default())
 }
 
 /// Deinit Monitor and a clean exit: Unadvise, release the manager and the sink, shut down.

@@ -9,25 +9,14 @@ use mapioffline::trace::{EventKind, Func, GuidPtr};
 use mapioffline::*;
 use std::collections::BTreeSet;
 
+mod common;
+use common::{world, world_with};
+
 const ON: u32 = MAPIOFFLINE_STATE_ONLINE;
 const OFF: u32 = MAPIOFFLINE_STATE_OFFLINE;
 const MASK: u32 = MAPIOFFLINE_STATE_OFFLINE_MASK;
 const BOTH: u32 = MAPIOFFLINE_CAPABILITY_OFFLINE | MAPIOFFLINE_CAPABILITY_ONLINE;
 const SOME_TYPE: Guid = Guid::new(0x1234_5678, 0x1, 0x2, [1, 2, 3, 4, 5, 6, 7, 8]);
-
-/// Profile "Outlook", its manager opened and its capabilities read, and a sink.
-fn world_with(config: Config) -> (Sim, Ptr, Ptr) {
-    let mut sim = Sim::new(config);
-    sim.add_profile(ProfileSpec::new("Outlook")).unwrap();
-    let sink = sim.create_sink(SinkSpec::new("sink")).unwrap();
-    let mgr = sim.open("Outlook").unwrap();
-    assert_eq!(sim.get_capabilities(mgr, Out::Valid).hr, HResult::S_OK);
-    (sim, mgr, sink)
-}
-
-fn world() -> (Sim, Ptr, Ptr) {
-    world_with(Config::default())
-}
 
 fn literal() -> Config {
     Config {
