@@ -1,0 +1,140 @@
+//! The signals every component shares, and what the toolbar's buttons do.
+
+use super::dom::{now_ms, storage};
+use crate::model::{self, Evaluation, Problem};
+use leptos::prelude::*;
+use mapioffline::lessons::{Lesson, LESSONS};
+use std::sync::Arc;
+use std::time::Duration;
+
+const DEBOUNCE: Duration = Duration::from_millis(120);
+
+/// The script to start with: a shared link's, else the last one, else the first lesson;
+/// with why the link could not be opened, if it could not (the last script is kept).
+pub(super) fn initial_script() -> (String, Option<String>) {
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    let link_error = match model::script_from_fragment(&hash) {
+        Ok(Some(s)) => return (s, None),
+        Ok(None) => None,
+        Err(model::Unreadable(why)) => Some(why),
+    };
+    let last = storage()
+        .and_then(|st| st.get_item(model::STORAGE_KEY).ok().flatten())
+        .unwrap_or_else(|| LESSONS[0].source.to_string());
+    (last, link_error)
+}
+
+/// Once the script is edited, a share link in the address bar no longer matches it: drop
+/// the fragment so a reload brings back the edited script (from storage), not the link's.
+pub(super) fn forget_shared_link() {
+    let Some(w) = web_sys::window() else { return };
+    let loc = w.location();
+    if loc.hash().is_ok_and(|h| h.starts_with(model::SHARE_PREFIX)) {
+        let path = loc.pathname().unwrap_or_default() + &loc.search().unwrap_or_default();
+        if let Ok(h) = w.history() {
+            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+pub(super) struct Ctx {
+    pub(super) source: RwSignal<String>,
+    /// Statements to run: `None` all, `Some(n)` the first n (stepping).
+    pub(super) upto: RwSignal<Option<usize>>,
+    pub(super) problem: RwSignal<Option<Problem>>,
+    pub(super) eval: RwSignal<Arc<Evaluation>>,
+    pub(super) eval_ms: RwSignal<f64>,
+    /// Runs so far (`data-runs` on the status line: tests wait for it to change).
+    pub(super) runs: RwSignal<u64>,
+    pub(super) selected: RwSignal<Option<usize>>,
+    pub(super) lesson: RwSignal<Option<&'static Lesson>>,
+    pub(super) notice: RwSignal<String>,
+    /// Why the link the page was opened with could not be read.
+    pub(super) link_error: RwSignal<Option<String>>,
+    pub(super) generation: StoredValue<u64>,
+}
+
+impl Ctx {
+    /// Parses and runs the current script now.
+    pub(super) fn recompute(&self) {
+        let t0 = now_ms();
+        let src = self.source.get_untracked();
+        if let Some(st) = storage() {
+            let _ = st.set_item(model::STORAGE_KEY, &src);
+        }
+        match model::check_syntax(&src) {
+            Err(p) => self.problem.set(Some(p)),
+            Ok(script) => {
+                self.problem.set(None);
+                let ev = model::evaluate(&script, self.upto.get_untracked());
+                self.selected.set(None);
+                self.eval.set(Arc::new(ev));
+            }
+        }
+        self.eval_ms.set(now_ms() - t0);
+        self.runs.update(|n| *n += 1);
+    }
+
+    /// Re-runs after the user pauses typing.
+    pub(super) fn schedule(&self) {
+        let g = self.generation.get_value() + 1;
+        self.generation.set_value(g);
+        let me = *self;
+        set_timeout(
+            move || {
+                if me.generation.get_value() == g {
+                    me.recompute();
+                }
+            },
+            DEBOUNCE,
+        );
+    }
+
+    /// Replaces the script (a lesson, a toggle) and runs it whole.
+    pub(super) fn load(&self, src: String) {
+        self.source.set(src);
+        self.upto.set(None);
+        self.recompute();
+    }
+
+    pub(super) fn run_all(&self) {
+        self.upto.set(None);
+        self.recompute();
+    }
+
+    pub(super) fn step(&self) {
+        let ev = self.eval.get_untracked();
+        let next = match self.upto.get_untracked() {
+            None => 1,
+            Some(n) => (n + 1).min(ev.total.max(1)),
+        };
+        self.upto.set(Some(next));
+        self.recompute();
+    }
+
+    pub(super) fn reset(&self) {
+        self.upto.set(Some(0));
+        self.recompute();
+    }
+
+    pub(super) fn share(&self) {
+        let frag = match model::share_link(&self.source.get_untracked()) {
+            Ok(f) => f,
+            Err(model::Unreadable(why)) => {
+                self.notice.set(why);
+                return;
+            }
+        };
+        self.link_error.set(None);
+        let Some(w) = web_sys::window() else { return };
+        let _ = w.location().set_hash(&frag);
+        let url = w.location().href().unwrap_or_default();
+        let clip = w.navigator().clipboard();
+        let _ = clip.write_text(&url);
+        self.notice
+            .set("Link to this script is in the address bar (and copied)".into());
+    }
+}

@@ -1,0 +1,89 @@
+//! Small browser helpers: the panic hook, storage, focus, time, number formatting.
+
+use leptos::ev;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen::JsValue;
+
+/// Shows a panic in the page (with a way out) instead of leaving it blank.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        // The wasm build drops panic locations (-Zlocation-detail=none), so show the
+        // message alone rather than "<redacted>:0:0".
+        let p = info.payload();
+        let what = p
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_string());
+        let msg = match info.location() {
+            Some(l) if l.line() != 0 => format!("panicked at {}:{}: {what}", l.file(), l.line()),
+            _ => format!("panicked: {what}"),
+        };
+        web_sys::console::error_1(&msg.clone().into());
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        if let Some(el) = doc.get_element_by_id("crash-msg") {
+            el.set_text_content(Some(&msg));
+        }
+        if let Some(el) = doc.get_element_by_id("crash") {
+            let _ = el.remove_attribute("hidden");
+        }
+    }));
+}
+
+/// JSON indented by two spaces (the browser's own JSON; natively, as it is).
+pub(super) fn indent_json(compact: &str) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let indented = js_sys::JSON::parse(compact).ok().and_then(|v| {
+            js_sys::JSON::stringify_with_replacer_and_space(&v, &JsValue::NULL, &JsValue::from(2))
+                .ok()
+        });
+        if let Some(s) = indented {
+            return s.into();
+        }
+    }
+    compact.to_string()
+}
+
+pub(super) fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// `12px`: pixel values are whole, and formatting only integers keeps float formatting
+/// (several KB) out of the wasm.
+pub(super) fn px(v: f64) -> String {
+    format!("{}px", v.round() as i64)
+}
+
+/// `12.3` (milliseconds to a tenth), without float formatting.
+pub(super) fn tenths(v: f64) -> String {
+    let t = (v.max(0.0) * 10.0).round() as u64;
+    format!("{}.{}", t / 10, t % 10)
+}
+
+pub(super) fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
+/// A skip link's action: focus its target without touching the URL (its fragment may be a
+/// share link).
+pub(super) fn focus_by_id(e: ev::MouseEvent, id: &str) {
+    e.prevent_default();
+    focus_id(id);
+}
+
+pub(super) fn focus_id(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}

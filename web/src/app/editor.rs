@@ -1,0 +1,138 @@
+//! The script editor: a textarea over its highlighted copy, with a gutter.
+
+use super::ctx::forget_shared_link;
+use super::ctx::Ctx;
+use super::dom::px;
+use crate::model::{self, Mark};
+use leptos::ev;
+use leptos::prelude::*;
+
+const LINE_H: f64 = 18.0;
+/// Above this many lines the editor skips colouring (plain text stays fast).
+const HIGHLIGHT_MAX_LINES: usize = 1500;
+
+#[component]
+pub(super) fn Editor() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let gutter_ref = NodeRef::<leptos::html::Div>::new();
+    let pre_ref = NodeRef::<leptos::html::Pre>::new();
+    let line_count = Memo::new(move |_| ctx.source.with(|s| s.lines().count().max(1)));
+    let numbers = move || {
+        (1..=line_count.get())
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let marks = move || {
+        let ev = ctx.eval.get();
+        let p = ctx.problem.get();
+        model::line_marks(line_count.get(), p.as_ref(), Some(&ev))
+            .into_iter()
+            .enumerate()
+            .filter(|(_, m)| *m != Mark::None)
+            .map(|(i, m)| {
+                let (class, what) = match m {
+                    Mark::Error => ("mark err", "error"),
+                    Mark::Failed => ("mark failed", "failed expectation"),
+                    _ => ("mark next", "next statement"),
+                };
+                let top = format!("top:{}", px(i as f64 * LINE_H + 6.0));
+                view! {
+                    <span class=class style=top data-line=i + 1
+                        aria-label=format!("{what} on line {}", i + 1)></span>
+                }
+            })
+            .collect_view()
+    };
+    let underline = move || {
+        ctx.problem.get().map(|p| {
+            let style = format!(
+                "top:{};left:calc(8px + {}ch);width:{}ch",
+                px((p.line - 1) as f64 * LINE_H + 6.0 + LINE_H - 3.0),
+                p.col - 1,
+                p.len
+            );
+            view! { <span class="squiggle" style=style></span> }
+        })
+    };
+    let highlighted = move || {
+        ctx.source.with(|s| {
+            if line_count.get() > HIGHLIGHT_MAX_LINES {
+                return view! { <span>{s.clone()}</span> }.into_any();
+            }
+            s.split('\n')
+                .map(|line| {
+                    let toks = model::highlight_line(line)
+                        .into_iter()
+                        .map(|(t, text)| {
+                            view! { <span class=t.class()>{text.to_string()}</span> }
+                        })
+                        .collect_view();
+                    view! { {toks}"\n" }
+                })
+                .collect_view()
+                .into_any()
+        })
+    };
+    let on_scroll = move |e: ev::Event| {
+        let ta: web_sys::HtmlTextAreaElement = event_target(&e);
+        if let Some(g) = gutter_ref.get() {
+            g.set_scroll_top(ta.scroll_top());
+        }
+        if let Some(p) = pre_ref.get() {
+            p.set_scroll_top(ta.scroll_top());
+            p.set_scroll_left(ta.scroll_left());
+        }
+    };
+    let error_box = move || {
+        let from_parse = ctx.problem.get();
+        let ev = ctx.eval.get();
+        let p = from_parse.or_else(|| ev.run_error.clone());
+        let failures = ev
+            .failures
+            .iter()
+            .map(|f| view! { <li>{format!("line {}: {}", f.line, f.message)}</li> })
+            .collect_view();
+        view! {
+            {p.map(|p| view! {
+                <div class="problem" role="alert">
+                    <strong>{p.headline()}</strong>
+                    {p.hint.map(|h| view! { <div class="hint">{format!("hint: {h}")}</div> })}
+                </div>
+            })}
+            {(!ev.failures.is_empty()).then(|| view! {
+                <div class="failures">
+                    <strong>"Expectations that failed"</strong>
+                    <ul>{failures}</ul>
+                </div>
+            })}
+        }
+    };
+    view! {
+        <section class="editor-wrap" aria-labelledby="ed-label">
+            <label id="ed-label" for="scenario">"Scenario"</label>
+            <div class="editor">
+                <div class="gutter" node_ref=gutter_ref aria-hidden="true">
+                    <pre>{numbers}</pre>
+                    {marks}
+                </div>
+                <div class="code">
+                    // The underline lives in the coloured copy, so it scrolls with the text.
+                    <pre class="hl" node_ref=pre_ref aria-hidden="true">{highlighted}{underline}</pre>
+                    <textarea id="scenario" spellcheck="false" autocomplete="off"
+                        wrap="off"
+                        prop:value=move || ctx.source.get()
+                        on:input=move |e| {
+                            forget_shared_link();
+                            ctx.source.set(event_target_value(&e));
+                            ctx.upto.set(None);
+                            ctx.schedule();
+                        }
+                        on:scroll=on_scroll
+                    ></textarea>
+                </div>
+            </div>
+            {error_box}
+        </section>
+    }
+}

@@ -1,0 +1,43 @@
+//! The checker's findings and the expectations that failed.
+
+use super::ctx::Ctx;
+use leptos::prelude::*;
+
+#[component]
+pub(super) fn Findings() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let list = move || {
+        let ev = ctx.eval.get();
+        if ev.findings.is_empty() {
+            return view! { <p class="clean">"No findings: the client keeps rules R1–R7 so far."</p> }.into_any();
+        }
+        let items = ev
+            .findings
+            .iter()
+            .map(|f| {
+                let line = ev.rows.get(f.event).map(|r| r.line);
+                let ev_i = f.event;
+                view! {
+                    <li class="finding">
+                        <div>
+                            <strong>{format!("{} ({})", f.rule, f.clause)}</strong>
+                            {format!(" at event #{}, t={}", f.event, f.tick)}
+                            {line.map(|l| format!(", line {l}"))}
+                            " "
+                            <button class="link" on:click=move |_| ctx.selected.set(Some(ev_i))>"show event"</button>
+                        </div>
+                        <div>{f.message.clone()}</div>
+                        <div class="fix">{format!("fix: {}", f.fix)}</div>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ul>{items}</ul> }.into_any()
+    };
+    view! {
+        <section class="panel" role="region" aria-label="Findings">
+            <h2>"Findings"</h2>
+            {list}
+        </section>
+    }
+}
