@@ -18,6 +18,7 @@
 //! later lines; `NULL` passes a NULL pointer. Struct arguments (`&{…}`) name their fields
 //! as the reference does; fields left out get the correct value.
 
+pub mod builder;
 mod error;
 mod expr;
 mod lex;
