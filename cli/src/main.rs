@@ -2,6 +2,7 @@
 //! arguments, calls the `mapioffline` core and prints; every rule of the contract is
 //! decided in core.
 
+mod build;
 mod commands;
 mod output;
 mod repl;
@@ -158,6 +159,26 @@ of input runs the rest.")]
     },
     /// Run the sample add-in (Init Monitor, a state change, Deinit Monitor) and print its trace.
     Demo,
+    /// The call builder: list the forms, one form's arguments and their choices, or write
+    /// the statement a filled form stands for.
+    #[command(after_help = "\
+Examples:
+  mapioffline build                                  every call and world action
+  mapioffline build Advise --after client.scn        its arguments, with the names client.scn binds
+  mapioffline build Advise this=mgr ulFlags=0 pCallback=NULL pulAdviseToken=&t
+
+Arguments left out of a structure get their correct value; a required one left out, or
+a name the form does not have, is an error.")]
+    Build {
+        /// The form: a function, a method, `vtbl`, or a world statement's word.
+        form: Option<String>,
+        /// Argument values, NAME=VALUE.
+        #[arg(value_name = "NAME=VALUE")]
+        values: Vec<String>,
+        /// Offer the names this script binds (objects, sinks, tokens, profiles).
+        #[arg(long, value_name = "FILE")]
+        after: Option<String>,
+    },
 }
 
 /// `--format` of `run`.
@@ -219,6 +240,11 @@ fn main() -> ExitCode {
         Command::Lessons => commands::lessons(),
         Command::Lesson { name, step } => commands::lesson(&name, step),
         Command::Demo => commands::demo(),
+        Command::Build {
+            form,
+            values,
+            after,
+        } => build::build(form.as_deref(), &values, after.as_deref()),
     };
     ExitCode::from(code)
 }

@@ -357,7 +357,7 @@ pub static FORMS: &[Form] = &[
             req(
                 "ulFlags",
                 Kind::Consts(ConstGroup::AdviseFlags),
-                "MAPIOFFLINE_ADVISE_DEFAULT",
+                "must be MAPIOFFLINE_ADVISE_DEFAULT",
             ),
             opt(
                 "pAdviseInfo",
@@ -404,7 +404,7 @@ pub static FORMS: &[Form] = &[
             req(
                 "ulFlags",
                 Kind::Consts(ConstGroup::UnadviseFlags),
-                "MAPIOFFLINE_UNADVISE_DEFAULT",
+                "must be MAPIOFFLINE_UNADVISE_DEFAULT",
             ),
             req("ulAdviseToken", Kind::Token, "the token Advise wrote"),
         ],
@@ -567,7 +567,9 @@ impl Param {
             Kind::LiveObject => c.extend(b.objects.iter().map(|n| choice(n, "bound so far"))),
             Kind::Consts(_) => {
                 c.extend(self.kind.consts());
-                c.push(choice("0", "none"));
+                if !c.iter().any(|k| k.note == "0x0") {
+                    c.push(choice("0", "none"));
+                }
                 c.push(choice("0x80", "an undocumented bit"));
             }
             Kind::InjectType => {
