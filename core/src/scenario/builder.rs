@@ -20,6 +20,7 @@
 //! ```
 
 use super::run::Runner;
+use super::words::{ADVISEINFO_FIELDS, CREATEINFO_FIELDS};
 use crate::consts::{Arch, ConstGroup, CONSTANTS, KNOWN_GUIDS};
 use crate::sim::VTABLE;
 use crate::trace::Value;
@@ -199,26 +200,6 @@ const THIS: Param = req("this", Kind::Object, "the object called");
 const YES_NO: &[&str] = &["yes", "no"];
 const PHASES: &[&str] = &["START", "STATECHANGE", "DONE", "any"];
 
-const ADVISE_FIELDS: &[&str] = &[
-    "ulSize",
-    "ulClientToken",
-    "CallbackType",
-    "pCallback",
-    "ulAdviseTypes",
-    "ulStateMask",
-];
-const CREATE_FIELDS: &[&str] = &[
-    "ulSize",
-    "ulCreateFlags",
-    "pwszProfileName",
-    "ulCapabilities",
-    "pGUID",
-    "pInstance",
-    "pParent",
-    "pMAPISupport",
-    "pConnectInfo",
-];
-
 /// Every form: the calls in vtable order, then the world actions.
 pub static FORMS: &[Form] = &[
     Form {
@@ -269,7 +250,7 @@ pub static FORMS: &[Form] = &[
             function: "HrCreateOfflineObj",
             fields: Some(StructArg {
                 name: "pCreateInfo",
-                fields: CREATE_FIELDS,
+                fields: CREATEINFO_FIELDS,
             }),
         },
     },
@@ -392,7 +373,7 @@ pub static FORMS: &[Form] = &[
             method: "Advise",
             fields: Some(StructArg {
                 name: "pAdviseInfo",
-                fields: ADVISE_FIELDS,
+                fields: ADVISEINFO_FIELDS,
             }),
         },
     },

@@ -109,6 +109,29 @@ pub mod words {
         "phase_spacing",
         "max_idle_steps",
     ];
+    /// `MAPIOFFLINE_ADVISEINFO`'s fields as a `&{…}` argument names them (the runner
+    /// accepts these, the call builder offers them).
+    pub const ADVISEINFO_FIELDS: &[&str] = &[
+        "ulSize",
+        "ulClientToken",
+        "CallbackType",
+        "pCallback",
+        "ulAdviseTypes",
+        "ulStateMask",
+    ];
+    /// `MAPIOFFLINE_CREATEINFO`'s fields, likewise.
+    pub const CREATEINFO_FIELDS: &[&str] = &[
+        "ulSize",
+        "ulCreateFlags",
+        "pwszProfileName",
+        "ulCapabilities",
+        "pGUID",
+        "pInstance",
+        "pParent",
+        "pMAPISupport",
+        "pAggregateInfo",
+        "pConnectInfo",
+    ];
     /// Constants, HRESULTs and GUID names a value may be written as.
     pub fn names() -> impl Iterator<Item = &'static str> {
         super::parse::known_names()

@@ -2,6 +2,7 @@
 //! and the structures a call takes.
 
 use super::*;
+use crate::scenario::words::{ADVISEINFO_FIELDS, CREATEINFO_FIELDS};
 
 impl Runner {
     pub(super) fn unknown_name<T>(&self, name: &str, col: usize) -> Result<T, RunError> {
@@ -241,19 +242,8 @@ impl Runner {
     }
 
     pub(super) fn create_info(&self, e: &Expr) -> Result<Option<CreateInfo>, RunError> {
-        let allowed = [
-            "ulSize",
-            "ulCreateFlags",
-            "pwszProfileName",
-            "ulCapabilities",
-            "pGUID",
-            "pInstance",
-            "pParent",
-            "pMAPISupport",
-            "pAggregateInfo",
-            "pConnectInfo",
-        ];
-        let Some(f) = self.fields(e, "MAPIOFFLINE_CREATEINFO", &allowed)? else {
+        let allowed = CREATEINFO_FIELDS;
+        let Some(f) = self.fields(e, "MAPIOFFLINE_CREATEINFO", allowed)? else {
             return Ok(None);
         };
         let arch = self.config.arch;

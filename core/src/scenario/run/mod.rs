@@ -128,16 +128,6 @@ struct OutParam {
     bind: Option<String>,
 }
 
-/// `MAPIOFFLINE_ADVISEINFO`'s fields, for `Advise` at top level and in a reaction.
-const ADVISEINFO_FIELDS: &[&str] = &[
-    "ulSize",
-    "ulClientToken",
-    "CallbackType",
-    "pCallback",
-    "ulAdviseTypes",
-    "ulStateMask",
-];
-
 impl Runner {
     /// Fixes the reading of SET-4 for this run whatever the script's `config set4` lines
     /// say (a command-line choice outranks the file's).

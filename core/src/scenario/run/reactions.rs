@@ -2,6 +2,7 @@
 
 use super::expr::{first_variable, looks_like_constant};
 use super::*;
+use crate::scenario::words::ADVISEINFO_FIELDS;
 
 impl Runner {
     /// A reaction's call, exactly as written: every argument kept raw. Constants are
