@@ -3,8 +3,10 @@
 //! never as HTML.
 //!
 //! One file per part of the page: `ctx` (the signals every component shares and what the
-//! toolbar does), `dom` (small browser helpers), then one file per component.
+//! toolbar does), `dom` (small browser helpers), then one file per component (`builder` is
+//! the call builder).
 
+mod builder;
 mod ctx;
 mod dom;
 mod editor;
@@ -13,6 +15,7 @@ mod lessons;
 mod timeline;
 mod world;
 
+use builder::Builder;
 use ctx::{initial_script, Ctx};
 use dom::{focus_by_id, tenths};
 use editor::Editor;
@@ -105,6 +108,7 @@ fn App() -> impl IntoView {
             <div class="left">
                 <Editor/>
                 <Lessons/>
+                <Builder/>
             </div>
             <div class="right">
                 <Timeline/>

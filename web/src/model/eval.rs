@@ -5,6 +5,7 @@
 use super::lanes::{lanes, Lane, Place};
 use mapioffline::checker::{self, Finding};
 use mapioffline::render::TextIndex;
+use mapioffline::scenario::builder::{self, Bound};
 use mapioffline::scenario::{self, ExpectFailure, RunError, Runner};
 use mapioffline::sim::WorldSnapshot;
 use mapioffline::{EventKind, Trace};
@@ -120,6 +121,8 @@ pub struct Evaluation {
     pub executed: usize,
     /// The line of the next statement when stepping, if any is left.
     pub next_line: Option<usize>,
+    /// The names the script bound, for the call builder's choices.
+    pub bound: Bound,
 }
 
 impl Evaluation {
@@ -191,6 +194,7 @@ pub fn evaluate(script: &scenario::Script, upto: Option<usize>) -> Evaluation {
     // Which statement caused each event is core's to say.
     let lines = runner.event_lines().to_vec();
     let world = runner.sim().snapshot();
+    let bound = builder::bound(&mut runner);
     let failures = runner.failures().to_vec();
     let trace = runner.sim().take_trace();
     let (lanes, places) = lanes(&trace);
@@ -226,5 +230,6 @@ pub fn evaluate(script: &scenario::Script, upto: Option<usize>) -> Evaluation {
         total,
         executed,
         next_line,
+        bound,
     }
 }

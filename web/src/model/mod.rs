@@ -3,8 +3,10 @@
 //! orders a notification: the scenario runner, the checker and the renderers in core do.
 //!
 //! One file per concern: `eval` (running a script), `lanes` (the timeline's layout),
-//! `share` (share links), `edit` (source edits and gutter marks), `highlight` (colours).
+//! `share` (share links), `edit` (source edits and gutter marks), `builder` (the call
+//! builder's insertion), `highlight` (colours).
 
+mod builder;
 mod edit;
 mod eval;
 mod highlight;
@@ -13,6 +15,7 @@ mod share;
 #[cfg(test)]
 mod tests;
 
+pub use builder::*;
 pub use edit::*;
 pub use eval::*;
 pub use highlight::*;
