@@ -8,6 +8,8 @@ use mapioffline::consts::{
     MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_DONE as DONE, MAPIOFFLINE_STATE_OFFLINE as OFFLINE,
     MAPIOFFLINE_STATE_ONLINE as ONLINE,
 };
+use mapioffline::trace::Func;
+use mapioffline::HResult;
 use std::collections::BTreeSet;
 
 fn challenge(name: &str) -> &'static Challenge {
@@ -32,6 +34,20 @@ const MONITOR_HEARS_OFFLINE: Need = Need::Heard {
     new: OFFLINE,
 };
 
+fn done(sink: &'static str, old: u32, new: u32) -> Need {
+    Need::Heard {
+        sink,
+        notify_type: DONE,
+        old,
+        new,
+    }
+}
+
+const ENDS_ONLINE: Need = Need::EndsIn {
+    profile: "Outlook",
+    state: ONLINE,
+};
+
 /// For each challenge, what its broken client fails: the mistake it is about, and
 /// nothing it does right.
 fn intended_failures(name: &str) -> Vec<Need> {
@@ -39,6 +55,45 @@ fn intended_failures(name: &str) -> Vec<Need> {
         "forgotten-unadvise" => vec![Need::Clean],
         "leaked-reference" => vec![Need::NoFinding(Rule::R4, None), Need::Clean],
         "sample-get-current-state" => vec![MONITOR_HEARS_OFFLINE, Need::Clean],
+        "ignored-e-pending" => vec![
+            done("monitor", OFFLINE, ONLINE),
+            ENDS_ONLINE,
+            Need::NoFinding(Rule::R5, Some(Clause::Set3)),
+            Need::Clean,
+        ],
+        "advise-without-capabilities" => vec![
+            Need::Returned(Func::GetCapabilities, HResult::S_OK),
+            Need::Clean,
+        ],
+        "x64-ulsize" => vec![
+            Need::Returned(Func::Advise, HResult::S_OK),
+            MONITOR_HEARS_OFFLINE,
+            Need::Clean,
+        ],
+        "placeholder-call" => vec![
+            Need::Returned(Func::Advise, HResult::S_OK),
+            MONITOR_HEARS_OFFLINE,
+            Need::NoFinding(Rule::R7, Some(Clause::Off3)),
+            Need::Clean,
+        ],
+        "notifytype-unchecked" => vec![Need::NoFinding(Rule::R6, Some(Clause::Ntf5)), Need::Clean],
+        "unmasked-state" => vec![
+            ENDS_ONLINE,
+            Need::NoFinding(Rule::R6, Some(Clause::Cur2)),
+            Need::Clean,
+        ],
+        "veto-in-done" => vec![
+            done("uploader", OFFLINE, ONLINE),
+            ENDS_ONLINE,
+            Need::NotInsideNotify(Func::SetCurrentState),
+            Need::NoFinding(Rule::R5, Some(Clause::Set3)),
+            Need::Clean,
+        ],
+        "logon-state-change" => vec![
+            done("provider", ONLINE, OFFLINE),
+            done("provider", OFFLINE, ONLINE),
+        ],
+        "manager-vtable-read" => vec![Need::NoFinding(Rule::R4, None), Need::Clean],
         other => panic!("no intended failures written down for {other}"),
     }
 }
@@ -161,7 +216,7 @@ fn garbage_never_panics_and_meets_nothing() {
 
 #[test]
 fn names_titles_hints_and_stories_are_there() {
-    assert!(CHALLENGES.len() >= 3, "{} challenges", CHALLENGES.len());
+    assert!(CHALLENGES.len() >= 10, "{} challenges", CHALLENGES.len());
     let names: BTreeSet<&str> = CHALLENGES.iter().map(|c| c.name).collect();
     assert_eq!(names.len(), CHALLENGES.len(), "duplicate names");
     for c in CHALLENGES {

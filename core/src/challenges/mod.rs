@@ -94,6 +94,8 @@ pub enum Need {
     Arch(Arch),
     /// The profile's global object is in this state when the trace ends.
     EndsIn { profile: &'static str, state: u32 },
+    /// The profile's global object changes to this state at some point.
+    WentTo { profile: &'static str, state: u32 },
 }
 
 /// The verdict of [`Challenge::check`].
@@ -239,6 +241,10 @@ impl Need {
                 "profile \"{profile}\" is {} when the script ends",
                 short_state(state)
             ),
+            Need::WentTo { profile, state } => format!(
+                "profile \"{profile}\" goes {} at some point",
+                short_state(state)
+            ),
         }
     }
 
@@ -346,6 +352,11 @@ impl Need {
                     (now != state).then(|| format!("it ends {}", short_state(now)))
                 }
             },
+            Need::WentTo { profile, state } => match f.profiles.get(profile) {
+                None => Some(format!("no profile \"{profile}\" is declared")),
+                Some(p) => (!f.changes.contains(&(*p, state)))
+                    .then(|| format!("it never changes to {}", short_state(state))),
+            },
         }
     }
 }
@@ -407,6 +418,8 @@ struct Facts {
     sinks: BTreeMap<String, Ptr>,
     profiles: BTreeMap<String, Ptr>,
     state: BTreeMap<Ptr, u32>,
+    /// Every (object, masked new state) a `state_changed` event recorded.
+    changes: Vec<(Ptr, u32)>,
     heard: Vec<Heard>,
     returns: Vec<Ret>,
     /// Functions the client called from inside `Notify`.
@@ -435,6 +448,8 @@ impl Facts {
                 }
                 EventKind::StateChanged { object, new, .. } => {
                     f.state.insert(*object, *new);
+                    f.changes
+                        .push((*object, new & MAPIOFFLINE_STATE_OFFLINE_MASK));
                 }
                 EventKind::Notify { sink, info, .. } => f.heard.push(Heard {
                     sink: *sink,
