@@ -346,3 +346,53 @@ fn items_say_what_the_trace_shows() {
         Some("no sink is declared as `monitor`")
     );
 }
+
+#[test]
+fn every_claimed_clause_is_exercised_by_the_broken_client_or_its_solution() {
+    use mapioffline::coverage::clauses_exercised;
+    use mapioffline::scenario::run_script;
+    for c in CHALLENGES {
+        let mut seen = BTreeSet::new();
+        for script in [c.broken, c.solution] {
+            let o = run_script(script).unwrap_or_else(|e| panic!("{}: {e}", c.name));
+            seen.extend(clauses_exercised(&o.trace));
+        }
+        let missing: Vec<&str> = c
+            .clauses
+            .iter()
+            .filter(|cl| !seen.contains(cl))
+            .map(|cl| cl.id())
+            .collect();
+        assert!(missing.is_empty(), "{}: {missing:?} not exercised", c.name);
+    }
+}
+
+#[test]
+fn a_finding_the_goal_names_is_not_described_twice() {
+    let c = challenge("placeholder-call");
+    let r = c.check(c.broken);
+    let named = r
+        .items
+        .iter()
+        .find(|i| i.text.contains("R7 (OFF-3)"))
+        .unwrap();
+    assert!(named
+        .why
+        .as_deref()
+        .unwrap()
+        .starts_with("still reported: R7 (OFF-3)"));
+    let clean = r.items.last().unwrap();
+    assert_eq!(clean.why.as_deref(), Some("only the finding named above"));
+    // Another finding besides the named one is spelt out under "finds nothing".
+    let c = challenge("unmasked-state");
+    let r = c.check(c.broken);
+    let clean = r.items.last().unwrap();
+    assert!(
+        clean
+            .why
+            .as_deref()
+            .unwrap()
+            .starts_with("1 finding: R2 (SET-6)"),
+        "{clean:?}"
+    );
+}

@@ -140,7 +140,7 @@ A client that registers without asking may wait for notifications that never com
             "Which call of the client workflow is missing between HrOpenOfflineObj and Advise?",
             "Call mgr->GetCapabilities(&caps) before Advise, and register only when one of the two documented bits is set.",
         ],
-        clauses: &[Clause::Gen3, Clause::Cap1, Clause::Cap2],
+        clauses: &[Clause::Gen3, Clause::Cap1],
         broken: include_str!("advise-without-capabilities.scn"),
         solution: include_str!("advise-without-capabilities.solution.scn"),
         goal: Goal {
@@ -189,7 +189,7 @@ A placeholder is reserved for Outlook: the simulator answers E_NOTIMPL and rule 
             "`mapioffline explain IMAPIOfflineMgr` lists every slot with its index.",
             "Advise is vtbl[7](MAPIOFFLINE_ADVISE_DEFAULT, &{…}, &token), and Unadvise vtbl[8].",
         ],
-        clauses: &[Clause::Off2, Clause::Off3, Clause::Mgr2],
+        clauses: &[Clause::Off2, Clause::Off3],
         broken: include_str!("placeholder-call.scn"),
         solution: include_str!("placeholder-call.solution.scn"),
         goal: Goal {
@@ -271,7 +271,7 @@ The non-blocking way: Notify only records the wish, and the client calls SetCurr
             "Inside Notify, only remember what to do; make the call once the change has completed.",
             "Declare `sink uploader` without a reaction, and after the first `run` call mgr->SetCurrentState(MAPIOFFLINE_FLAG_DEFAULT, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_ONLINE, NULL), then `run`.",
         ],
-        clauses: &[Clause::Set2, Clause::Set3, Clause::Set4, Clause::Ntf8],
+        clauses: &[Clause::Set2, Clause::Set4, Clause::Ntf8],
         broken: include_str!("veto-in-done.scn"),
         solution: include_str!("veto-in-done.solution.scn"),
         goal: Goal {
@@ -299,14 +299,7 @@ The provider must follow the state from notifications, which means registering (
             "Declare `sink provider`, and in Logon call GetCapabilities and Advise before SetCurrentState.",
             "A registration needs its Unadvise at Logoff.",
         ],
-        clauses: &[
-            Clause::Set2,
-            Clause::Cur3,
-            Clause::Ntf2,
-            Clause::Gen5,
-            Clause::Gen3,
-            Clause::Adv11,
-        ],
+        clauses: &[Clause::Set2, Clause::Cur3, Clause::Ntf2, Clause::Gen3],
         broken: include_str!("logon-state-change.scn"),
         solution: include_str!("logon-state-change.solution.scn"),
         goal: Goal {
@@ -332,7 +325,7 @@ Without the QueryInterface there is one pointer and one reference (OPEN-10), and
             "Reading through vtbl[5] and masking with `& 3` are correct; keep them.",
             "Remove one of the reader's two Release calls.",
         ],
-        clauses: &[Clause::Mgr1, Clause::Cur2, Clause::Off1, Clause::Open10, Clause::Mgr3],
+        clauses: &[Clause::Mgr1, Clause::Cur2, Clause::Open10, Clause::Mgr3],
         broken: include_str!("manager-vtable-read.scn"),
         solution: include_str!("manager-vtable-read.solution.scn"),
         goal: Goal {
