@@ -28,7 +28,13 @@ pub(super) fn Builder() -> impl IntoView {
         picked.with(|p| {
             p.iter()
                 .find(|(n, _, _)| *n == name)
-                .map(|(_, sel, typed)| if sel == OTHER { typed.clone() } else { sel.clone() })
+                .map(|(_, sel, typed)| {
+                    if sel == OTHER {
+                        typed.clone()
+                    } else {
+                        sel.clone()
+                    }
+                })
                 .unwrap_or_default()
         })
     };
@@ -51,18 +57,26 @@ pub(super) fn Builder() -> impl IntoView {
     };
     let statement = Memo::new(move |_| {
         let f = form.get();
-        let values: Vec<(&str, String)> = f.params.iter().map(|p| (p.name, value_of(p.name))).collect();
+        let values: Vec<(&str, String)> = f
+            .params
+            .iter()
+            .map(|p| (p.name, value_of(p.name)))
+            .collect();
         let refs: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
         f.statement(&refs).map_err(|builder::Missing(why)| why)
     });
     let insert = move |_| {
-        let Ok(stmt) = statement.get_untracked() else { return };
+        let Ok(stmt) = statement.get_untracked() else {
+            return;
+        };
         let ta = textarea();
         let cursor = ta
             .as_ref()
             .and_then(|t| t.selection_start().ok().flatten())
             .map_or(usize::MAX, |c| c as usize);
-        let (src, at) = ctx.source.with_untracked(|s| model::insert_statement(s, cursor, &stmt));
+        let (src, at) = ctx
+            .source
+            .with_untracked(|s| model::insert_statement(s, cursor, &stmt));
         ctx.source.set(src);
         if let Some(t) = ta {
             // The textarea follows the signal on the next frame; put the cursor after the

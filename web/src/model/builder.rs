@@ -23,7 +23,10 @@ pub fn insert_statement(source: &str, cursor: usize, stmt: &str) -> (String, usi
         at += 1;
         lines.insert(at, stmt);
     }
-    let before: usize = lines[..at].iter().map(|l| l.encode_utf16().count() + 1).sum();
+    let before: usize = lines[..at]
+        .iter()
+        .map(|l| l.encode_utf16().count() + 1)
+        .sum();
     (lines.join("\n"), before + stmt.encode_utf16().count())
 }
 
@@ -37,7 +40,10 @@ mod tests {
         // Cursor inside the first line: after it.
         let (s, c) = insert_statement(src, 3, "run");
         assert_eq!(s, "profile \"P\"\nrun\nsink s\n");
-        assert_eq!(&s.encode_utf16().collect::<Vec<_>>()[..c], "profile \"P\"\nrun".encode_utf16().collect::<Vec<_>>());
+        assert_eq!(
+            &s.encode_utf16().collect::<Vec<_>>()[..c],
+            "profile \"P\"\nrun".encode_utf16().collect::<Vec<_>>()
+        );
         // Cursor on the blank last line: on it.
         let (s, _) = insert_statement(src, src.len(), "run");
         assert_eq!(s, "profile \"P\"\nsink s\nrun");
