@@ -107,8 +107,8 @@ fn App() -> impl IntoView {
         <main class="grid">
             <div class="left">
                 <Editor/>
-                <Lessons/>
                 <Builder/>
+                <Lessons/>
             </div>
             <div class="right">
                 <Timeline/>
