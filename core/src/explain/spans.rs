@@ -12,9 +12,10 @@
 //! ```
 //! use mapioffline::explain::spans::spans;
 //!
-//! let text = "← SetCurrentState = E_PENDING (SET-3), ulState 0x00000002";
-//! let terms: Vec<&str> = spans(text).iter().map(|s| s.term.as_str()).collect();
-//! assert_eq!(terms, ["SetCurrentState", "E_PENDING", "SET-3", "ulState", "0x00000002"]);
+//! let text = "← SetCurrentState = E_PENDING (SET-3), ulState 0x00000001";
+//! let found = spans(text);
+//! let words: Vec<&str> = found.iter().map(|s| &text[s.start..s.end]).collect();
+//! assert_eq!(words, ["SetCurrentState", "E_PENDING", "SET-3", "ulState", "0x00000001"]);
 //! ```
 
 use super::api;
@@ -104,7 +105,7 @@ pub fn spans(text: &str) -> Vec<Span> {
                 continue;
             }
         }
-        if let Some(term) = term_of(word) {
+        if let Some(term) = term_of(word).or_else(|| holder_of(word, &out)) {
             out.push(Span {
                 start: i,
                 end,
@@ -135,13 +136,43 @@ fn term_of(word: &str) -> Option<String> {
             return Some(word.to_string());
         }
     }
-    // A structure's field: explained by the structure that holds it.
-    STRUCTS
+    None
+}
+
+/// The structures and API entries (by `explain` term, and the short name a text uses)
+/// with a field or parameter named `word`.
+fn holders(word: &str) -> Vec<(&'static str, &'static str)> {
+    let mut out: Vec<(&'static str, &'static str)> = STRUCTS
         .iter()
-        .find(|s| {
+        .filter(|s| {
             s.fields
                 .iter()
-                .any(|(decl, _)| decl.rsplit(' ').next() == Some(word))
+                .any(|(decl, _)| decl.rsplit([' ', '*']).next() == Some(word))
         })
-        .map(|s| s.name.to_string())
+        .map(|s| (s.name, s.name))
+        .collect();
+    for d in api::API {
+        let Some(params) = d.signature.split_once('(').map(|(_, p)| p) else {
+            continue;
+        };
+        // A parameter's name is the word before a `,` or the closing `)`.
+        let named = params
+            .split([',', ')'])
+            .any(|p| p.trim().rsplit([' ', '*']).next() == Some(word) && p.trim().contains(' '));
+        if named {
+            out.push((d.name, d.short()));
+        }
+    }
+    out
+}
+
+/// A field or parameter name is explained by what holds it: the holder named last before
+/// it in the text (`SetCurrentState(…, ulFlags …)`), else the first that has it.
+fn holder_of(word: &str, before: &[Span]) -> Option<String> {
+    let hs = holders(word);
+    let context = before.iter().rev().find_map(|s| {
+        hs.iter()
+            .find(|(term, short)| s.term == *term || s.term == *short)
+    });
+    context.or(hs.first()).map(|(term, _)| term.to_string())
 }
