@@ -241,3 +241,58 @@ fn inside_a_blocking_call_paused_at_a_foreign_notify_the_world_is_the_simulators
     let t = Timeline::new(sim.trace());
     assert_eq!(t.world_at(t.len()), sim.snapshot());
 }
+
+const LEAKY: &str = r#"
+profile "Outlook"
+sink monitor
+HrOpenOfflineObj(0, L"Outlook", &GUID_GlobalState, NULL, &mgr)
+mgr->Advise(0, &{ulClientToken = 7, pCallback = monitor}, &token)
+mgr->GetCurrentState(&state)
+"#;
+
+#[test]
+fn findings_appear_at_their_event_and_what_was_left_behind_when_it_is_judged() {
+    use mapioffline::checker::{check, findings_at};
+    use mapioffline::Rule;
+    for (with_shutdown, src) in [
+        (true, format!("{LEAKY}shutdown\n")),
+        (false, LEAKY.to_string()),
+    ] {
+        let trace = mapioffline::scenario::run_script(&src).unwrap().trace;
+        let all = check(&trace);
+        let len = trace.events.len();
+        let rules =
+            |n: usize| -> Vec<Rule> { findings_at(&all, n, len).iter().map(|f| f.rule).collect() };
+        let advise = all.iter().find(|f| f.rule == Rule::R1).unwrap().event;
+        assert!(matches!(
+            trace.events[advise].kind,
+            mapioffline::EventKind::Call { .. }
+        ));
+        assert_eq!(rules(advise), []);
+        assert_eq!(rules(advise + 1), [Rule::R1]);
+        // The leaks: at the shutdown event, or only at the very end without one.
+        let judged = if with_shutdown {
+            trace
+                .events
+                .iter()
+                .position(|e| matches!(e.kind, mapioffline::EventKind::Shutdown(_)))
+                .unwrap()
+                + 1
+        } else {
+            len
+        };
+        assert_eq!(rules(judged - 1), [Rule::R1], "shutdown: {with_shutdown}");
+        assert_eq!(
+            rules(judged),
+            [Rule::R1, Rule::R3, Rule::R4],
+            "shutdown: {with_shutdown}"
+        );
+        assert_eq!(findings_at(&all, len, len), all);
+        // Never one taken back.
+        for n in 0..len {
+            let now = findings_at(&all, n, len);
+            let next = findings_at(&all, n + 1, len);
+            assert!(now.iter().all(|f| next.contains(f)), "at {n}");
+        }
+    }
+}

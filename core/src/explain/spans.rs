@@ -5,9 +5,11 @@
 //! A span is a whole word spelled as the reference spells it: a constant, HRESULT, GUID or
 //! IID name, a structure, a function, interface or method (`IMAPIOfflineNotify::Notify`
 //! as one span), a field of a structure, a clause ID (`SET-4`) or rule (`R5`), a hex value
-//! (`0x8000000A`) or a GUID in registry format. Matching is exact and case-sensitive, and
-//! plain decimal numbers and suffixes (`FLAG_BLOCK`) are left out: prose ("3 objects",
-//! "block") must not light up.
+//! (`0x8000000A`) or a GUID in registry format, and the unambiguous tail of a constant
+//! written in capitals (`STATECHANGE_DONE`). Matching is exact and case-sensitive, and
+//! plain decimal numbers are left out: prose ("3 objects", "block") must not light up. A
+//! field or parameter (`ulClientToken`, `ulState`) is explained by what holds it, the
+//! call or structure named last before it in the text.
 //!
 //! ```
 //! use mapioffline::explain::spans::spans;
@@ -18,8 +20,8 @@
 //! assert_eq!(words, ["SetCurrentState", "E_PENDING", "SET-3", "ulState", "0x00000001"]);
 //! ```
 
-use super::api;
 use super::structs::STRUCTS;
+use super::{api, by_suffix, contains_word};
 use crate::clauses::{Clause, Rule};
 use crate::consts::{Guid, CONSTANTS, HRESULTS, KNOWN_GUIDS};
 use serde::Serialize;
@@ -128,6 +130,17 @@ fn term_of(word: &str) -> Option<String> {
     if exact {
         return Some(word.to_string());
     }
+    // `STATECHANGE_DONE`, `FLAG_BLOCK`: the one constant that ends so. Only words that
+    // look like a constant's tail (capitals with an underscore), never prose.
+    if word.contains('_')
+        && word
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    {
+        if let Some(x) = by_suffix(word) {
+            return Some(x.term);
+        }
+    }
     if let Some(hexdigits) = word.strip_prefix("0x") {
         if !hexdigits.is_empty()
             && hexdigits.len() <= 8
@@ -170,9 +183,13 @@ fn holders(word: &str) -> Vec<(&'static str, &'static str)> {
 /// it in the text (`SetCurrentState(…, ulFlags …)`), else the first that has it.
 fn holder_of(word: &str, before: &[Span]) -> Option<String> {
     let hs = holders(word);
+    // `Advise(…, {ulSize=32, …})`: a call names the structure it takes, too.
+    let takes = |call: &str, structure: &str| {
+        api::find(call).is_some_and(|d| contains_word(d.signature, structure))
+    };
     let context = before.iter().rev().find_map(|s| {
         hs.iter()
-            .find(|(term, short)| s.term == *term || s.term == *short)
+            .find(|(term, short)| s.term == *term || s.term == *short || takes(&s.term, term))
     });
     context.or(hs.first()).map(|(term, _)| term.to_string())
 }
