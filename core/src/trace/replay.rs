@@ -54,8 +54,9 @@ use super::snapshot::{ClientSnapshot, ObjectSnapshot, ProfileSnapshot, WorldSnap
 use super::walk::Walker;
 use super::{Call, Cause, EnvEvent, Event, EventKind, Func, OutValue, Ptr, Tick, Trace};
 use crate::consts::{
-    HResult, MAPIOFFLINE_CAPABILITY_OFFLINE, MAPIOFFLINE_CAPABILITY_ONLINE,
-    MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_DONE, MAPIOFFLINE_STATE_OFFLINE, MAPIOFFLINE_STATE_ONLINE,
+    show, show_state, ConstGroup, HResult, MAPIOFFLINE_CAPABILITY_OFFLINE,
+    MAPIOFFLINE_CAPABILITY_ONLINE, MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_DONE,
+    MAPIOFFLINE_STATE_OFFLINE, MAPIOFFLINE_STATE_ONLINE,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -98,6 +99,51 @@ pub struct Moment {
     /// derivation of its descendants did not reproduce: a trace this reader cannot follow
     /// exactly (hand-edited, or from another simulator). `None` for the simulator's traces.
     pub mismatch: Option<usize>,
+}
+
+impl PendingTransition {
+    /// One line: `transition #1 of 0x00A00000: MAPIOFFLINE_STATE_ONLINE → MAPIOFFLINE_STATE_OFFLINE
+    /// (asynchronous, 1 object), phase MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_START, next phase due at t=3`.
+    pub fn to_text(&self) -> String {
+        let phase = match self.phase {
+            0 => "no phase yet".to_string(),
+            p => format!("phase {}", show(ConstGroup::NotifyType, p)),
+        };
+        let due = match self.due {
+            Some(t) => format!(", next phase due at t={t}"),
+            None if self.phase < MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_DONE => {
+                ", its phases run inside the call".to_string()
+            }
+            None => String::new(),
+        };
+        let n = self.objects.len();
+        format!(
+            "transition #{} of {}: {} → {} ({}, {n} object{}), {phase}{due}",
+            self.transition,
+            self.object,
+            show_state(self.old),
+            show_state(self.new),
+            if self.blocking {
+                "blocking"
+            } else {
+                "asynchronous"
+            },
+            if n == 1 { "" } else { "s" },
+        )
+    }
+}
+
+impl Moment {
+    /// The world as `WorldSnapshot::to_text` has it, then one line per transition in
+    /// progress.
+    pub fn to_text(&self) -> String {
+        let mut s = self.world.to_text();
+        for t in &self.transitions {
+            s.push_str(&t.to_text());
+            s.push('\n');
+        }
+        s
+    }
 }
 
 /// A trace, ready to be shown as of any event.
