@@ -89,6 +89,8 @@ Commands:
   :help (:h, :?)    the language and these commands
   :trace            the whole trace so far
   :state            the world now: objects, states, references, registrations, names
+  :at N             as of event #N: the event decoded, the world, the findings so far
+  :event N          event #N decoded: fields, meanings, the clauses it shows
   :save FILE        write the session as a scenario file (:save! FILE replaces one)
   :reset            start again with an empty world
   :check            the client-contract checker (R1–R7) on the trace so far

@@ -24,8 +24,9 @@ use std::rc::Rc;
 const PROMPT: &str = "mapioffline> ";
 /// The last line of a saved session.
 const HEADER: &str = "# a mapioffline REPL session: `mapioffline run FILE` replays it";
-const COMMANDS: [&str; 9] = [
-    ":help", ":trace", ":state", ":save", ":reset", ":check", ":explain", ":quit", ":exit",
+const COMMANDS: [&str; 11] = [
+    ":help", ":trace", ":state", ":at", ":event", ":save", ":reset", ":check", ":explain", ":quit",
+    ":exit",
 ];
 
 const HELP: &str = "\
@@ -41,6 +42,9 @@ Commands:
   :help            this text
   :trace           the whole trace so far
   :state           the world now: objects, states, references, registrations, names
+  :at N            as of event #N (numbered from 0, as findings cite them): the event
+                   decoded, the world and the transitions in progress, the findings so far
+  :event N         event #N decoded: its fields, their meanings, the clauses it shows
   :save FILE       write the session as a scenario file that replays identically
   :reset           start again with an empty world
   :check           the client-contract checker (R1–R7) on the trace so far
@@ -270,7 +274,7 @@ fn command_line(s: &mut Session, name: &str, arg: &str, colour: bool) -> Flow {
         "help" | "h" | "?" => writeln!(out, "{HELP}"),
         "quit" | "q" | "exit" => return Flow::Quit,
         // Asking must not start the world: `config` lines may still follow.
-        "trace" | "state" | "check" if !s.runner.started() => writeln!(
+        "trace" | "state" | "check" | "at" | "event" if !s.runner.started() => writeln!(
             out,
             "nothing has run yet: the world starts with the first statement other than `config`"
         ),
@@ -289,6 +293,17 @@ fn command_line(s: &mut Session, name: &str, arg: &str, colour: bool) -> Flow {
                 text.push_str(&format!("names: {}\n", shown.join(", ")));
             }
             out.write_all(text.as_bytes())
+        }
+        "at" | "event" => {
+            let trace = s.runner.sim().trace();
+            match event_number(name, arg, trace.events.len()) {
+                Ok(n) => out.write_all(moment(trace, n, name == "at").as_bytes()),
+                Err(e) => {
+                    s.worse(BAD_INPUT);
+                    output::error(e);
+                    Ok(())
+                }
+            }
         }
         "save" | "save!" => {
             if arg.is_empty() {
@@ -369,6 +384,57 @@ fn command_line(s: &mut Session, name: &str, arg: &str, colour: bool) -> Flow {
     // Output to a closed terminal leaves nothing to tell.
     let _ = r.and_then(|()| out.flush());
     Flow::Go
+}
+
+/// The event number of `:at N` / `:event N`, or why `arg` is not one of the trace's.
+fn event_number(command: &str, arg: &str, len: usize) -> Result<usize, String> {
+    if arg.is_empty() {
+        return Err(format!(
+            ":{command} needs an event number, e.g. `:{command} 0` for the first event"
+        ));
+    }
+    let n: usize = arg.trim_start_matches('#').parse().map_err(|_| {
+        format!(
+            "{} is not an event number: give one of 0 to {} (the number `#N` the trace and the findings cite)",
+            mapioffline::util::quote(arg),
+            len.saturating_sub(1)
+        )
+    })?;
+    match len {
+        0 => Err("the trace has no events yet".to_string()),
+        _ if n >= len => Err(format!(
+            "there is no event #{n}: the trace has {len} event{}, #0 to #{}",
+            if len == 1 { "" } else { "s" },
+            len - 1
+        )),
+        _ => Ok(n),
+    }
+}
+
+/// Event #n decoded; with `world`, also the world just after it, the transitions in
+/// progress and the findings visible then.
+fn moment(trace: &mapioffline::Trace, n: usize, world: bool) -> String {
+    use mapioffline::checker::{check, findings_at};
+    use mapioffline::trace::replay::Timeline;
+    let mut text = mapioffline::explain::event::decode(trace, n)
+        .map(|d| d.to_text())
+        .unwrap_or_default();
+    if !world {
+        return text;
+    }
+    let len = trace.events.len();
+    text.push_str(&format!("\nthe world just after event #{n}:\n"));
+    text.push_str(&Timeline::new(trace).at(n + 1).to_text());
+    let findings = findings_at(&check(trace), n + 1, len);
+    if findings.is_empty() {
+        text.push_str("findings so far: none\n");
+    } else {
+        text.push_str("findings so far:\n");
+        for f in findings {
+            text.push_str(&format!("  {f}\n"));
+        }
+    }
+    text
 }
 
 /// Runs one line of the scenario language; only a line that runs is kept for `:save`.
@@ -466,6 +532,25 @@ mod tests {
         // The replacement starts where the word does.
         let (start, _) = complete("x->Re", 5, &[]);
         assert_eq!(start, 3);
+    }
+
+    #[test]
+    fn at_and_event_complete_and_a_bad_number_says_which_are_good() {
+        assert_eq!(names_of(":ev", &[]), [":event"]);
+        assert_eq!(event_number("at", "#2", 3), Ok(2));
+        assert_eq!(event_number("at", "2", 3), Ok(2));
+        let past = event_number("at", "3", 3).unwrap_err();
+        assert!(
+            past.contains("there is no event #3") && past.contains("#0 to #2"),
+            "{past}"
+        );
+        assert!(event_number("event", "-1", 3)
+            .unwrap_err()
+            .contains("not an event number"));
+        assert_eq!(
+            event_number("at", "0", 0),
+            Err("the trace has no events yet".to_string())
+        );
     }
 
     #[test]

@@ -234,3 +234,65 @@ fn a_piped_session_exits_as_run_would() {
     );
     assert_eq!(status(":explain NOTHING_AT_ALL\n"), Some(2));
 }
+
+#[test]
+fn at_shows_the_event_the_world_then_and_the_findings_so_far() {
+    let session = "\
+profile \"Outlook\"
+sink logger
+HrOpenOfflineObj(0, L\"Outlook\", &GUID_GlobalState, NULL, &mgr)
+mgr->Advise(0, &{ulClientToken = 7, pCallback = logger}, &token)
+mgr->SetCurrentState(MAPIOFFLINE_FLAG_DEFAULT, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)
+advance 1
+:at 2
+:at 14
+:event 17
+:at 18
+:at x
+:event
+";
+    let (stdout, stderr) = repl(session);
+    // Before the Advise: the call to HrOpenOfflineObj decoded, no registration, no finding.
+    let early = answer_to(&stdout, ":at 2");
+    assert!(early.starts_with("event #2 (call) at t=0"), "{early}");
+    assert!(early.contains("pwszProfileNameIn  \"Outlook\""), "{early}");
+    assert!(!early.contains("advise token"), "{early}");
+    assert!(early.contains("findings so far: none"), "{early}");
+    // After the asynchronous request returned: registered, the change in progress, R1 seen.
+    let later = answer_to(&stdout, ":at 14");
+    assert!(later.contains("hr    0x00000000  (S_OK)"), "{later}");
+    assert!(
+        later.contains("advise token 1 -> logger (ulClientToken 7)"),
+        "{later}"
+    );
+    assert!(
+        later.contains("no phase yet, next phase due at t=1"),
+        "{later}"
+    );
+    assert!(later.contains("R1 (GEN-3) at event #5"), "{later}");
+    // The START notification, with the registration it went to.
+    let notify = answer_to(&stdout, ":event 17");
+    assert!(notify.contains("NotifyType"), "{notify}");
+    assert!(
+        notify.contains("delivered: MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_START to sink \"logger\" through advise token 1"),
+        "{notify}"
+    );
+    assert!(!notify.contains("the world just after"), "{notify}");
+    // Bad numbers: clear messages, and the session goes on.
+    assert!(
+        stderr.contains("there is no event #18: the trace has 18 events, #0 to #17"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("`x` is not an event number"), "{stderr}");
+    assert!(stderr.contains(":event needs an event number"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn at_before_the_world_starts_says_so() {
+    let (stdout, _) = repl(":at 0\n");
+    assert!(
+        answer_to(&stdout, ":at 0").starts_with("nothing has run yet"),
+        "{stdout}"
+    );
+}
