@@ -424,7 +424,9 @@ fn cpp_event_lines_point_at_each_events_statement() {
                 f => f.to_string(),
             };
             assert!(
-                lines[at..end.max(at + 1)].iter().any(|l| l.contains(&method)),
+                lines[at..end.max(at + 1)]
+                    .iter()
+                    .any(|l| l.contains(&method)),
                 "{name}: event {i} ({method}) at line {at}: {:?}",
                 &lines[at..end.max(at + 1)]
             );
@@ -517,9 +519,10 @@ fn every_lessons_cpp_compiles_with_gxx_against_the_c_header() {
             .trace;
         let file = dir.join(format!("{}.cpp", lesson.name));
         std::fs::write(&file, cpp::render(&trace)).unwrap();
-        let wrong_on_purpose = trace.events.iter().any(|e| {
-            matches!(&e.kind, EventKind::Diagnostic(d) if d.severity == Severity::Error)
-        });
+        let wrong_on_purpose = trace
+            .events
+            .iter()
+            .any(|e| matches!(&e.kind, EventKind::Diagnostic(d) if d.severity == Severity::Error));
         let mut cmd = Command::new("g++");
         cmd.args([
             "-std=c++11",

@@ -88,7 +88,8 @@ pub(super) fn CppView() -> impl IntoView {
         }
     };
     let body = move || match code.get() {
-        None => view! { <p class="xnote">"The C++ appears once the renderer has loaded."</p> }.into_any(),
+        None => view! { <p class="xnote">"The C++ appears once the renderer has loaded."</p> }
+            .into_any(),
         Some(Err(why)) => view! { <p class="xerr">{why}</p> }.into_any(),
         Some(Ok(c)) => {
             let mark = sel_line.get().map(|l| {

@@ -73,15 +73,18 @@ pub(super) fn Editor() -> impl IntoView {
                         .flat_map(|(t, text)| {
                             let at = off..off + text.len();
                             off = at.end;
-                            model::token_pieces(at, &spans).into_iter().map(move |(r, term)| (t, r, term))
+                            model::token_pieces(at, &spans)
+                                .into_iter()
+                                .map(move |(r, span)| (t, r, span.map(|s| s.start)))
+                                .collect::<Vec<_>>()
                         })
                         .map(|(t, r, term)| {
                             let text = line[r.clone()].to_string();
                             match term {
                                 None => view! { <span class=t.class()>{text}</span> }.into_any(),
-                                Some(term) => view! {
+                                Some(start) => view! {
                                     <span class=format!("{} term", t.class())
-                                        id=(r.start == term.start).then(|| explain::editor_term_id(li, term.start))>{text}</span>
+                                        id=(r.start == start).then(|| explain::editor_term_id(li, start))>{text}</span>
                                 }.into_any(),
                             }
                         })

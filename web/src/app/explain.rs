@@ -34,10 +34,10 @@ pub(super) fn terms(text: String) -> AnyView {
     }
     model::pieces(&text, &spans)
         .into_iter()
-        .map(|(r, term)| {
+        .map(|(r, span)| {
             let piece = text[r].to_string();
-            if term {
-                let data = piece.clone();
+            if let Some(span) = span {
+                let data = span.term.clone();
                 view! {
                     <span class="term" tabindex="0" data-term=data
                         aria-describedby=TIP_ID>{piece}</span>
@@ -116,7 +116,11 @@ pub(super) fn ExplainTip() -> impl IntoView {
     let over = window_event_listener(ev::mouseover, move |e| {
         if let Some((el, term)) = term_of(&e) {
             show_at(ctx, &el, term, false);
-        } else if !in_tip(&e) && ctx.tip.with_untracked(|t| t.as_ref().is_some_and(|t| !t.by_focus)) {
+        } else if !in_tip(&e)
+            && ctx
+                .tip
+                .with_untracked(|t| t.as_ref().is_some_and(|t| !t.by_focus))
+        {
             ctx.tip.set(None);
         }
     });
@@ -126,7 +130,11 @@ pub(super) fn ExplainTip() -> impl IntoView {
         }
     });
     let focus_out = window_event_listener(ev::focusout, move |e| {
-        if term_of(&e).is_some() || ctx.tip.with_untracked(|t| t.as_ref().is_some_and(|t| t.by_focus)) {
+        if term_of(&e).is_some()
+            || ctx
+                .tip
+                .with_untracked(|t| t.as_ref().is_some_and(|t| t.by_focus))
+        {
             ctx.tip.set(None);
         }
     });
@@ -151,7 +159,11 @@ pub(super) fn ExplainTip() -> impl IntoView {
                     .and_then(|v| v.as_f64())
                     .unwrap_or(1280.0);
                 let left = t.left.min(w - 380.0).max(4.0);
-                format!("left:{};top:{}", super::dom::px(left), super::dom::px(t.top + 4.0))
+                format!(
+                    "left:{};top:{}",
+                    super::dom::px(left),
+                    super::dom::px(t.top + 4.0)
+                )
             }
             None => String::new(),
         })
@@ -205,13 +217,17 @@ pub(super) fn editor_caret(ctx: Ctx, ta: &web_sys::HtmlTextAreaElement) {
     let found = ctx.source.with_untracked(|src| {
         let (li, col) = model::caret_line_col(src, at);
         let line = src.split('\n').nth(li)?;
-        let r = model::term_at(&model::spans(line), col)?;
-        Some((by_id(&editor_term_id(li, r.start))?, line[r].to_string()))
+        let spans = model::spans(line);
+        let s = model::term_at(&spans, col)?;
+        Some((by_id(&editor_term_id(li, s.start))?, s.term.clone()))
     });
     match found {
         Some((el, term)) => show_at(ctx, &el, term, true),
         None => {
-            if ctx.tip.with_untracked(|t| t.as_ref().is_some_and(|t| t.by_focus)) {
+            if ctx
+                .tip
+                .with_untracked(|t| t.as_ref().is_some_and(|t| t.by_focus))
+            {
                 ctx.tip.set(None);
             }
         }
@@ -236,16 +252,17 @@ pub(super) fn editor_hover(ctx: Ctx, e: &web_sys::MouseEvent) {
             let li = li as usize;
             ctx.source.with_untracked(|src| {
                 let line = src.split('\n').nth(li)?;
-                model::spans(line).into_iter().find_map(|r| {
-                    let el = by_id(&editor_term_id(li, r.start))?;
+                model::spans(line).into_iter().find_map(|s| {
+                    let el = by_id(&editor_term_id(li, s.start))?;
                     let b = el.get_bounding_client_rect();
                     (x >= b.left() && x <= b.right() && y >= b.top() && y <= b.bottom())
-                        .then(|| (el, line[r].to_string()))
+                        .then_some((el, s.term))
                 })
             })
         })
         .flatten();
-    let same = |t: &Option<Tip>, term: &str| t.as_ref().is_some_and(|t| t.term == term && !t.by_focus);
+    let same =
+        |t: &Option<Tip>, term: &str| t.as_ref().is_some_and(|t| t.term == term && !t.by_focus);
     match found {
         Some((el, term)) => {
             if !ctx.tip.with_untracked(|t| same(t, &term)) {
@@ -253,7 +270,10 @@ pub(super) fn editor_hover(ctx: Ctx, e: &web_sys::MouseEvent) {
             }
         }
         None => {
-            if ctx.tip.with_untracked(|t| t.as_ref().is_some_and(|t| !t.by_focus)) {
+            if ctx
+                .tip
+                .with_untracked(|t| t.as_ref().is_some_and(|t| !t.by_focus))
+            {
                 ctx.tip.set(None);
             }
         }

@@ -100,8 +100,7 @@ fn open_file(ctx: Ctx, input: web_sys::HtmlInputElement) {
         }
     });
     let on_err = Closure::once(move |_: JsValue| {
-        ctx.notice
-            .set("The file could not be read".to_string());
+        ctx.notice.set("The file could not be read".to_string());
     });
     let _ = file.text().then2(&on_text, &on_err);
     // The promise owns the callbacks from here.
