@@ -20,6 +20,11 @@
 //!   as `text`, `markdown`, `mermaid` or `cpp` (a string); throws for a script that does
 //!   not run or a format it does not know.
 //! - `mapioffline.renderTrace(trace, format)`: the same for a trace object.
+//! - `mapioffline.spans(text)`: the parts of any text `explain` knows, `[{start, end,
+//!   term}]` in UTF-8 byte offsets (the page cuts its own Rust strings with them).
+//! - `mapioffline.decodeEvent(trace, i)`: event `i` of a trace object decoded
+//!   (`explain::event::decode`): `{index, tick, depth, kind, title, fields: [{name, value,
+//!   meaning, explain}], clauses, answers, notify}`; `null` past the end.
 //! - `mapioffline.cppLines(trace)`: the C++ of a trace object with, for each of its
 //!   events, the 0-based line that writes it: `{text, eventLines}` (the page's C++ view
 //!   scrolls to the selected event with it).
@@ -111,4 +116,19 @@ pub fn event_count(source: &str) -> Result<u32, JsError> {
     let out =
         mapioffline::scenario::run_script(source).map_err(|e| JsError::new(&e.to_string()))?;
     Ok(out.trace.events.len() as u32)
+}
+
+/// The explainable parts of a text (byte offsets).
+#[wasm_bindgen]
+pub fn spans(text: &str) -> Result<JsValue, JsError> {
+    to_js(&mapioffline::explain::spans::spans(text))
+}
+
+/// Event `i` of a trace object, decoded for a person.
+#[wasm_bindgen(js_name = decodeEvent)]
+pub fn decode_event(trace: JsValue, i: u32) -> Result<JsValue, JsError> {
+    to_js(&mapioffline::explain::event::decode(
+        &trace_of(trace)?,
+        i as usize,
+    ))
 }

@@ -66,7 +66,7 @@ pub(super) fn Editor() -> impl IntoView {
                 .map(|(li, line)| {
                     // Terms are marked (and given an id) for the caret's and the
                     // pointer's explain popover.
-                    let spans = model::spans(line);
+                    let spans = explain::spans(line);
                     let mut off = 0;
                     let toks = model::highlight_line(line)
                         .into_iter()

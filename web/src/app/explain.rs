@@ -26,9 +26,37 @@ pub(super) struct Tip {
     pub(super) by_focus: bool,
 }
 
+/// The parts of `text` that `explain` knows, from the second module (none until it has
+/// loaded; read in a reactive view, this re-renders once it has).
+pub(super) fn spans(text: &str) -> Vec<model::Span> {
+    let Some(ctx) = use_context::<Ctx>() else {
+        return Vec::new();
+    };
+    if !ctx.api.get() {
+        return Vec::new();
+    }
+    let Ok(v) = jsapi::call("spans", &[JsValue::from_str(text)]) else {
+        return Vec::new();
+    };
+    let num = |s: &JsValue, k: &str| jsapi::get(s, k).as_f64().map(|n| n as usize);
+    v.dyn_into::<js_sys::Array>()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| {
+                    Some(model::Span {
+                        start: num(&s, "start")?,
+                        end: num(&s, "end")?,
+                        term: jsapi::str_of(&s, "term")?,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// `text` with its terms as focusable spans (plain text if it has none).
 pub(super) fn terms(text: String) -> AnyView {
-    let spans = model::spans(&text);
+    let spans = spans(&text);
     if spans.is_empty() {
         return text.into_any();
     }
@@ -217,7 +245,7 @@ pub(super) fn editor_caret(ctx: Ctx, ta: &web_sys::HtmlTextAreaElement) {
     let found = ctx.source.with_untracked(|src| {
         let (li, col) = model::caret_line_col(src, at);
         let line = src.split('\n').nth(li)?;
-        let spans = model::spans(line);
+        let spans = spans(line);
         let s = model::term_at(&spans, col)?;
         Some((by_id(&editor_term_id(li, s.start))?, s.term.clone()))
     });
@@ -252,7 +280,7 @@ pub(super) fn editor_hover(ctx: Ctx, e: &web_sys::MouseEvent) {
             let li = li as usize;
             ctx.source.with_untracked(|src| {
                 let line = src.split('\n').nth(li)?;
-                model::spans(line).into_iter().find_map(|s| {
+                spans(line).into_iter().find_map(|s| {
                     let el = by_id(&editor_term_id(li, s.start))?;
                     let b = el.get_bounding_client_rect();
                     (x >= b.left() && x <= b.right() && y >= b.top() && y <= b.bottom())

@@ -2,13 +2,10 @@
 //! caret. Which substrings are terms is core's (`explain::spans`); this only cuts along
 //! what core says.
 
+// Core's type only: finding the spans needs explain's tables, so it runs in the second
+// module (`mapioffline.spans`), which the page asks (`app::explain::spans`).
 pub use mapioffline::explain::spans::Span;
 use std::ops::Range;
-
-/// The parts of `text` that `explain` knows, in order and not overlapping (core's).
-pub fn spans(text: &str) -> Vec<Span> {
-    mapioffline::explain::spans::spans(text)
-}
 
 fn range(s: &Span) -> Range<usize> {
     s.start..s.end
