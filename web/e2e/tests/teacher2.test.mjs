@@ -19,8 +19,8 @@ before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 const OPEN = 'profile "Outlook"\nHrOpenOfflineObj(0, L"Outlook", &GUID_GlobalState, NULL, &mgr)\n';
-// An asynchronous change the client asks for and then forgets (E_PENDING), a sink told
-// of it, and a registration left behind at shutdown: findings to export and check.
+// An asynchronous change (S_OK at once, the phases later), a sink told of it, and a
+// registration left behind at shutdown: findings to export and check.
 const ASYNC = OPEN + 'sink s\n'
   + 'mgr->Advise(MAPIOFFLINE_ADVISE_DEFAULT, &{ulClientToken = 1, pCallback = s}, &tok)\n'
   + 'mgr->SetCurrentState(0, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)\n'
@@ -68,14 +68,14 @@ test('explain: focusing or hovering a term opens its popover; Escape closes it',
     const { page, errors } = await openPage(browser, URL, viewport);
     await apiReady(page);
     await setScript(page, ASYNC);
-    await selectRow(page, /SetCurrentState = E_PENDING/);
+    await selectRow(page, /← SetCurrentState = S_OK/);
     const tip = page.getByRole('tooltip');
     // Keyboard: the term in the selected event is focusable and names the popover.
-    const term = page.getByRole('region', { name: 'Selected event' }).locator('.term', { hasText: 'E_PENDING' }).first();
+    const term = page.getByRole('region', { name: 'Selected event' }).locator('.term', { hasText: 'S_OK' }).first();
     await term.focus();
     await tip.waitFor();
     assert.equal(await term.getAttribute('aria-describedby'), 'explain-tip');
-    assert.match(await tip.textContent(), /0x8000000A/);
+    assert.match(await tip.textContent(), /S_OK/);
     await page.screenshot({ path: `${SHOTS}/explain-popover-${viewport.width}.png` });
     await page.keyboard.press('Escape');
     await tip.waitFor({ state: 'hidden' });
@@ -200,4 +200,27 @@ test('exports: Mermaid, Markdown, the script and the C++; a .scn opens into the 
   assert.equal(await page.evaluate(() => document.querySelectorAll('main b').length), 0);
   assert.deepEqual(errors, []);
   await page.context().close();
+});
+
+test('the decoded event shows ulStateNew with its meaning, the delivery and the JSON behind a disclosure', async () => {
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 800, height: 1000 }]) {
+    const { page, errors } = await openPage(browser, URL, viewport);
+    await apiReady(page);
+    await setScript(page, ASYNC);
+    await selectRow(page, /Notify\(.*STATECHANGE[,)]/);
+    const view = page.getByRole('region', { name: 'Selected event' });
+    await view.locator('dl.fields').waitFor();
+    const fields = await view.locator('dl.fields').textContent();
+    assert.match(fields, /ulStateNew/);
+    assert.match(fields, /MAPIOFFLINE_STATE_OFFLINE/);
+    assert.match(await view.locator('.delivery').textContent(), /phase MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE/);
+    const json = view.locator('details.json');
+    assert.equal(await json.getAttribute('open'), null);
+    await json.locator('summary').click();
+    assert.match(await json.locator('pre').textContent(), /"notify"/i);
+    await view.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/event-view-${viewport.width}.png` });
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  }
 });
