@@ -7,7 +7,7 @@
 
 use mapioffline::consts::*;
 use mapioffline::render::{cpp, markdown, mermaid};
-use mapioffline::trace::{Caller, EventKind, Func};
+use mapioffline::trace::{Caller, EventKind, Func, Severity};
 use mapioffline::*;
 use std::path::PathBuf;
 use std::process::Command;
@@ -374,6 +374,75 @@ fn cpp_reactions_are_the_calls_as_written() {
     );
 }
 
+/// `render_with_lines` says where each event is written: a top-level client call at the
+/// statement that makes it (the call is on one of the lines before the next event's), its
+/// return on the call's line, and the other events in order, all inside the text.
+#[test]
+fn cpp_event_lines_point_at_each_events_statement() {
+    for (name, t) in all_traces() {
+        let r = cpp::render_with_lines(&t);
+        assert_eq!(r.text, cpp::render(&t), "{name}");
+        assert_eq!(r.event_lines.len(), t.events.len(), "{name}");
+        let lines: Vec<&str> = r.text.lines().collect();
+        // In trace order, but for returns, which point back at their call.
+        let forward: Vec<usize> = t
+            .events
+            .iter()
+            .zip(&r.event_lines)
+            .filter(|(e, _)| !matches!(e.kind, EventKind::Return { .. }))
+            .map(|(_, &l)| l)
+            .collect();
+        assert!(
+            forward.windows(2).all(|w| w[0] <= w[1]),
+            "{name}: lines go back"
+        );
+        let rets = mapioffline::trace::walk::returns(&t.events);
+        let mut calls = 0;
+        for (i, e) in t.events.iter().enumerate() {
+            let at = r.event_lines[i];
+            assert!(at < lines.len(), "{name}: event {i} at line {at}");
+            let EventKind::Call {
+                by: Caller::Client,
+                call,
+            } = &e.kind
+            else {
+                continue;
+            };
+            if e.depth != 0 {
+                continue;
+            }
+            calls += 1;
+            let end = t.events[i + 1..]
+                .iter()
+                .zip(&r.event_lines[i + 1..])
+                .map(|(_, &l)| l)
+                .find(|&l| l > at)
+                .unwrap_or(lines.len());
+            // A placeholder slot is called by its index (`[9]`), not by a name.
+            let method = match call.func() {
+                Func::Slot => "PFNVTABLESLOT".to_string(),
+                f => f.to_string(),
+            };
+            assert!(
+                lines[at..end.max(at + 1)]
+                    .iter()
+                    .any(|l| l.contains(&method)),
+                "{name}: event {i} ({method}) at line {at}: {:?}",
+                &lines[at..end.max(at + 1)]
+            );
+            if let Some(ret) = rets[i] {
+                assert!(r.event_lines[ret] >= at, "{name}: return of {i}");
+                assert!(
+                    lines[r.event_lines[ret]].contains(&method),
+                    "{name}: the return of event {i} is at {:?}",
+                    lines[r.event_lines[ret]]
+                );
+            }
+        }
+        assert!(calls > 0, "{name} has no top-level call");
+    }
+}
+
 #[test]
 fn cpp_child_object_fills_createinfo() {
     let c = cpp::render(&child_object());
@@ -425,6 +494,54 @@ fn cpp_compiles_with_gxx_against_the_c_header() {
         assert!(
             out.status.success(),
             "g++ rejected {}:\n{}",
+            file.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// Every lesson's C++ (what the playground's C++ view shows for it) compiles against the C
+/// library's header, as its first comment tells a learner to build it. A lesson whose
+/// client passes wrong arguments on purpose (a diagnostic of severity error) may draw a
+/// warning; every other lesson compiles without one.
+#[test]
+#[ignore = "needs g++: `cargo xtask test` installs it and runs this (or `cargo test -- --ignored`)"]
+fn every_lessons_cpp_compiles_with_gxx_against_the_c_header() {
+    require_gxx();
+    let include = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ffi/include");
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("render-lessons");
+    std::fs::create_dir_all(&dir).unwrap();
+    assert!(!mapioffline::lessons::LESSONS.is_empty());
+    for lesson in mapioffline::lessons::LESSONS {
+        let trace = lesson
+            .run()
+            .unwrap_or_else(|e| panic!("lesson {} does not run: {e:?}", lesson.name))
+            .trace;
+        let file = dir.join(format!("{}.cpp", lesson.name));
+        std::fs::write(&file, cpp::render(&trace)).unwrap();
+        let wrong_on_purpose = trace
+            .events
+            .iter()
+            .any(|e| matches!(&e.kind, EventKind::Diagnostic(d) if d.severity == Severity::Error));
+        let mut cmd = Command::new("g++");
+        cmd.args([
+            "-std=c++11",
+            "-fsyntax-only",
+            "-Wall",
+            "-Wextra",
+            "-fshort-wchar",
+            "-DMAPIOFFLINE_SIM",
+        ])
+        .arg("-I")
+        .arg(&include);
+        if !wrong_on_purpose {
+            cmd.arg("-Werror");
+        }
+        let out = cmd.arg(&file).output().unwrap();
+        assert!(
+            out.status.success(),
+            "g++ rejected lesson {} ({}):\n{}",
+            lesson.name,
             file.display(),
             String::from_utf8_lossy(&out.stderr)
         );

@@ -16,7 +16,20 @@
 //!   suggestion when one is close.
 //! - `mapioffline.eventCount(source)`: runs a scenario and returns how many trace events
 //!   it produced, without converting them (for timing core itself).
+//! - `mapioffline.render(source, format)`: runs a scenario and returns its trace rendered
+//!   as `text`, `markdown`, `mermaid` or `cpp` (a string); throws for a script that does
+//!   not run or a format it does not know.
+//! - `mapioffline.renderTrace(trace, format)`: the same for a trace object.
+//! - `mapioffline.spans(text)`: the parts of any text `explain` knows, `[{start, end,
+//!   term}]` in UTF-8 byte offsets (the page cuts its own Rust strings with them).
+//! - `mapioffline.decodeEvent(trace, i)`: event `i` of a trace object decoded
+//!   (`explain::event::decode`): `{index, tick, depth, kind, title, fields: [{name, value,
+//!   meaning, explain}], clauses, answers, notify}`; `null` past the end.
+//! - `mapioffline.cppLines(trace)`: the C++ of a trace object with, for each of its
+//!   events, the 0-based line that writes it: `{text, eventLines}` (the page's C++ view
+//!   scrolls to the selected event with it).
 
+use mapioffline::render::{self, Format};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -34,12 +47,58 @@ pub fn run(source: &str) -> Result<JsValue, JsError> {
     to_js(&out.trace)
 }
 
+fn trace_of(trace: JsValue) -> Result<mapioffline::Trace, JsError> {
+    serde_wasm_bindgen::from_value(trace).map_err(|e| JsError::new(&format!("not a trace: {e}")))
+}
+
 /// The checker's findings for a trace object.
 #[wasm_bindgen]
 pub fn check(trace: JsValue) -> Result<JsValue, JsError> {
-    let trace: mapioffline::Trace = serde_wasm_bindgen::from_value(trace)
-        .map_err(|e| JsError::new(&format!("not a trace: {e}")))?;
-    to_js(&mapioffline::checker::check(&trace))
+    to_js(&mapioffline::checker::check(&trace_of(trace)?))
+}
+
+/// A format by name (`text`, `markdown`, `mermaid`, `cpp` and their aliases).
+fn format_of(name: &str) -> Result<Format, JsError> {
+    Format::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+        JsError::new(&format!(
+            "no format named {name:?}: use one of {}",
+            names.join(", ")
+        ))
+    })
+}
+
+/// Runs a scenario; returns its trace rendered in a format.
+#[wasm_bindgen]
+pub fn render(source: &str, format: &str) -> Result<String, JsError> {
+    let format = format_of(format)?;
+    let out =
+        mapioffline::scenario::run_script(source).map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(render::render(&out.trace, format))
+}
+
+/// A trace object rendered in a format.
+#[wasm_bindgen(js_name = renderTrace)]
+pub fn render_trace(trace: JsValue, format: &str) -> Result<String, JsError> {
+    let format = format_of(format)?;
+    Ok(render::render(&trace_of(trace)?, format))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CppLines {
+    text: String,
+    event_lines: Vec<usize>,
+}
+
+/// A trace object's C++, with the line that writes each event.
+#[wasm_bindgen(js_name = cppLines)]
+pub fn cpp_lines(trace: JsValue) -> Result<JsValue, JsError> {
+    let r = render::cpp::render_with_lines(&trace_of(trace)?);
+    to_js(&CppLines {
+        text: r.text,
+        event_lines: r.event_lines,
+    })
 }
 
 /// What a term means.
@@ -57,4 +116,19 @@ pub fn event_count(source: &str) -> Result<u32, JsError> {
     let out =
         mapioffline::scenario::run_script(source).map_err(|e| JsError::new(&e.to_string()))?;
     Ok(out.trace.events.len() as u32)
+}
+
+/// The explainable parts of a text (byte offsets).
+#[wasm_bindgen]
+pub fn spans(text: &str) -> Result<JsValue, JsError> {
+    to_js(&mapioffline::explain::spans::spans(text))
+}
+
+/// Event `i` of a trace object, decoded for a person.
+#[wasm_bindgen(js_name = decodeEvent)]
+pub fn decode_event(trace: JsValue, i: u32) -> Result<JsValue, JsError> {
+    to_js(&mapioffline::explain::event::decode(
+        &trace_of(trace)?,
+        i as usize,
+    ))
 }

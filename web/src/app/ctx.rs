@@ -55,6 +55,11 @@ pub(super) struct Ctx {
     /// Why the link the page was opened with could not be read.
     pub(super) link_error: RwSignal<Option<String>>,
     pub(super) generation: StoredValue<u64>,
+    // --- explain, C++ view, export (issue 18, part 2)
+    /// The second module (`window.mapioffline`) has loaded: explanations and renderers.
+    pub(super) api: RwSignal<bool>,
+    /// The explain popover, if one is open.
+    pub(super) tip: RwSignal<Option<super::explain::Tip>>,
 }
 
 impl Ctx {

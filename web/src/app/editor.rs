@@ -3,6 +3,7 @@
 use super::ctx::forget_shared_link;
 use super::ctx::Ctx;
 use super::dom::px;
+use super::explain;
 use crate::model::{self, Mark};
 use leptos::ev;
 use leptos::prelude::*;
@@ -61,11 +62,31 @@ pub(super) fn Editor() -> impl IntoView {
                 return view! { <span>{s.clone()}</span> }.into_any();
             }
             s.split('\n')
-                .map(|line| {
+                .enumerate()
+                .map(|(li, line)| {
+                    // Terms are marked (and given an id) for the caret's and the
+                    // pointer's explain popover.
+                    let spans = explain::spans(line);
+                    let mut off = 0;
                     let toks = model::highlight_line(line)
                         .into_iter()
-                        .map(|(t, text)| {
-                            view! { <span class=t.class()>{text.to_string()}</span> }
+                        .flat_map(|(t, text)| {
+                            let at = off..off + text.len();
+                            off = at.end;
+                            model::token_pieces(at, &spans)
+                                .into_iter()
+                                .map(move |(r, span)| (t, r, span.map(|s| s.start)))
+                                .collect::<Vec<_>>()
+                        })
+                        .map(|(t, r, term)| {
+                            let text = line[r.clone()].to_string();
+                            match term {
+                                None => view! { <span class=t.class()>{text}</span> }.into_any(),
+                                Some(start) => view! {
+                                    <span class=format!("{} term", t.class())
+                                        id=(r.start == start).then(|| explain::editor_term_id(li, start))>{text}</span>
+                                }.into_any(),
+                            }
                         })
                         .collect_view();
                     view! { {toks}"\n" }
@@ -129,6 +150,9 @@ pub(super) fn Editor() -> impl IntoView {
                             ctx.schedule();
                         }
                         on:scroll=on_scroll
+                        on:keyup=move |e| explain::editor_caret(ctx, &event_target(&e))
+                        on:click=move |e| explain::editor_caret(ctx, &event_target(&e))
+                        on:mousemove=move |e| explain::editor_hover(ctx, &e)
                     ></textarea>
                 </div>
             </div>

@@ -1,6 +1,7 @@
 //! The checker's findings and the expectations that failed.
 
 use super::ctx::Ctx;
+use super::explain::terms;
 use leptos::prelude::*;
 
 #[component]
@@ -20,14 +21,14 @@ pub(super) fn Findings() -> impl IntoView {
                 view! {
                     <li class="finding">
                         <div>
-                            <strong>{format!("{} ({})", f.rule, f.clause)}</strong>
+                            <strong>{terms(format!("{} ({})", f.rule, f.clause))}</strong>
                             {format!(" at event #{}, t={}", f.event, f.tick)}
                             {line.map(|l| format!(", line {l}"))}
                             " "
                             <button class="link" on:click=move |_| ctx.selected.set(Some(ev_i))>"show event"</button>
                         </div>
-                        <div>{f.message.clone()}</div>
-                        <div class="fix">{format!("fix: {}", f.fix)}</div>
+                        <div>{terms(f.message.clone())}</div>
+                        <div class="fix">"fix: "{terms(f.fix.clone())}</div>
                     </li>
                 }
             })

@@ -7,18 +7,26 @@
 //! the call builder).
 
 mod builder;
+mod cpp;
 mod ctx;
 mod dom;
 mod editor;
+mod event;
+mod explain;
+mod export;
 mod findings;
+mod jsapi;
 mod lessons;
 mod timeline;
 mod world;
 
 use builder::Builder;
+use cpp::CppView;
 use ctx::{initial_script, Ctx};
 use dom::{focus_by_id, tenths};
 use editor::Editor;
+use explain::{ExplainSearch, ExplainTip};
+use export::Export;
 use findings::Findings;
 use leptos::ev;
 use leptos::prelude::*;
@@ -51,8 +59,13 @@ fn App() -> impl IntoView {
         notice: RwSignal::new(String::new()),
         link_error: RwSignal::new(link_error),
         generation: StoredValue::new(0),
+        api: RwSignal::new(jsapi::loaded()),
+        tip: RwSignal::new(None),
     };
     provide_context(ctx);
+    // The second module loads after the page is interactive; `index.html` says when.
+    let api_ready = window_event_listener_untyped(jsapi::READY_EVENT, move |_| ctx.api.set(true));
+    on_cleanup(move || api_ready.remove());
     ctx.recompute();
 
     // Ctrl+Enter runs from anywhere.
@@ -108,13 +121,17 @@ fn App() -> impl IntoView {
             <div class="left">
                 <Editor/>
                 <Builder/>
+                <CppView/>
                 <Lessons/>
             </div>
             <div class="right">
                 <Timeline/>
                 <World/>
                 <Findings/>
+                <ExplainSearch/>
+                <Export/>
             </div>
         </main>
+        <ExplainTip/>
     }
 }

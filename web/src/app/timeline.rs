@@ -1,7 +1,9 @@
 //! The timeline: the trace as a virtualised sequence diagram.
 
 use super::ctx::Ctx;
-use super::dom::{indent_json, px};
+use super::dom::px;
+use super::event::event_view;
+use super::explain::terms;
 use crate::model;
 use leptos::ev;
 use leptos::prelude::*;
@@ -87,7 +89,7 @@ pub(super) fn Timeline() -> impl IntoView {
                         <span class="k">{r.kind.class()}</span>
                         <span class="lanes" style=lanes_style.clone()>
                             <span class=glyph style=at aria-hidden="true"></span>
-                            <span class="x" style=text_style>{text}</span>
+                            <span class="x" style=text_style>{terms(text)}</span>
                         </span>
                     </div>
                 }
@@ -168,21 +170,10 @@ pub(super) fn Timeline() -> impl IntoView {
             scroll_top.set(el.scroll_top() as f64);
         }
     };
-    let detail =
-        move || {
-            let ev = ctx.eval.get();
-            ctx.selected.get().and_then(|i| {
-            let r = ev.rows.get(i)?;
-            let json = ev.event_json(i).map(|j| indent_json(&j)).unwrap_or_default();
-            Some(view! {
-                <div class="detail">
-                    <div>{format!("event #{i} at t={}, from script line {}", r.tick, r.line)}</div>
-                    <div class="x">{ev.text(i)}</div>
-                    <pre>{json}</pre>
-                </div>
-            })
-        })
-        };
+    let detail = move || {
+        let ev = ctx.eval.get();
+        ctx.selected.get().and_then(|i| event_view(&ev, i))
+    };
     view! {
         <section class="panel" role="region" aria-label="Timeline">
             <h2>"Timeline"</h2>

@@ -9,6 +9,9 @@
 mod builder;
 mod edit;
 mod eval;
+// The page as a teacher, part 2: explainable terms and exports.
+mod explain;
+mod export;
 mod highlight;
 mod lanes;
 mod share;
@@ -18,6 +21,8 @@ mod tests;
 pub use builder::*;
 pub use edit::*;
 pub use eval::*;
+pub use explain::*;
+pub use export::*;
 pub use highlight::*;
 pub use lanes::*;
 pub use share::*;

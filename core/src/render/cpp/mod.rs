@@ -58,6 +58,23 @@ use names::*;
 
 /// Renders the C++ client code equivalent to the trace's client calls.
 pub fn render(trace: &Trace) -> String {
+    render_with_lines(trace).text
+}
+
+/// The C++ of [`render`], and where in it each event of the trace is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rendered {
+    pub text: String,
+    /// For each event, the 0-based line of `text` that writes it: a top-level call's first
+    /// statement (a structure's fill comes before the call), the comment of anything
+    /// else; a return, the line of its call; an event that writes nothing (a reference
+    /// count), the line written last before it.
+    pub event_lines: Vec<usize>,
+}
+
+/// [`render`] with each event's line, for a view that shows the code beside the trace and
+/// scrolls to the selected event.
+pub fn render_with_lines(trace: &Trace) -> Rendered {
     let mut g = Gen::new(trace);
     g.walk();
     g.finish()
@@ -143,6 +160,8 @@ struct Gen<'a> {
     /// The first call each client object's `Notify` made, by function: the values its
     /// reactions' names had when they fired.
     fired: BTreeMap<(usize, u8), Call>,
+    /// Each event's line in `body` (see [`Rendered::event_lines`]).
+    at: Vec<usize>,
 }
 
 impl<'a> Gen<'a> {
@@ -164,6 +183,7 @@ impl<'a> Gen<'a> {
             body: Vec::new(),
             open: None,
             fired: BTreeMap::new(),
+            at: Vec::with_capacity(trace.events.len()),
         };
         // Client objects first: their classes and variables exist before any call.
         let mut classes: Vec<String> = Vec::new();
@@ -217,11 +237,22 @@ impl<'a> Gen<'a> {
             // The frame a call opens is not a `Notify`, so the sink in `nested` is the same
             // whether the step has pushed it or not.
             self.nest.step(e);
+            let before = self.body.len();
+            let call_line = match e.kind {
+                EventKind::Return { .. } if e.depth == 0 => self.open.as_ref().map(|o| o.line),
+                _ => None,
+            };
             if e.depth == 0 {
                 self.top(i, e);
             } else {
                 self.nested(i, e);
             }
+            let at = match call_line {
+                Some(l) => l,
+                None if self.body.len() > before => before,
+                None => before.saturating_sub(1),
+            };
+            self.at.push(at);
         }
     }
 
@@ -406,7 +437,7 @@ impl<'a> Gen<'a> {
 
     // ------------------------------------------------------------------ client objects
 
-    fn finish(mut self) -> String {
+    fn finish(mut self) -> Rendered {
         let classes: Vec<String> = (0..self.sinks.len()).map(|s| self.class_def(s)).collect();
         let notifies: Vec<String> = (0..self.sinks.len())
             .filter(|&s| self.sinks[s].info.implements_notify)
@@ -510,12 +541,16 @@ impl<'a> Gen<'a> {
             o.push_str("    MAPIOFFLINE_CREATEINFO createInfo = {};\n");
         }
         o.push('\n');
+        let first = o.matches('\n').count();
         for l in &self.body {
             o.push_str(l);
             o.push('\n');
         }
         o.push_str("    return hr;\n}\n");
-        o
+        Rendered {
+            text: o,
+            event_lines: self.at.iter().map(|l| first + l).collect(),
+        }
     }
 }
 
