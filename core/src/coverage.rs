@@ -10,10 +10,22 @@ use crate::trace::{Call, Caller, EventKind, Func, GuidPtr, OutValue, Ptr, Trace}
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-/// The clauses `trace` gives evidence for.
+/// The clauses `trace` gives evidence for: every event's, [`clauses_by_event`].
 pub fn clauses_exercised(trace: &Trace) -> BTreeSet<Clause> {
+    clauses_by_event(trace).into_iter().flatten().collect()
+}
+
+/// For each event of `trace`, the clauses it gives evidence for. Evidence that takes
+/// several events (all three notification types, the three phases of one transition, the
+/// whole open–GetCapabilities–Advise–Unadvise workflow) is the event that completes it, so
+/// that a decoded event can say which clauses it demonstrates and a scrubber can say what
+/// is exercised so far.
+pub fn clauses_by_event(trace: &Trace) -> Vec<BTreeSet<Clause>> {
     use Clause::*;
-    let mut c = BTreeSet::new();
+    let mut by_event = vec![BTreeSet::new(); trace.events.len()];
+    let mut ntf2 = false;
+    let mut ntf7 = false;
+    let mut gen3 = false;
     let mut clients: BTreeSet<Ptr> = BTreeSet::new();
     let mut client_tokens: BTreeMap<u32, u32> = BTreeMap::new();
     let mut first_client_call = true;
@@ -22,6 +34,7 @@ pub fn clauses_exercised(trace: &Trace) -> BTreeSet<Clause> {
     let mut notify_types = BTreeSet::new();
     let mut after_unadvise_ok = false;
     for (step, e) in walk(trace) {
+        let c = &mut by_event[step.index];
         match &e.kind {
             EventKind::ProfileAdded(_) => {
                 c.insert(Gen1);
@@ -204,22 +217,24 @@ pub fn clauses_exercised(trace: &Trace) -> BTreeSet<Clause> {
             } => false,
             _ => after_unadvise_ok,
         };
+        if !ntf2 && [1, 2, 3].iter().all(|t| notify_types.contains(t)) {
+            ntf2 = true;
+            c.insert(Ntf2);
+        }
+        if !ntf7 && phases.values().any(|p| p.len() == 3) {
+            ntf7 = true;
+            c.insert(Ntf7);
+        }
+        if !gen3 && workflow.iter().all(|w| *w) {
+            gen3 = true;
+            c.insert(Gen3);
+        }
+        if matches!(&e.kind, EventKind::Return { func: Func::SetCurrentState, hr: Some(h), .. } if *h == HResult::E_PENDING)
+        {
+            c.insert(Set4);
+        }
     }
-    if [1, 2, 3].iter().all(|t| notify_types.contains(t)) {
-        c.insert(Ntf2);
-    }
-    if phases.values().any(|p| p.len() == 3) {
-        c.insert(Ntf7);
-    }
-    if workflow.iter().all(|w| *w) {
-        c.insert(Gen3);
-    }
-    if trace.events.iter().any(|e| matches!(&e.kind, EventKind::Return { func: Func::SetCurrentState, hr: Some(h), .. } if *h == HResult::E_PENDING))
-        || c.contains(&Set4)
-    {
-        c.insert(Set4);
-    }
-    c
+    by_event
 }
 
 /// A Markdown table: each clause of the registry with the scenarios that exercise it.

@@ -170,6 +170,36 @@ impl fmt::Display for Finding {
     }
 }
 
+impl Finding {
+    /// Whether the checker has said this as of the first `n` events of a trace of
+    /// `trace_len` events (a scrubber's "findings so far").
+    ///
+    /// `sim` choice: a finding about a call or a notification is visible once its event
+    /// is; what was left behind once it was judged: at its `shutdown` event, or, in a
+    /// trace without one, only at the very end (before that the client may still clean
+    /// up, so showing a leak at every earlier moment would accuse it too soon). A lost
+    /// request (R5) is located at the call that got `E_PENDING` but is judged there too,
+    /// so it appears at shutdown or the end. A busy-retry finding (R5) appears at the
+    /// first premature call, its count already the whole trace's.
+    pub fn visible_at(&self, n: usize, trace_len: usize) -> bool {
+        match self.left_behind {
+            None => self.event < n,
+            Some(LeftBehind::Shutdown(s)) => s < n,
+            Some(LeftBehind::EndOfTrace) => n >= trace_len,
+        }
+    }
+}
+
+/// The findings of `findings` (a whole trace's, from [`check`]) visible as of the first
+/// `n` of its `trace_len` events; see [`Finding::visible_at`].
+pub fn findings_at(findings: &[Finding], n: usize, trace_len: usize) -> Vec<Finding> {
+    findings
+        .iter()
+        .filter(|f| f.visible_at(n, trace_len))
+        .cloned()
+        .collect()
+}
+
 /// Checks a trace against the client rules R1–R7; findings sorted by event index.
 pub fn check(trace: &Trace) -> Vec<Finding> {
     let mut c = Checker::new(trace.config.arch, &trace.events);

@@ -21,9 +21,11 @@ mod api;
 mod clauses;
 mod constants;
 mod contract;
+pub mod event;
 mod guids;
 mod hresults;
 mod numbers;
+pub mod spans;
 mod spec;
 mod structs;
 

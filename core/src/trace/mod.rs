@@ -6,8 +6,11 @@ use crate::consts::{self, Guid, HResult};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+pub mod replay;
+pub mod snapshot;
 pub mod walk;
 pub mod world;
+pub use snapshot::{ClientSnapshot, ObjectSnapshot, ProfileSnapshot, WorldSnapshot};
 pub use world::{
     Action, AdviseArgs, Arg, Config, OutArg, ProfileSpec, Reaction, ReactionCall, SinkSpec, Value,
 };
