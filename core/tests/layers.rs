@@ -18,6 +18,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("explain", 3),
     ("scenario", 4),
     ("lessons", 5),
+    ("challenges", 5),
 ];
 
 /// Sub-modules with a row of their own in ARCHITECTURE.md's table, with the only modules
