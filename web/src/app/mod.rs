@@ -5,14 +5,18 @@
 //! One file per part of the page: `ctx` (the signals every component shares and what the
 //! toolbar does), `dom` (small browser helpers), then one file per component.
 
+mod challenges;
 mod ctx;
 mod dom;
 mod editor;
 mod findings;
 mod lessons;
+mod scrubber;
+mod theme;
 mod timeline;
 mod world;
 
+use challenges::Challenges;
 use ctx::{initial_script, Ctx};
 use dom::{focus_by_id, tenths};
 use editor::Editor;
@@ -21,6 +25,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use lessons::Lessons;
 use std::sync::Arc;
+use theme::ThemeButton;
 use timeline::Timeline;
 use world::World;
 
@@ -36,15 +41,24 @@ pub fn mount() {
 #[component]
 fn App() -> impl IntoView {
     let (script, link_error) = initial_script();
+    let eval = RwSignal::new(Arc::new(Evaluation::default()));
+    let selected = RwSignal::new(None);
     let ctx = Ctx {
         source: RwSignal::new(script),
         upto: RwSignal::new(None),
         problem: RwSignal::new(None),
-        eval: RwSignal::new(Arc::new(Evaluation::default())),
+        eval,
         eval_ms: RwSignal::new(0.0),
         runs: RwSignal::new(0),
-        selected: RwSignal::new(None),
+        selected,
+        cursor_line: RwSignal::new(None),
+        as_of: Memo::new(move |_| Arc::new(crate::model::as_of(&eval.get(), selected.get()))),
         lesson: RwSignal::new(None),
+        challenge: RwSignal::new(None),
+        goal: RwSignal::new(None),
+        hints_shown: RwSignal::new(0),
+        revealed: RwSignal::new(false),
+        solved: RwSignal::new(challenges::load_solved()),
         notice: RwSignal::new(String::new()),
         link_error: RwSignal::new(link_error),
         generation: StoredValue::new(0),
@@ -90,6 +104,7 @@ fn App() -> impl IntoView {
                 <button on:click=move |_| ctx.reset() title="Back to an empty world">"Reset"</button>
                 <button on:click=move |_| ctx.share() title="Put the script in the link">"Share"</button>
             </div>
+            <ThemeButton/>
             <p class="status" role="status" data-events=move || ctx.eval.get().rows.len()
                 data-runs=move || ctx.runs.get()>{status}</p>
             <p class="notice" aria-live="polite">{move || ctx.notice.get()}</p>
@@ -105,6 +120,7 @@ fn App() -> impl IntoView {
             <div class="left">
                 <Editor/>
                 <Lessons/>
+                <Challenges/>
             </div>
             <div class="right">
                 <Timeline/>

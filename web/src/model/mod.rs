@@ -3,8 +3,11 @@
 //! orders a notification: the scenario runner, the checker and the renderers in core do.
 //!
 //! One file per concern: `eval` (running a script), `lanes` (the timeline's layout),
-//! `share` (share links), `edit` (source edits and gutter marks), `highlight` (colours).
+//! `share` (share links), `edit` (source edits and gutter marks), `highlight` (colours),
+//! `travel` (the scrubber and the world as of an event), `challenge` (solved challenges
+//! and the goal's verdict).
 
+mod challenge;
 mod edit;
 mod eval;
 mod highlight;
@@ -12,12 +15,15 @@ mod lanes;
 mod share;
 #[cfg(test)]
 mod tests;
+mod travel;
 
+pub use challenge::*;
 pub use edit::*;
 pub use eval::*;
 pub use highlight::*;
 pub use lanes::*;
 pub use share::*;
+pub use travel::*;
 
 /// localStorage key of the last script.
 pub const STORAGE_KEY: &str = "mapioffline.script";
