@@ -29,6 +29,13 @@ pub(super) fn Scrubber() -> impl IntoView {
             }
         }
     };
+    // Core's replay is built at its first use; reaching for the slider builds it, so the
+    // first move itself is as quick as the others.
+    let warm = move || {
+        ctx.eval.with_untracked(|e| {
+            e.timeline();
+        })
+    };
     let step = move |by: isize| {
         let n = count();
         if n == 0 {
@@ -50,7 +57,7 @@ pub(super) fn Scrubber() -> impl IntoView {
                 aria-valuenow=move || at().unwrap_or(0).to_string()
                 aria-valuetext=value_text
                 disabled=move || count() == 0
-                on:input=on_input/>
+                on:input=on_input on:focus=move |_| warm() on:pointerdown=move |_| warm()/>
             <button class="step" tabindex="-1" aria-label="Next event" title="Next event"
                 disabled=move || at().is_none_or(|i| i + 1 >= count()) on:click=move |_| step(1)>"▶"</button>
             <span class="scrub-caption" aria-hidden="true">{caption}</span>

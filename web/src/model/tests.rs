@@ -519,6 +519,25 @@ run\n");
     assert!(text.ends_with(", 1 object"), "{text}");
     // Once `run` has driven it to the end, nothing is in progress.
     assert!(as_of(&ev, None).transitions.is_empty());
+    // Without `run` the change is still going on when the script ends.
+    let src = "profile \"Outlook\"\n\
+HrOpenOfflineObj(0, L\"Outlook\", &GUID_GlobalState, NULL, &mgr)\n\
+mgr->SetCurrentState(MAPIOFFLINE_FLAG_DEFAULT, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)\n";
+    let ev = run(src);
+    assert_eq!(as_of(&ev, None).transitions.len(), 1);
+}
+
+#[test]
+fn a_run_that_is_never_scrubbed_builds_no_replay() {
+    let ev = run(TRAVEL);
+    let end = as_of(&ev, None);
+    assert!(end.transitions.is_empty());
+    assert!(
+        ev.replay.get().is_none(),
+        "the end alone needs no checkpoints"
+    );
+    as_of(&ev, Some(1));
+    assert!(ev.replay.get().is_some());
 }
 
 #[test]

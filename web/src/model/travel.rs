@@ -61,7 +61,18 @@ pub fn as_of(ev: &Evaluation, selected: Option<usize>) -> AsOf {
     let n = ev.rows.len();
     let event = scrub_position(selected, n);
     let back = is_back_in_time(selected, n);
-    let Some(timeline) = ev.timeline() else {
+    // At the end with no object in a change, nothing is in progress: the replay (and its
+    // checkpoints) is not needed, so a run that is never scrubbed never builds it.
+    let settled = ev
+        .world
+        .as_ref()
+        .is_some_and(|w| w.objects.iter().all(|o| !o.in_transition));
+    let timeline = if !back && settled {
+        None
+    } else {
+        ev.timeline()
+    };
+    let Some(timeline) = timeline else {
         return AsOf {
             event,
             back,
