@@ -8,6 +8,8 @@ use mapioffline::consts::{
     MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_DONE as DONE, MAPIOFFLINE_STATE_OFFLINE as OFFLINE,
     MAPIOFFLINE_STATE_ONLINE as ONLINE,
 };
+use mapioffline::trace::Func;
+use mapioffline::HResult;
 use std::collections::BTreeSet;
 
 fn challenge(name: &str) -> &'static Challenge {
@@ -32,6 +34,20 @@ const MONITOR_HEARS_OFFLINE: Need = Need::Heard {
     new: OFFLINE,
 };
 
+fn done(sink: &'static str, old: u32, new: u32) -> Need {
+    Need::Heard {
+        sink,
+        notify_type: DONE,
+        old,
+        new,
+    }
+}
+
+const ENDS_ONLINE: Need = Need::EndsIn {
+    profile: "Outlook",
+    state: ONLINE,
+};
+
 /// For each challenge, what its broken client fails: the mistake it is about, and
 /// nothing it does right.
 fn intended_failures(name: &str) -> Vec<Need> {
@@ -39,6 +55,45 @@ fn intended_failures(name: &str) -> Vec<Need> {
         "forgotten-unadvise" => vec![Need::Clean],
         "leaked-reference" => vec![Need::NoFinding(Rule::R4, None), Need::Clean],
         "sample-get-current-state" => vec![MONITOR_HEARS_OFFLINE, Need::Clean],
+        "ignored-e-pending" => vec![
+            done("monitor", OFFLINE, ONLINE),
+            ENDS_ONLINE,
+            Need::NoFinding(Rule::R5, Some(Clause::Set3)),
+            Need::Clean,
+        ],
+        "advise-without-capabilities" => vec![
+            Need::Returned(Func::GetCapabilities, HResult::S_OK),
+            Need::Clean,
+        ],
+        "x64-ulsize" => vec![
+            Need::Returned(Func::Advise, HResult::S_OK),
+            MONITOR_HEARS_OFFLINE,
+            Need::Clean,
+        ],
+        "placeholder-call" => vec![
+            Need::Returned(Func::Advise, HResult::S_OK),
+            MONITOR_HEARS_OFFLINE,
+            Need::NoFinding(Rule::R7, Some(Clause::Off3)),
+            Need::Clean,
+        ],
+        "notifytype-unchecked" => vec![Need::NoFinding(Rule::R6, Some(Clause::Ntf5)), Need::Clean],
+        "unmasked-state" => vec![
+            ENDS_ONLINE,
+            Need::NoFinding(Rule::R6, Some(Clause::Cur2)),
+            Need::Clean,
+        ],
+        "veto-in-done" => vec![
+            done("uploader", OFFLINE, ONLINE),
+            ENDS_ONLINE,
+            Need::NotInsideNotify(Func::SetCurrentState),
+            Need::NoFinding(Rule::R5, Some(Clause::Set3)),
+            Need::Clean,
+        ],
+        "logon-state-change" => vec![
+            done("provider", ONLINE, OFFLINE),
+            done("provider", OFFLINE, ONLINE),
+        ],
+        "manager-vtable-read" => vec![Need::NoFinding(Rule::R4, None), Need::Clean],
         other => panic!("no intended failures written down for {other}"),
     }
 }
@@ -161,7 +216,7 @@ fn garbage_never_panics_and_meets_nothing() {
 
 #[test]
 fn names_titles_hints_and_stories_are_there() {
-    assert!(CHALLENGES.len() >= 3, "{} challenges", CHALLENGES.len());
+    assert!(CHALLENGES.len() >= 10, "{} challenges", CHALLENGES.len());
     let names: BTreeSet<&str> = CHALLENGES.iter().map(|c| c.name).collect();
     assert_eq!(names.len(), CHALLENGES.len(), "duplicate names");
     for c in CHALLENGES {
@@ -289,5 +344,55 @@ fn items_say_what_the_trace_shows() {
     assert_eq!(
         r.items[1].why.as_deref(),
         Some("no sink is declared as `monitor`")
+    );
+}
+
+#[test]
+fn every_claimed_clause_is_exercised_by_the_broken_client_or_its_solution() {
+    use mapioffline::coverage::clauses_exercised;
+    use mapioffline::scenario::run_script;
+    for c in CHALLENGES {
+        let mut seen = BTreeSet::new();
+        for script in [c.broken, c.solution] {
+            let o = run_script(script).unwrap_or_else(|e| panic!("{}: {e}", c.name));
+            seen.extend(clauses_exercised(&o.trace));
+        }
+        let missing: Vec<&str> = c
+            .clauses
+            .iter()
+            .filter(|cl| !seen.contains(cl))
+            .map(|cl| cl.id())
+            .collect();
+        assert!(missing.is_empty(), "{}: {missing:?} not exercised", c.name);
+    }
+}
+
+#[test]
+fn a_finding_the_goal_names_is_not_described_twice() {
+    let c = challenge("placeholder-call");
+    let r = c.check(c.broken);
+    let named = r
+        .items
+        .iter()
+        .find(|i| i.text.contains("R7 (OFF-3)"))
+        .unwrap();
+    assert!(named
+        .why
+        .as_deref()
+        .unwrap()
+        .starts_with("still reported: R7 (OFF-3)"));
+    let clean = r.items.last().unwrap();
+    assert_eq!(clean.why.as_deref(), Some("only the finding named above"));
+    // Another finding besides the named one is spelt out under "finds nothing".
+    let c = challenge("unmasked-state");
+    let r = c.check(c.broken);
+    let clean = r.items.last().unwrap();
+    assert!(
+        clean
+            .why
+            .as_deref()
+            .unwrap()
+            .starts_with("1 finding: R2 (SET-6)"),
+        "{clean:?}"
     );
 }

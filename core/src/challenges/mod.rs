@@ -94,6 +94,8 @@ pub enum Need {
     Arch(Arch),
     /// The profile's global object is in this state when the trace ends.
     EndsIn { profile: &'static str, state: u32 },
+    /// The profile's global object changes to this state at some point.
+    WentTo { profile: &'static str, state: u32 },
 }
 
 /// The verdict of [`Challenge::check`].
@@ -157,7 +159,7 @@ impl Goal {
             .needs
             .iter()
             .map(|n| {
-                let why = n.unmet(&facts, &outcome.trace);
+                let why = n.unmet(&facts, &outcome.trace, self.needs);
                 GoalItem {
                     text: n.text(),
                     met: why.is_none(),
@@ -225,7 +227,7 @@ impl Need {
             Need::HeardUnsupported { sink } => format!(
                 "sink `{sink}` still receives a notification it must ignore (the world still sends one)"
             ),
-            Need::Returned(func, hr) => format!("a {func} made by the client returns {hr}"),
+            Need::Returned(func, hr) => format!("the client calls {func} and gets {hr}"),
             Need::NotInsideNotify(func) => {
                 format!("the client makes no {func} from inside Notify")
             }
@@ -239,26 +241,50 @@ impl Need {
                 "profile \"{profile}\" is {} when the script ends",
                 short_state(state)
             ),
+            Need::WentTo { profile, state } => format!(
+                "profile \"{profile}\" goes {} at some point",
+                short_state(state)
+            ),
         }
     }
 
-    /// `None` when the requirement holds, else what the trace shows instead.
-    fn unmet(&self, f: &Facts, trace: &Trace) -> Option<String> {
+    /// Whether a `NoFinding` requirement is about this finding.
+    fn matches(&self, x: &Finding) -> bool {
+        match *self {
+            Need::NoFinding(rule, clause) => x.rule == rule && clause.is_none_or(|c| x.clause == c),
+            _ => false,
+        }
+    }
+
+    /// `None` when the requirement holds, else what the trace shows instead; `named` are
+    /// the goal's `NoFinding` requirements.
+    fn unmet(&self, f: &Facts, trace: &Trace, named: &[Need]) -> Option<String> {
         match *self {
             Need::Shutdown => (!f.shutdown).then(|| "Outlook never shuts down".to_string()),
-            Need::Clean => match f.findings.as_slice() {
-                [] => None,
-                [one] => Some(format!("1 finding: {}", brief(one))),
-                [first, rest @ ..] => Some(format!(
-                    "{} findings, the first: {}",
-                    rest.len() + 1,
-                    brief(first)
-                )),
-            },
-            Need::NoFinding(rule, clause) => f
+            Need::Clean => {
+                // A finding the goal names in a NoFinding item is shown there; here only
+                // the others are spelt out, so one mistake is not described twice.
+                let others: Vec<&Finding> = f
+                    .findings
+                    .iter()
+                    .filter(|x| !named.iter().any(|n| n.matches(x)))
+                    .collect();
+                match (f.findings.len(), others.as_slice()) {
+                    (0, _) => None,
+                    (1, []) => Some("only the finding named above".to_string()),
+                    (_, []) => Some("only the findings named above".to_string()),
+                    (_, [one]) => Some(format!("1 finding: {}", brief(one))),
+                    (_, [first, rest @ ..]) => Some(format!(
+                        "{} findings, the first: {}",
+                        rest.len() + 1,
+                        brief(first)
+                    )),
+                }
+            }
+            Need::NoFinding(..) => f
                 .findings
                 .iter()
-                .find(|x| x.rule == rule && clause.is_none_or(|c| x.clause == c))
+                .find(|x| self.matches(x))
                 .map(|x| format!("still reported: {}", brief(x))),
             Need::Heard {
                 sink,
@@ -346,6 +372,11 @@ impl Need {
                     (now != state).then(|| format!("it ends {}", short_state(now)))
                 }
             },
+            Need::WentTo { profile, state } => match f.profiles.get(profile) {
+                None => Some(format!("no profile \"{profile}\" is declared")),
+                Some(p) => (!f.changes.contains(&(*p, state)))
+                    .then(|| format!("it never changes to {}", short_state(state))),
+            },
         }
     }
 }
@@ -407,6 +438,8 @@ struct Facts {
     sinks: BTreeMap<String, Ptr>,
     profiles: BTreeMap<String, Ptr>,
     state: BTreeMap<Ptr, u32>,
+    /// Every (object, masked new state) a `state_changed` event recorded.
+    changes: Vec<(Ptr, u32)>,
     heard: Vec<Heard>,
     returns: Vec<Ret>,
     /// Functions the client called from inside `Notify`.
@@ -435,6 +468,8 @@ impl Facts {
                 }
                 EventKind::StateChanged { object, new, .. } => {
                     f.state.insert(*object, *new);
+                    f.changes
+                        .push((*object, new & MAPIOFFLINE_STATE_OFFLINE_MASK));
                 }
                 EventKind::Notify { sink, info, .. } => f.heard.push(Heard {
                     sink: *sink,
