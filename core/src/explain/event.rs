@@ -17,7 +17,7 @@
 //!     mapioffline::EventKind::Call { call: mapioffline::Call::SetCurrentState { .. }, .. })).unwrap();
 //! let d = decode(&trace, i).unwrap();
 //! let state = d.fields.iter().find(|f| f.name == "ulState").unwrap();
-//! assert_eq!(state.value, "0x00000002");
+//! assert_eq!(state.value, "0x00000001");
 //! assert_eq!(state.meaning.as_deref(), Some("MAPIOFFLINE_STATE_OFFLINE"));
 //! ```
 

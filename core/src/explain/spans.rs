@@ -5,20 +5,23 @@
 //! A span is a whole word spelled as the reference spells it: a constant, HRESULT, GUID or
 //! IID name, a structure, a function, interface or method (`IMAPIOfflineNotify::Notify`
 //! as one span), a field of a structure, a clause ID (`SET-4`) or rule (`R5`), a hex value
-//! (`0x8000000A`) or a GUID in registry format. Matching is exact and case-sensitive, and
-//! plain decimal numbers and suffixes (`FLAG_BLOCK`) are left out: prose ("3 objects",
-//! "block") must not light up.
+//! (`0x8000000A`) or a GUID in registry format, and the unambiguous tail of a constant
+//! written in capitals (`STATECHANGE_DONE`). Matching is exact and case-sensitive, and
+//! plain decimal numbers are left out: prose ("3 objects", "block") must not light up. A
+//! field or parameter (`ulClientToken`, `ulState`) is explained by what holds it, the
+//! call or structure named last before it in the text.
 //!
 //! ```
 //! use mapioffline::explain::spans::spans;
 //!
-//! let text = "← SetCurrentState = E_PENDING (SET-3), ulState 0x00000002";
-//! let terms: Vec<&str> = spans(text).iter().map(|s| s.term.as_str()).collect();
-//! assert_eq!(terms, ["SetCurrentState", "E_PENDING", "SET-3", "ulState", "0x00000002"]);
+//! let text = "← SetCurrentState = E_PENDING (SET-3), ulState 0x00000001";
+//! let found = spans(text);
+//! let words: Vec<&str> = found.iter().map(|s| &text[s.start..s.end]).collect();
+//! assert_eq!(words, ["SetCurrentState", "E_PENDING", "SET-3", "ulState", "0x00000001"]);
 //! ```
 
-use super::api;
 use super::structs::STRUCTS;
+use super::{api, by_suffix, contains_word};
 use crate::clauses::{Clause, Rule};
 use crate::consts::{Guid, CONSTANTS, HRESULTS, KNOWN_GUIDS};
 use serde::Serialize;
@@ -104,7 +107,7 @@ pub fn spans(text: &str) -> Vec<Span> {
                 continue;
             }
         }
-        if let Some(term) = term_of(word) {
+        if let Some(term) = term_of(word).or_else(|| holder_of(word, &out)) {
             out.push(Span {
                 start: i,
                 end,
@@ -127,6 +130,17 @@ fn term_of(word: &str) -> Option<String> {
     if exact {
         return Some(word.to_string());
     }
+    // `STATECHANGE_DONE`, `FLAG_BLOCK`: the one constant that ends so. Only words that
+    // look like a constant's tail (capitals with an underscore), never prose.
+    if word.contains('_')
+        && word
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    {
+        if let Some(x) = by_suffix(word) {
+            return Some(x.term);
+        }
+    }
     if let Some(hexdigits) = word.strip_prefix("0x") {
         if !hexdigits.is_empty()
             && hexdigits.len() <= 8
@@ -135,13 +149,47 @@ fn term_of(word: &str) -> Option<String> {
             return Some(word.to_string());
         }
     }
-    // A structure's field: explained by the structure that holds it.
-    STRUCTS
+    None
+}
+
+/// The structures and API entries (by `explain` term, and the short name a text uses)
+/// with a field or parameter named `word`.
+fn holders(word: &str) -> Vec<(&'static str, &'static str)> {
+    let mut out: Vec<(&'static str, &'static str)> = STRUCTS
         .iter()
-        .find(|s| {
+        .filter(|s| {
             s.fields
                 .iter()
-                .any(|(decl, _)| decl.rsplit(' ').next() == Some(word))
+                .any(|(decl, _)| decl.rsplit([' ', '*']).next() == Some(word))
         })
-        .map(|s| s.name.to_string())
+        .map(|s| (s.name, s.name))
+        .collect();
+    for d in api::API {
+        let Some(params) = d.signature.split_once('(').map(|(_, p)| p) else {
+            continue;
+        };
+        // A parameter's name is the word before a `,` or the closing `)`.
+        let named = params
+            .split([',', ')'])
+            .any(|p| p.trim().rsplit([' ', '*']).next() == Some(word) && p.trim().contains(' '));
+        if named {
+            out.push((d.name, d.short()));
+        }
+    }
+    out
+}
+
+/// A field or parameter name is explained by what holds it: the holder named last before
+/// it in the text (`SetCurrentState(…, ulFlags …)`), else the first that has it.
+fn holder_of(word: &str, before: &[Span]) -> Option<String> {
+    let hs = holders(word);
+    // `Advise(…, {ulSize=32, …})`: a call names the structure it takes, too.
+    let takes = |call: &str, structure: &str| {
+        api::find(call).is_some_and(|d| contains_word(d.signature, structure))
+    };
+    let context = before.iter().rev().find_map(|s| {
+        hs.iter()
+            .find(|(term, short)| s.term == *term || s.term == *short || takes(&s.term, term))
+    });
+    context.or(hs.first()).map(|(term, _)| term.to_string())
 }

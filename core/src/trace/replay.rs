@@ -25,7 +25,9 @@
 //! - **when the next phase is due**: an asynchronous transition's next phase is due
 //!   `phase_spacing` ticks after it started or after its last phase ran on the clock; a
 //!   phase that runs inside a call (a blocking `SetCurrentState`) runs "now", off the
-//!   clock;
+//!   clock. `sim` choice: the simulator schedules the next phase once the phase's
+//!   deliveries are over, an unrecorded step, so from the phase event on the next one
+//!   reads as due already (only a host paused inside a `Notify` sees the difference);
 //! - **the time after an `advance`**: the clock moves to the advance's end once nothing
 //!   more is due within it. `sim` choice: an event-by-event reader cannot see where the
 //!   last phase's deliveries inside an advance end, so from that phase on the time shown is

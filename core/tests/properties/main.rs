@@ -46,6 +46,7 @@ use std::collections::{BTreeMap, BTreeSet};
 mod driver;
 mod gen;
 mod model;
+mod timeline;
 mod walk;
 
 use driver::*;
