@@ -141,7 +141,7 @@ test('the theme follows the system until switched, and the switch is remembered'
   const button = page.getByRole('button', { name: 'Dark theme' });
   assert.equal(await theme(), 'dark');
   assert.equal(await button.getAttribute('aria-pressed'), 'true');
-  const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const bg = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
   const darkBg = await bg();
   await setScript(page, SCRIPT);
   await page.screenshot({ path: `${SHOTS}/main-dark-1280x800.png` });
