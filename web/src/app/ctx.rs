@@ -3,6 +3,7 @@
 use super::dom::{now_ms, storage};
 use crate::model::{self, Evaluation, Problem};
 use leptos::prelude::*;
+use mapioffline::challenges::{Challenge, GoalReport};
 use mapioffline::lessons::{Lesson, LESSONS};
 use std::sync::Arc;
 use std::time::Duration;
@@ -49,8 +50,21 @@ pub(super) struct Ctx {
     pub(super) eval_ms: RwSignal<f64>,
     /// Runs so far (`data-runs` on the status line: tests wait for it to change).
     pub(super) runs: RwSignal<u64>,
+    /// The selected event, which is also the scrubber's position: every panel shows the
+    /// world as of it. `None`: the end of the run.
     pub(super) selected: RwSignal<Option<usize>>,
+    /// The script line the editor's cursor is on (its events are highlighted).
+    pub(super) cursor_line: RwSignal<Option<usize>>,
+    /// What the panels show as of the selected event (from `eval` and `selected`).
+    pub(super) as_of: Memo<Arc<model::AsOf>>,
     pub(super) lesson: RwSignal<Option<&'static Lesson>>,
+    /// The challenge being attempted, its goal's verdict on the script as last run, the
+    /// hints shown, whether its solution was shown, and the challenges solved so far.
+    pub(super) challenge: RwSignal<Option<&'static Challenge>>,
+    pub(super) goal: RwSignal<Option<Arc<GoalReport>>>,
+    pub(super) hints_shown: RwSignal<usize>,
+    pub(super) revealed: RwSignal<bool>,
+    pub(super) solved: RwSignal<Vec<&'static str>>,
     pub(super) notice: RwSignal<String>,
     /// Why the link the page was opened with could not be read.
     pub(super) link_error: RwSignal<Option<String>>,
@@ -79,6 +93,7 @@ impl Ctx {
                 self.eval.set(Arc::new(ev));
             }
         }
+        self.check_goal();
         self.eval_ms.set(now_ms() - t0);
         self.runs.update(|n| *n += 1);
     }

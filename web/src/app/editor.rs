@@ -95,6 +95,49 @@ pub(super) fn Editor() -> impl IntoView {
                 .into_any()
         })
     };
+    // The line of the selected event (the scrubber's): a band behind its text.
+    let event_line = move || {
+        let i = ctx.selected.get()?;
+        ctx.eval.with(|e| e.rows.get(i).map(|r| r.line))
+    };
+    // One span, always there, moved by its style: inserting a node into the coloured
+    // copy would lay out all of its text again (100 ms for 10,000 lines).
+    let band_style = move || match event_line() {
+        Some(l) => format!("top:{}", px((l - 1) as f64 * LINE_H + 6.0)),
+        None => "display:none".to_string(),
+    };
+    let band = move || {
+        view! {
+            <span class="event-line" style=band_style
+                data-line=move || event_line().map(|l| l.to_string()).unwrap_or_default()></span>
+        }
+    };
+    let ta_ref = NodeRef::<leptos::html::Textarea>::new();
+    // A selected event's line comes into view (the scroll event then moves the copies).
+    Effect::new(move |_| {
+        let (Some(l), Some(ta)) = (event_line(), ta_ref.get_untracked()) else {
+            return;
+        };
+        let top = (l - 1) as f64 * LINE_H;
+        let h = ta.client_height() as f64;
+        let st = ta.scroll_top() as f64;
+        if top < st {
+            ta.set_scroll_top(top as i32);
+        } else if top + LINE_H + 12.0 > st + h {
+            ta.set_scroll_top((top + LINE_H + 12.0 - h) as i32);
+        }
+    });
+    // Where the cursor is: the timeline highlights that line's events.
+    let track_cursor = move || {
+        let Some(ta) = ta_ref.get_untracked() else {
+            return;
+        };
+        let at = ta.selection_start().ok().flatten().unwrap_or(0) as usize;
+        let line = ctx.source.with_untracked(|s| model::line_at_utf16(s, at));
+        if ctx.cursor_line.get_untracked() != Some(line) {
+            ctx.cursor_line.set(Some(line));
+        }
+    };
     let on_scroll = move |e: ev::Event| {
         let ta: web_sys::HtmlTextAreaElement = event_target(&e);
         if let Some(g) = gutter_ref.get() {
@@ -139,8 +182,8 @@ pub(super) fn Editor() -> impl IntoView {
                 </div>
                 <div class="code">
                     // The underline lives in the coloured copy, so it scrolls with the text.
-                    <pre class="hl" node_ref=pre_ref aria-hidden="true">{highlighted}{underline}</pre>
-                    <textarea id="scenario" spellcheck="false" autocomplete="off"
+                    <pre class="hl" node_ref=pre_ref aria-hidden="true">{band}{highlighted}{underline}</pre>
+                    <textarea id="scenario" spellcheck="false" autocomplete="off" node_ref=ta_ref
                         wrap="off"
                         prop:value=move || ctx.source.get()
                         on:input=move |e| {
@@ -150,9 +193,10 @@ pub(super) fn Editor() -> impl IntoView {
                             ctx.schedule();
                         }
                         on:scroll=on_scroll
-                        on:keyup=move |e| explain::editor_caret(ctx, &event_target(&e))
-                        on:click=move |e| explain::editor_caret(ctx, &event_target(&e))
+                        on:keyup=move |e| { track_cursor(); explain::editor_caret(ctx, &event_target(&e)) }
+                        on:click=move |e| { track_cursor(); explain::editor_caret(ctx, &event_target(&e)) }
                         on:mousemove=move |e| explain::editor_hover(ctx, &e)
+                        on:focus=move |_| track_cursor()
                     ></textarea>
                 </div>
             </div>

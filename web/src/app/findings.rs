@@ -7,14 +7,25 @@ use leptos::prelude::*;
 #[component]
 pub(super) fn Findings() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    // The findings visible as of the scrubber's event (core says which those are).
     let list = move || {
         let ev = ctx.eval.get();
-        if ev.findings.is_empty() {
-            return view! { <p class="clean">"No findings: the client keeps rules R1–R7 so far."</p> }.into_any();
+        let a = ctx.as_of.get();
+        let later = ev.findings.len() - a.findings.len();
+        let later_note = (a.back && later > 0).then(|| {
+            view! { <p class="later">{format!("{later} more later in the run.")}</p> }
+        });
+        if a.findings.is_empty() {
+            return view! {
+                <p class="clean">"No findings: the client keeps rules R1–R7 so far."</p>
+                {later_note}
+            }
+            .into_any();
         }
-        let items = ev
+        let items = a
             .findings
             .iter()
+            .filter_map(|&k| ev.findings.get(k))
             .map(|f| {
                 let line = ev.rows.get(f.event).map(|r| r.line);
                 let ev_i = f.event;
@@ -33,7 +44,7 @@ pub(super) fn Findings() -> impl IntoView {
                 }
             })
             .collect_view();
-        view! { <ul>{items}</ul> }.into_any()
+        view! { <ul>{items}</ul>{later_note} }.into_any()
     };
     view! {
         <section class="panel" role="region" aria-label="Findings">

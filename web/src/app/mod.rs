@@ -7,6 +7,7 @@
 //! the call builder).
 
 mod builder;
+mod challenges;
 mod cpp;
 mod ctx;
 mod dom;
@@ -17,10 +18,13 @@ mod export;
 mod findings;
 mod jsapi;
 mod lessons;
+mod scrubber;
+mod theme;
 mod timeline;
 mod world;
 
 use builder::Builder;
+use challenges::Challenges;
 use cpp::CppView;
 use ctx::{initial_script, Ctx};
 use dom::{focus_by_id, tenths};
@@ -32,6 +36,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use lessons::Lessons;
 use std::sync::Arc;
+use theme::ThemeButton;
 use timeline::Timeline;
 use world::World;
 
@@ -47,15 +52,24 @@ pub fn mount() {
 #[component]
 fn App() -> impl IntoView {
     let (script, link_error) = initial_script();
+    let eval = RwSignal::new(Arc::new(Evaluation::default()));
+    let selected = RwSignal::new(None);
     let ctx = Ctx {
         source: RwSignal::new(script),
         upto: RwSignal::new(None),
         problem: RwSignal::new(None),
-        eval: RwSignal::new(Arc::new(Evaluation::default())),
+        eval,
         eval_ms: RwSignal::new(0.0),
         runs: RwSignal::new(0),
-        selected: RwSignal::new(None),
+        selected,
+        cursor_line: RwSignal::new(None),
+        as_of: Memo::new(move |_| Arc::new(crate::model::as_of(&eval.get(), selected.get()))),
         lesson: RwSignal::new(None),
+        challenge: RwSignal::new(None),
+        goal: RwSignal::new(None),
+        hints_shown: RwSignal::new(0),
+        revealed: RwSignal::new(false),
+        solved: RwSignal::new(challenges::load_solved()),
         notice: RwSignal::new(String::new()),
         link_error: RwSignal::new(link_error),
         generation: StoredValue::new(0),
@@ -106,6 +120,7 @@ fn App() -> impl IntoView {
                 <button on:click=move |_| ctx.reset() title="Back to an empty world">"Reset"</button>
                 <button on:click=move |_| ctx.share() title="Put the script in the link">"Share"</button>
             </div>
+            <ThemeButton/>
             <p class="status" role="status" data-events=move || ctx.eval.get().rows.len()
                 data-runs=move || ctx.runs.get()>{status}</p>
             <p class="notice" aria-live="polite">{move || ctx.notice.get()}</p>
@@ -123,6 +138,7 @@ fn App() -> impl IntoView {
                 <Builder/>
                 <CppView/>
                 <Lessons/>
+                <Challenges/>
             </div>
             <div class="right">
                 <Timeline/>

@@ -4,6 +4,7 @@ use super::ctx::Ctx;
 use super::dom::px;
 use super::event::event_view;
 use super::explain::terms;
+use super::scrubber::Scrubber;
 use crate::model;
 use leptos::ev;
 use leptos::prelude::*;
@@ -31,6 +32,8 @@ pub(super) fn Timeline() -> impl IntoView {
         let ev = ctx.eval.get();
         let range = model::visible_range(scroll_top.get(), height.get(), ROW_H, ev.rows.len(), 4);
         let sel = ctx.selected.get();
+        // The events of the script line the editor's cursor is on.
+        let of_line = ctx.cursor_line.get();
         let lanes_style = format!("width:{}", px(ev.lanes.len() as f64 * LANE_W));
         let texts: Vec<String> = range
             .clone()
@@ -53,9 +56,10 @@ pub(super) fn Timeline() -> impl IntoView {
                 let r = &ev.rows[i];
                 let style = format!("top:{}", px(i as f64 * ROW_H));
                 let class = format!(
-                    "row {}{}",
+                    "row {}{}{}",
                     r.kind.class(),
-                    if sel == Some(i) { " sel" } else { "" }
+                    if sel == Some(i) { " sel" } else { "" },
+                    if of_line == Some(r.line) { " of-line" } else { "" }
                 );
                 // The text starts where its arrow (or mark) does, as a sequence diagram's
                 // label sits on its message, and runs on to the right, never cut.
@@ -158,7 +162,14 @@ pub(super) fn Timeline() -> impl IntoView {
         };
         e.prevent_default();
         ctx.selected.set(Some(next));
-        if let Some(el) = list_ref.get() {
+    };
+    // Whatever selects an event (a key, the scrubber, a finding's link), its row comes
+    // into view.
+    Effect::new(move |_| {
+        let Some(next) = ctx.selected.get() else {
+            return;
+        };
+        if let Some(el) = list_ref.get_untracked() {
             let top = next as f64 * ROW_H;
             let h = el.client_height() as f64;
             let st = el.scroll_top() as f64;
@@ -167,9 +178,12 @@ pub(super) fn Timeline() -> impl IntoView {
             } else if top + ROW_H > st + h {
                 el.set_scroll_top((top + ROW_H - h) as i32);
             }
-            scroll_top.set(el.scroll_top() as f64);
+            let now = el.scroll_top() as f64;
+            if now != scroll_top.get_untracked() {
+                scroll_top.set(now);
+            }
         }
-    };
+    });
     let detail = move || {
         let ev = ctx.eval.get();
         ctx.selected.get().and_then(|i| event_view(&ev, i))
@@ -177,6 +191,7 @@ pub(super) fn Timeline() -> impl IntoView {
     view! {
         <section class="panel" role="region" aria-label="Timeline">
             <h2>"Timeline"</h2>
+            <Scrubber/>
             // The lanes' headings scroll sideways with the list, not down.
             <div class="lanehead" node_ref=head_ref aria-hidden="true">
                 <div class="lanehead-in" style=width>

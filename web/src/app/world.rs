@@ -8,7 +8,10 @@ use mapioffline::consts;
 #[component]
 pub(super) fn World() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let world = move || ctx.eval.get().world.clone();
+    // The panel shows the world as of the scrubber's event; the toggles add statements at
+    // the end of the script, so they read the end of the run.
+    let world = move || ctx.as_of.get().world.clone();
+    let end_world = move || ctx.eval.get().world.clone();
     let objects = move || {
         world().map(|w| {
             w.objects
@@ -79,7 +82,7 @@ pub(super) fn World() -> impl IntoView {
             )
         })
     };
-    let network_up = move || world().map(|w| w.network_up).unwrap_or(true);
+    let network_up = move || end_world().map(|w| w.network_up).unwrap_or(true);
     let toggle_network = move |_| {
         let stmt = if network_up() {
             "network down"
@@ -90,7 +93,7 @@ pub(super) fn World() -> impl IntoView {
         ctx.load(src);
     };
     let servers = move || {
-        world().map(|w| {
+        end_world().map(|w| {
             w.profiles
                 .iter()
                 .map(|p| {
@@ -118,9 +121,41 @@ pub(super) fn World() -> impl IntoView {
     let set_cfg = move |key: &'static str, value: String| {
         ctx.load(model::set_config(&ctx.source.get_untracked(), key, &value));
     };
+    // When the scrubber is back in time: which moment this is, and the way back.
+    let moment = move || {
+        let a = ctx.as_of.get();
+        let i = a.event.filter(|_| a.back)?;
+        let ev = ctx.eval.get();
+        let r = ev.rows.get(i)?;
+        Some(view! {
+            <p class="as-of" role="note">
+                {format!(
+                    "As of event #{i} (t={}, line {}), {} events before the end of the run. ",
+                    r.tick,
+                    r.line,
+                    ev.rows.len() - 1 - i
+                )}
+                <button class="link" on:click=move |_| ctx.selected.set(None)>"Back to the end"</button>
+            </p>
+        })
+    };
+    let transitions = move || {
+        let a = ctx.as_of.get();
+        if a.transitions.is_empty() {
+            return view! { <p class="none">"No change in progress."</p> }.into_any();
+        }
+        let items = a
+            .transitions
+            .iter()
+            .map(|t| view! { <li>{model::pending_text(t)}</li> })
+            .collect_view();
+        view! { <ul class="pending">{items}</ul> }.into_any()
+    };
     view! {
-        <section class="panel" role="region" aria-label="World state">
+        <section class="panel" role="region" aria-label="World state"
+            data-at=move || ctx.as_of.get().event.map(|i| i.to_string()).unwrap_or_default()>
             <h2>"World state"</h2>
+            {moment}
             <p class="worldhead">{header}</p>
             <div class="toggles">
                 <button id="network-toggle" aria-pressed=move || network_up().to_string() on:click=toggle_network>
@@ -152,6 +187,8 @@ pub(super) fn World() -> impl IntoView {
                 </label>
             </div>
             <div class="objects">{objects}</div>
+            <h3>"Changes in progress"</h3>
+            {transitions}
             <h3>"Client objects"</h3>
             <ul class="clients">{clients}</ul>
         </section>

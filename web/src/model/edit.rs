@@ -88,3 +88,20 @@ pub fn line_marks(count: usize, problem: Option<&Problem>, eval: Option<&Evaluat
     }
     marks
 }
+
+/// The 1-based line of a textarea's cursor, given as the browser does: an offset in UTF-16
+/// code units (past the end: the last line).
+pub fn line_at_utf16(source: &str, offset: usize) -> usize {
+    let mut units = 0;
+    let mut line = 1;
+    for c in source.chars() {
+        if units >= offset {
+            break;
+        }
+        units += c.len_utf16();
+        if c == '\n' {
+            line += 1;
+        }
+    }
+    line
+}

@@ -8,7 +8,9 @@ use mapioffline::render::TextIndex;
 use mapioffline::scenario::builder::{self, Bound};
 use mapioffline::scenario::{self, ExpectFailure, RunError, Runner};
 use mapioffline::sim::WorldSnapshot;
+use mapioffline::trace::replay::Timeline;
 use mapioffline::{EventKind, Trace};
+use std::sync::OnceLock;
 
 /// A message about a place in the script (1-based line and column).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -111,6 +113,9 @@ pub struct Evaluation {
     pub trace: Option<Trace>,
     /// Where the trace names its objects, to word any one event on demand.
     pub words: TextIndex,
+    /// The trace ready to be shown as of any event, built at the first use: a run that
+    /// is never scrubbed does not pay for its checkpoints.
+    pub replay: OnceLock<Timeline>,
     pub world: Option<WorldSnapshot>,
     pub findings: Vec<Finding>,
     pub failures: Vec<ExpectFailure>,
@@ -130,6 +135,12 @@ impl Evaluation {
     /// (computed on demand, like [`Evaluation::event_json`]).
     pub fn text(&self, i: usize) -> Option<String> {
         self.words.body(self.trace.as_ref()?, i)
+    }
+
+    /// Core's replay of the trace (see [`Evaluation::replay`]); `None` before any run.
+    pub fn timeline(&self) -> Option<&Timeline> {
+        let trace = self.trace.as_ref()?;
+        Some(self.replay.get_or_init(|| Timeline::new(trace)))
     }
 
     /// Event `i` in the trace schema's JSON (computed on demand: a long trace has tens
@@ -223,6 +234,7 @@ pub fn evaluate(script: &scenario::Script, upto: Option<usize>) -> Evaluation {
         lanes,
         trace: Some(trace),
         words,
+        replay: OnceLock::new(),
         world: Some(world),
         findings,
         failures,

@@ -4,9 +4,11 @@
 //!
 //! One file per concern: `eval` (running a script), `lanes` (the timeline's layout),
 //! `share` (share links), `edit` (source edits and gutter marks), `builder` (the call
-//! builder's insertion), `highlight` (colours).
+//! builder's insertion), `highlight` (colours), `travel` (the scrubber and the world as of
+//! an event), `challenge` (solved challenges and the goal's verdict).
 
 mod builder;
+mod challenge;
 mod edit;
 mod eval;
 // The page as a teacher, part 2: explainable terms and exports.
@@ -17,8 +19,10 @@ mod lanes;
 mod share;
 #[cfg(test)]
 mod tests;
+mod travel;
 
 pub use builder::*;
+pub use challenge::*;
 pub use edit::*;
 pub use eval::*;
 pub use explain::*;
@@ -26,6 +30,7 @@ pub use export::*;
 pub use highlight::*;
 pub use lanes::*;
 pub use share::*;
+pub use travel::*;
 
 /// localStorage key of the last script.
 pub const STORAGE_KEY: &str = "mapioffline.script";

@@ -413,3 +413,215 @@ fn highlighting_colours_the_pieces_core_reads() {
     assert_eq!(toks.last(), Some(&(Tok::Plain, "\"Outl")));
     assert_eq!(toks.iter().map(|t| t.1).collect::<String>(), l);
 }
+
+/// A registration and a reference that exist mid-run and are gone at the end.
+const TRAVEL: &str = "profile \"Outlook\"\nsink s\n\
+HrOpenOfflineObj(0, L\"Outlook\", &GUID_GlobalState, NULL, &mgr)\n\
+mgr->Advise(MAPIOFFLINE_ADVISE_DEFAULT, &{ulClientToken = 7, pCallback = s}, &tok)\n\
+mgr->Unadvise(MAPIOFFLINE_UNADVISE_DEFAULT, tok)\n\
+mgr->Release()\n";
+
+fn first_row(ev: &Evaluation, needle: &str) -> usize {
+    (0..ev.rows.len())
+        .find(|&i| ev.text(i).unwrap().contains(needle))
+        .unwrap_or_else(|| panic!("no event reads {needle:?}"))
+}
+
+#[test]
+fn the_scrubber_sits_on_the_selection_else_the_last_event() {
+    assert_eq!(scrub_position(None, 0), None);
+    assert_eq!(scrub_position(Some(3), 0), None);
+    assert_eq!(scrub_position(None, 5), Some(4));
+    assert_eq!(scrub_position(Some(2), 5), Some(2));
+    // A selection left over from a longer run is clamped.
+    assert_eq!(scrub_position(Some(9), 5), Some(4));
+    assert!(is_back_in_time(Some(3), 5));
+    assert!(!is_back_in_time(Some(4), 5));
+    assert!(!is_back_in_time(None, 5));
+    let ev = run(TRAVEL);
+    let n = ev.rows.len();
+    let k = first_row(&ev, "← Advise = S_OK");
+    assert_eq!(
+        scrub_text(&ev, Some(k)),
+        format!("event #{k} of {n}: {}", ev.text(k).unwrap())
+    );
+    assert!(scrub_text(&ev, Some(k)).contains("← Advise = S_OK"));
+    assert_eq!(scrub_text(&ev, None), "no events yet");
+    let last = &ev.rows[n - 1];
+    assert_eq!(
+        scrub_caption(&ev, None),
+        format!(
+            "#{} of {n} · t={} · line {} · end of the run",
+            n - 1,
+            last.tick,
+            last.line
+        )
+    );
+    assert_eq!(
+        scrub_caption(&ev, Some(k)),
+        format!("#{k} of {n} · t=0 · line 4")
+    );
+}
+
+#[test]
+fn as_of_an_event_the_world_has_what_the_end_has_lost() {
+    let ev = run(TRAVEL);
+    let n = ev.rows.len();
+    let end = as_of(&ev, None);
+    assert_eq!((end.event, end.back), (Some(n - 1), false));
+    assert_eq!(end.world, ev.world);
+    let o = &end.world.as_ref().unwrap().objects[0];
+    assert!(o.registrations.is_empty());
+    assert_eq!(o.refs, 0);
+    // Selecting the last event is the end.
+    assert_eq!(as_of(&ev, Some(n - 1)), end);
+
+    let k = first_row(&ev, "← Advise = S_OK");
+    let back = as_of(&ev, Some(k));
+    assert!(back.back);
+    let w = back.world.unwrap();
+    let sink = w.clients.iter().find(|c| c.name == "s").unwrap().object;
+    assert_eq!(w.objects[0].registrations.len(), 1);
+    assert_eq!(w.objects[0].registrations[0].1, 7);
+    assert_eq!(w.objects[0].registrations[0].2, sink);
+    assert_eq!(w.objects[0].refs, 1);
+    // The event before the Advise returned: not registered yet.
+    let w = as_of(&ev, Some(k - 1)).world.unwrap();
+    assert!(w.objects[0].registrations.is_empty());
+    // After the Unadvise returned: gone, the reference still held.
+    let u = first_row(&ev, "← Unadvise = S_OK");
+    let w = as_of(&ev, Some(u)).world.unwrap();
+    assert!(w.objects[0].registrations.is_empty());
+    assert_eq!(w.objects[0].refs, 1);
+}
+
+#[test]
+fn a_change_in_progress_is_listed_as_of_an_event_between_its_phases() {
+    let ev = run("profile \"Outlook\"\nsink s\n\
+HrOpenOfflineObj(0, L\"Outlook\", &GUID_GlobalState, NULL, &mgr)\n\
+mgr->Advise(MAPIOFFLINE_ADVISE_DEFAULT, &{ulClientToken = 1, pCallback = s}, &tok)\n\
+mgr->SetCurrentState(MAPIOFFLINE_FLAG_DEFAULT, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)\n\
+run\n");
+    let start = ev
+        .rows
+        .iter()
+        .position(|r| r.kind == RowKind::Transition)
+        .expect("a transition starts");
+    let mid = as_of(&ev, Some(start));
+    assert_eq!(mid.transitions.len(), 1);
+    let t = &mid.transitions[0];
+    assert!(!t.blocking);
+    let text = pending_text(t);
+    assert!(
+        text.contains("MAPIOFFLINE_STATE_ONLINE → MAPIOFFLINE_STATE_OFFLINE, asynchronous"),
+        "{text}"
+    );
+    assert!(text.ends_with(", 1 object"), "{text}");
+    // Once `run` has driven it to the end, nothing is in progress.
+    assert!(as_of(&ev, None).transitions.is_empty());
+    // Without `run` the change is still going on when the script ends.
+    let src = "profile \"Outlook\"\n\
+HrOpenOfflineObj(0, L\"Outlook\", &GUID_GlobalState, NULL, &mgr)\n\
+mgr->SetCurrentState(MAPIOFFLINE_FLAG_DEFAULT, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)\n";
+    let ev = run(src);
+    assert_eq!(as_of(&ev, None).transitions.len(), 1);
+}
+
+#[test]
+fn a_run_that_is_never_scrubbed_builds_no_replay() {
+    let ev = run(TRAVEL);
+    let end = as_of(&ev, None);
+    assert!(end.transitions.is_empty());
+    assert!(
+        ev.replay.get().is_none(),
+        "the end alone needs no checkpoints"
+    );
+    as_of(&ev, Some(1));
+    assert!(ev.replay.get().is_some());
+}
+
+#[test]
+fn findings_appear_as_of_their_event_not_before() {
+    // R3: a registration left behind, judged at shutdown.
+    let ev = run(&TRAVEL
+        .replace("mgr->Unadvise(MAPIOFFLINE_UNADVISE_DEFAULT, tok)\n", "")
+        .replace("mgr->Release()\n", "shutdown\n"));
+    assert!(!ev.findings.is_empty(), "the forgotten Unadvise is found");
+    let end = as_of(&ev, None);
+    assert_eq!(end.findings, (0..ev.findings.len()).collect::<Vec<_>>());
+    let rules = |a: &AsOf| {
+        a.findings
+            .iter()
+            .map(|&k| ev.findings[k].rule.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(rules(&end), ["R1", "R3", "R4"]);
+    // The Advise without GetCapabilities (R1) shows from its call on; what is left
+    // behind (R3, R4) only from the shutdown that judges it.
+    let advise = first_row(&ev, "← Advise = S_OK");
+    assert_eq!(rules(&as_of(&ev, Some(advise))), ["R1"]);
+    let opened = first_row(&ev, "← HrOpenOfflineObj");
+    assert!(as_of(&ev, Some(opened)).findings.is_empty());
+}
+
+#[test]
+fn the_cursor_line_counts_utf16_units_as_the_browser_does() {
+    let s = "a\n😀b\nc";
+    assert_eq!(line_at_utf16(s, 0), 1);
+    assert_eq!(line_at_utf16(s, 1), 1);
+    assert_eq!(line_at_utf16(s, 2), 2);
+    // The emoji is two units: offset 4 is just after it, still line 2.
+    assert_eq!(line_at_utf16(s, 4), 2);
+    assert_eq!(line_at_utf16(s, 6), 3);
+    assert_eq!(line_at_utf16(s, 999), 3);
+}
+
+#[test]
+fn solved_challenges_are_read_only_from_a_json_list_of_known_names() {
+    use mapioffline::challenges::CHALLENGES;
+    let (a, b) = (CHALLENGES[0].name, CHALLENGES[1].name);
+    assert!(parse_solved(None).is_empty());
+    for hostile in [
+        "",
+        "garbage",
+        "{\"a\": 1}",
+        "\"forgotten-unadvise\"",
+        "[1, 2",
+        "<img src=x onerror=alert(1)>",
+    ] {
+        assert!(parse_solved(Some(hostile)).is_empty(), "{hostile}");
+    }
+    // Unknown names and non-strings are dropped; the order is the challenges'.
+    let stored = format!("[\"{b}\", 3, null, \"no-such-challenge\", \"{a}\", \"{a}\"]");
+    assert_eq!(parse_solved(Some(&stored)), vec![a, b]);
+    // Too long to be a list of names: not read.
+    let huge = format!("[\"{a}\"{}]", ", \"x\"".repeat(5000));
+    assert!(parse_solved(Some(&huge)).is_empty());
+    // What the page stores reads back, once per name.
+    let next = with_solved(&with_solved(&[], b), b);
+    assert_eq!(next, vec![b]);
+    let next = with_solved(&next, a);
+    assert_eq!(parse_solved(Some(&store_solved(&next))), vec![a, b]);
+}
+
+#[test]
+fn the_verdict_says_met_how_far_or_why_nothing_runs() {
+    let c = &mapioffline::challenges::CHALLENGES[0];
+    let broken = c.check(c.broken);
+    let met = broken.items.iter().filter(|i| i.met).count();
+    assert!(!broken.met);
+    assert_eq!(
+        verdict(&broken),
+        format!("{met} of {} requirements met.", broken.items.len())
+    );
+    assert_eq!(
+        verdict(&c.check(c.solution)),
+        "Goal met: every requirement holds."
+    );
+    let bad = c.check("sink <b>\n");
+    assert!(
+        verdict(&bad).starts_with("The script does not run ("),
+        "{}",
+        verdict(&bad)
+    );
+}
