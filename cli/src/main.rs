@@ -3,6 +3,7 @@
 //! decided in core.
 
 mod commands;
+mod guide;
 mod output;
 mod repl;
 mod run;
@@ -158,6 +159,23 @@ of input runs the rest.")]
     },
     /// Run the sample add-in (Init Monitor, a state change, Deinit Monitor) and print its trace.
     Demo,
+    /// Write the guide (the pages of `docs/`, generated from the lessons and the registry)
+    /// into a directory.
+    #[command(after_help = "\
+Examples:
+  mapioffline guide --out docs
+  mapioffline guide --out /tmp/guide --playground ../
+
+`cargo xtask docs` runs the first; a test fails when docs/ differs from what it writes.")]
+    Guide {
+        /// The directory to write the pages into (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The playground's address the "open in the playground" links start with: a URL,
+        /// or a path relative to the guide's root directory.
+        #[arg(long, value_name = "URL", default_value = mapioffline::guide::DEFAULT_PLAYGROUND)]
+        playground: String,
+    },
 }
 
 /// `--format` of `run`.
@@ -219,6 +237,7 @@ fn main() -> ExitCode {
         Command::Lessons => commands::lessons(),
         Command::Lesson { name, step } => commands::lesson(&name, step),
         Command::Demo => commands::demo(),
+        Command::Guide { out, playground } => guide::guide(&out, &playground),
     };
     ExitCode::from(code)
 }

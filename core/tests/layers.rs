@@ -10,6 +10,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("util", 0),
     ("consts", 0),
     ("clauses", 0),
+    ("share", 0),
     ("trace", 1),
     ("sim", 2),
     ("checker", 3),
@@ -18,6 +19,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("explain", 3),
     ("scenario", 4),
     ("lessons", 5),
+    ("guide", 6),
 ];
 
 /// Sub-modules with a row of their own in ARCHITECTURE.md's table, with the only modules
