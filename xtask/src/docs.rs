@@ -228,7 +228,7 @@ pub fn page(markdown: &str, root: &str, diagrams: bool) -> String {
     let script = if diagrams && body.contains("<pre class=\"mermaid\">") {
         format!(
             "<script src=\"{root}mermaid.min.js\"></script>\n\
-<script>mermaid.initialize({{ startOnLoad: true, securityLevel: 'strict', maxTextSize: 200000 }});</script>\n"
+<script>mermaid.initialize({{ startOnLoad: true, securityLevel: 'strict', maxTextSize: 200000, sequence: {{ useMaxWidth: false }} }});</script>\n"
         )
     } else {
         String::new()

@@ -231,24 +231,42 @@ watch the diagram follow.\n\n",
             .collect();
         let wanted: BTreeSet<Clause> = self.clauses.iter().copied().collect();
         let mut marked: BTreeSet<usize> = self.findings.iter().map(|f| f.event).collect();
+        let mut cited = BTreeSet::new();
         for (i, e) in trace.events.iter().enumerate() {
             if let EventKind::Diagnostic(d) = &e.kind {
-                if d.clause.is_some_and(|c| wanted.contains(&c)) {
+                if let Some(c) = d.clause.filter(|c| wanted.contains(c)) {
                     marked.insert(i);
+                    cited.insert(c);
                 }
             }
         }
-        if marked.is_empty() {
+        if cited.len() < wanted.len() || marked.is_empty() {
             // Clauses shown by silent success (NTF-7's three phases, SET-1's blocking
-            // call): their evidence is the notifications.
-            marked = trace
-                .events
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| matches!(e.kind, EventKind::Notify { .. }))
-                .map(|(i, _)| i)
-                .collect();
+            // call) cite nothing: their evidence is the notifications.
+            marked.extend(
+                trace
+                    .events
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| matches!(e.kind, EventKind::Notify { .. }))
+                    .map(|(i, _)| i),
+            );
         }
+        // An event inside a call (a Notify during a blocking SetCurrentState) comes with
+        // the top-level call around it and that call's return.
+        let events = &trace.events;
+        let mut around = BTreeSet::new();
+        for &m in &marked {
+            if events.get(m).is_some_and(|e| e.depth > 0) {
+                if let Some(c) = (0..m).rev().find(|&i| events[i].depth == 0) {
+                    around.insert(c);
+                }
+                if let Some(r) = (m + 1..events.len()).find(|&i| events[i].depth == 0) {
+                    around.insert(r);
+                }
+            }
+        }
+        marked.extend(around);
         let mut keep = BTreeSet::new();
         for &m in &marked {
             for i in m.saturating_sub(BEFORE)..=(m + AFTER).min(lines.len().saturating_sub(1)) {
