@@ -2,6 +2,7 @@
 //! arguments, calls the `mapioffline` core and prints; every rule of the contract is
 //! decided in core.
 
+mod challenges;
 mod commands;
 mod guide;
 mod output;
@@ -31,6 +32,7 @@ Examples:
   mapioffline explain 0x8000000A            what E_PENDING means and who returns it
   mapioffline explain SET-4                 a clause, with both readings
   mapioffline lesson blocking-change --step
+  mapioffline challenge forgotten-unadvise --check fix.scn
   mapioffline repl
 
 Exit status: 0 when every expectation holds (and --check finds nothing), 1 when an
@@ -176,6 +178,36 @@ Examples:
         #[arg(long, value_name = "URL", default_value = mapioffline::guide::DEFAULT_PLAYGROUND)]
         playground: String,
     },
+    /// List the built-in challenges: broken clients to fix.
+    Challenges,
+    /// Show a challenge (its story, goal and broken client), a hint or a solution, or
+    /// check a fixed script against its goal.
+    #[command(after_help = "\
+Examples:
+  mapioffline challenge forgotten-unadvise                 story, goal, the broken client
+  mapioffline challenge forgotten-unadvise --broken > fix.scn   the script alone, to edit
+  mapioffline challenge forgotten-unadvise --check fix.scn
+  mapioffline challenge forgotten-unadvise --hint 2
+  mapioffline challenge forgotten-unadvise --solution
+
+With --check, each requirement of the goal is printed as met or not met. Exit status:
+0 the goal is met, 1 it is not, 2 the file cannot be read or the script cannot run.")]
+    Challenge {
+        /// The challenge's name (see `mapioffline challenges`).
+        name: String,
+        /// Run this scenario file (`-`: standard input) and judge it against the goal.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["hint", "solution", "broken"])]
+        check: Option<String>,
+        /// Print a hint: the first, or hint number N.
+        #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "1", conflicts_with_all = ["solution", "broken"])]
+        hint: Option<usize>,
+        /// Print a solution (a script that meets the goal).
+        #[arg(long, conflicts_with = "broken")]
+        solution: bool,
+        /// Print only the broken client's script, to save and edit.
+        #[arg(long)]
+        broken: bool,
+    },
 }
 
 /// `--format` of `run`.
@@ -238,6 +270,23 @@ fn main() -> ExitCode {
         Command::Lesson { name, step } => commands::lesson(&name, step),
         Command::Demo => commands::demo(),
         Command::Guide { out, playground } => guide::guide(&out, &playground),
+        Command::Challenges => challenges::list(),
+        Command::Challenge {
+            name,
+            check,
+            hint,
+            solution,
+            broken,
+        } => {
+            let show = match (check, hint) {
+                (Some(file), _) => challenges::Show::Check(file),
+                (None, Some(n)) => challenges::Show::Hint(n),
+                (None, None) if solution => challenges::Show::Solution,
+                (None, None) if broken => challenges::Show::Broken,
+                (None, None) => challenges::Show::Challenge,
+            };
+            challenges::challenge(&name, show)
+        }
     };
     ExitCode::from(code)
 }

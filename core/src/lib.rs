@@ -25,6 +25,7 @@
 //! sim.release(mgr);
 //! ```
 
+pub mod challenges;
 pub mod checker;
 pub mod clauses;
 pub mod consts;

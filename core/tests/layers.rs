@@ -19,6 +19,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("explain", 3),
     ("scenario", 4),
     ("lessons", 5),
+    ("challenges", 5),
     ("guide", 6),
 ];
 

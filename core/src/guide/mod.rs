@@ -6,10 +6,11 @@
 //! I/O: the CLI's `guide --out DIR` writes them (`cargo xtask docs` runs it), and
 //! `core/tests/guide.rs` fails when the files in `docs/` differ from what it returns.
 //!
-//! Pages: `README.md` (the learning path), one page per lesson under `lessons/`,
+//! Pages: `README.md` (the learning path), one page per lesson under `lessons/` and per
+//! challenge under `challenges/`,
 //! `clauses.md` (every clause with what exercises it), `api.md` (every function,
 //! interface, method, structure, constant, HRESULT and GUID, in `explain`'s words) and
-//! `real-clients.md` (the call patterns of public clients).
+//! `real-clients.md` (the call patterns of public clients, from the challenges).
 //!
 //! ```
 //! use mapioffline::guide::{pages, Options};
@@ -18,7 +19,7 @@
 //! assert!(pages.iter().any(|p| p.path == "lessons/sample-add-in.md"));
 //! ```
 
-mod clients;
+mod challenge;
 mod example;
 mod markdown;
 mod path;
@@ -91,9 +92,9 @@ impl std::error::Error for GuideError {}
 /// Every page of the guide, in a fixed order; the same options give the same bytes.
 pub fn pages(options: &Options) -> Result<Vec<Page>, GuideError> {
     let lessons = example::lesson_examples()?;
-    let clients = clients::client_examples()?;
+    let challenges = challenge::challenge_examples()?;
     let mut exercised: BTreeMap<Clause, Vec<reference::Exerciser>> = BTreeMap::new();
-    for ex in lessons.iter().chain(&clients) {
+    for ex in lessons.iter().chain(&challenges) {
         for c in crate::coverage::clauses_exercised(&ex.outcome.trace) {
             exercised
                 .entry(c)
@@ -117,18 +118,20 @@ pub fn pages(options: &Options) -> Result<Vec<Page>, GuideError> {
 
     let mut out = vec![Page {
         path: "README.md".into(),
-        contents: path::readme(&lessons),
+        contents: path::readme(&lessons, &challenges),
     }];
-    for (i, ex) in lessons.iter().enumerate() {
-        let prev = i.checked_sub(1).map(|j| &lessons[j]);
-        out.push(Page {
-            path: ex.path(),
-            contents: ex.page(options.playground, prev, lessons.get(i + 1)),
-        });
+    for list in [&lessons, &challenges] {
+        for (i, ex) in list.iter().enumerate() {
+            let prev = i.checked_sub(1).map(|j| &list[j]);
+            out.push(Page {
+                path: ex.path(),
+                contents: ex.page(options.playground, prev, list.get(i + 1)),
+            });
+        }
     }
     out.push(Page {
         path: "real-clients.md".into(),
-        contents: clients::page(&clients, options.playground),
+        contents: challenge::real_clients_page(&challenges, options.playground),
     });
     out.push(Page {
         path: "clauses.md".into(),

@@ -95,7 +95,7 @@ says little about these failures; the trace always says which precondition was b
 ];
 
 /// The learning path.
-pub(super) fn readme(lessons: &[Example]) -> String {
+pub(super) fn readme(lessons: &[Example], challenges: &[Example]) -> String {
     let find = |name: &str| lessons.iter().find(|l| l.name == name);
     let mut s = String::from("# Learning the Offline State API\n\n");
     s.push_str(
@@ -157,16 +157,28 @@ stands for.\n\n",
         s.push('\n');
     }
     n += 1;
+    s.push_str(&format!("### {n}. Challenges: fix a broken client\n\n"));
+    s.push_str(
+        "Each challenge is a client with a classic mistake or a real client's call pattern, a \
+goal over its trace, hints, and a solution. Open one in the playground, fix it until the goal \
+is met, or run `mapioffline challenge NAME --check FILE`.\n\n",
+    );
+    for c in challenges {
+        s.push_str(&format!("- [{}]({})\n", c.title, c.link_from_root()));
+    }
+    s.push('\n');
+    n += 1;
     s.push_str(&format!("### {n}. Every mistake the checker catches\n\n"));
     s.push_str(
         "The client-contract checker reads any trace and reports each broken client \
 obligation as a rule with the clause it breaks. These are all seven, each with the lessons \
-whose trace shows it (the checker's own findings on those runs):\n\n",
+and challenges whose trace shows it (the checker's own findings on those runs):\n\n",
     );
     s.push_str("| rule | obligation | shown in |\n|---|---|---|\n");
     for r in RULES {
         let shown: Vec<String> = lessons
             .iter()
+            .chain(challenges)
             .filter(|l| l.rules_found().contains(&r.rule))
             .map(|l| format!("[{}]({})", l.name, l.link_from_root()))
             .collect();
