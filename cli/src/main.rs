@@ -5,6 +5,7 @@
 mod build;
 mod challenges;
 mod commands;
+mod guide;
 mod output;
 mod repl;
 mod run;
@@ -183,6 +184,23 @@ a name the form does not have, is an error.")]
         #[arg(long, value_name = "FILE")]
         after: Option<String>,
     },
+    /// Write the guide (the pages of `docs/`, generated from the lessons and the registry)
+    /// into a directory.
+    #[command(after_help = "\
+Examples:
+  mapioffline guide --out docs
+  mapioffline guide --out /tmp/guide --playground ../
+
+`cargo xtask docs` runs the first; a test fails when docs/ differs from what it writes.")]
+    Guide {
+        /// The directory to write the pages into (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The playground's address the "open in the playground" links start with: a URL,
+        /// or a path relative to the guide's root directory.
+        #[arg(long, value_name = "URL", default_value = mapioffline::guide::DEFAULT_PLAYGROUND)]
+        playground: String,
+    },
     /// List the built-in challenges: broken clients to fix.
     Challenges,
     /// Show a challenge (its story, goal and broken client), a hint or a solution, or
@@ -279,6 +297,7 @@ fn main() -> ExitCode {
             values,
             after,
         } => build::build(form.as_deref(), &values, after.as_deref()),
+        Command::Guide { out, playground } => guide::guide(&out, &playground),
         Command::Challenges => challenges::list(),
         Command::Challenge {
             name,

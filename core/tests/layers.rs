@@ -10,6 +10,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("util", 0),
     ("consts", 0),
     ("clauses", 0),
+    ("share", 0),
     ("trace", 1),
     ("sim", 2),
     ("checker", 3),
@@ -19,6 +20,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("scenario", 4),
     ("lessons", 5),
     ("challenges", 5),
+    ("guide", 6),
 ];
 
 /// Sub-modules with a row of their own in ARCHITECTURE.md's table, with the only modules

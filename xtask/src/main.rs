@@ -6,6 +6,7 @@
 //! - `test`: format, lint, every workspace test, the wasm build and the browser tests;
 //! - `budgets`: measures the playground's size and speed budgets and prints them;
 //! - `serve [--port N]`: serves what `dist` built, without building;
+//! - `docs [--html DIR]`: regenerates the guide in `docs/` (or writes it as HTML);
 //! - `doctor`: each tool the build and the tests need, where it was found and its version.
 //!
 //! The wasm toolchain is detected: rustup's `wasm32-unknown-unknown` target when it is
@@ -14,6 +15,7 @@
 //! (`linker`). What is missing is installed, saying what and why (`install`).
 
 mod budgets;
+mod docs;
 mod doctor;
 mod install;
 mod linker;
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
         Some("e2e") => dist().and_then(|()| browser_tests()),
         Some("budgets") => budgets::run(),
         Some("doctor") => doctor::run(),
+        Some("docs") => docs::command(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             Ok(())
@@ -62,6 +65,8 @@ usage: cargo xtask <command>
                           the browser tests; fails if any fails
   e2e                     the wasm build and the browser tests only
   budgets                 measure size and speed budgets of the playground
+  docs [--html DIR]       regenerate the guide in docs/ from core's lessons and registry; with
+                          --html, write it as the site's HTML pages into DIR instead
   doctor                  each tool the build and the tests need: where it is, its version,
                           how to get what is missing (installs nothing)
 ";
@@ -172,6 +177,10 @@ pub fn dist() -> Result {
         let p = next.join(name);
         std::fs::write(&p, body).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
     }
+    // The guide, one click from the playground and offline like it.
+    let g = step("the guide as HTML (guide/)");
+    docs::html_guide(&next.join("guide"))?;
+    done(g);
     replace_dir(&next, &site)?;
     println!(
         "\nsite ready in {} (wasm: {}; {:.1} s)",

@@ -34,5 +34,3 @@ pub use travel::*;
 
 /// localStorage key of the last script.
 pub const STORAGE_KEY: &str = "mapioffline.script";
-/// URL fragment prefix of a shared script.
-pub const SHARE_PREFIX: &str = "#s=";
