@@ -5,6 +5,7 @@
 //! - `dist`: builds the static site into `target/playground/` without serving;
 //! - `test`: format, lint, every workspace test, the wasm build and the browser tests;
 //! - `budgets`: measures the playground's size and speed budgets and prints them;
+//! - `bench`: core's blocking-change benchmark beside an XState model and core in wasm;
 //! - `serve [--port N]`: serves what `dist` built, without building;
 //! - `doctor`: each tool the build and the tests need, where it was found and its version.
 //!
@@ -13,6 +14,7 @@
 //! `rust-web-src` (`-Zbuild-std`), linked by whichever wasm linker this machine has
 //! (`linker`). What is missing is installed, saying what and why (`install`).
 
+mod bench;
 mod budgets;
 mod doctor;
 mod install;
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
         Some("test") => test_all(),
         Some("e2e") => dist().and_then(|()| browser_tests()),
         Some("budgets") => budgets::run(),
+        Some("bench") => bench::run(),
         Some("doctor") => doctor::run(),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
@@ -62,6 +65,7 @@ usage: cargo xtask <command>
                           the browser tests; fails if any fails
   e2e                     the wasm build and the browser tests only
   budgets                 measure size and speed budgets of the playground
+  bench                   core's notify_blocking benchmark beside XState (Node) and core in wasm
   doctor                  each tool the build and the tests need: where it is, its version,
                           how to get what is missing (installs nothing)
 ";
