@@ -10,7 +10,7 @@
 
 use crate::install;
 use crate::toolchain::{self, Toolchain};
-use crate::{done, rel, root, run, step, Result};
+use crate::{done, rel, root, step, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -97,9 +97,11 @@ fn bench_dir() -> Result<PathBuf> {
             ));
         }
         let t = step("npm ci in bench — xstate, pinned by package-lock.json");
-        run(Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&dir))
+        crate::run(
+            Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(&dir),
+        )
         .map_err(|e| format!("{e}\n  by hand: cd bench && npm ci"))?;
         done(t);
     }
@@ -144,7 +146,7 @@ fn build_wasm() -> Result<PathBuf> {
             (c, dir)
         }
     };
-    run(&mut c)?;
+    crate::run(&mut c)?;
     done(t);
     let wasm = dir.join("wasm32-unknown-unknown/release/mapioffline_bench_wasm.wasm");
     if wasm.exists() {
