@@ -5,6 +5,7 @@
 //! - `dist`: builds the static site into `target/playground/` without serving;
 //! - `test`: format, lint, every workspace test, the wasm build and the browser tests;
 //! - `budgets`: measures the playground's size and speed budgets and prints them;
+//! - `bench`: core's blocking-change benchmark beside an XState model and core in wasm;
 //! - `serve [--port N]`: serves what `dist` built, without building;
 //! - `docs [--html DIR]`: regenerates the guide in `docs/` (or writes it as HTML);
 //! - `doctor`: each tool the build and the tests need, where it was found and its version.
@@ -14,6 +15,7 @@
 //! `rust-web-src` (`-Zbuild-std`), linked by whichever wasm linker this machine has
 //! (`linker`). What is missing is installed, saying what and why (`install`).
 
+mod bench;
 mod budgets;
 mod docs;
 mod doctor;
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
         Some("test") => test_all(),
         Some("e2e") => dist().and_then(|()| browser_tests()),
         Some("budgets") => budgets::run(),
+        Some("bench") => bench::run(),
         Some("doctor") => doctor::run(),
         Some("docs") => docs::command(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
@@ -67,6 +70,7 @@ usage: cargo xtask <command>
   budgets                 measure size and speed budgets of the playground
   docs [--html DIR]       regenerate the guide in docs/ from core's lessons and registry; with
                           --html, write it as the site's HTML pages into DIR instead
+  bench                   core's notify_blocking benchmark beside XState (Node) and core in wasm
   doctor                  each tool the build and the tests need: where it is, its version,
                           how to get what is missing (installs nothing)
 ";

@@ -18,6 +18,7 @@ impl Sim {
     /// `bound`, in token (registration) order, re-checking each one so that an Unadvise
     /// made meanwhile holds. Returns where to resume when it stops at a foreign sink,
     /// whose `Notify` the driver then calls ([`Sim::poll_notify`]).
+    #[inline(always)]
     pub(super) fn deliver(
         &mut self,
         obj: usize,
@@ -48,11 +49,9 @@ impl Sim {
                 let events = &mut self.trace.events;
                 for (&token, reg) in self.regs.between(obj, cursor, bound) {
                     cursor = token;
-                    let c = &clients[reg.sink as usize];
                     if !(supported
-                        && ids.alive(reg.sink as usize)
-                        && c.spec.reactions.is_empty()
-                        && !c.spec.foreign)
+                        && clients[reg.sink as usize].quiet
+                        && ids.alive(reg.sink as usize))
                     {
                         reactive = Some(*reg);
                         break;

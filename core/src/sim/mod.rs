@@ -174,6 +174,9 @@ struct OfflineObj {
 struct ClientObj {
     spec: SinkSpec,
     fired: Vec<bool>,
+    /// No reactions and not foreign: its `Notify` only receives, so delivery records it
+    /// without a call (one flag read per notification instead of two fields of `spec`).
+    quiet: bool,
 }
 
 struct Profile {
@@ -495,6 +498,7 @@ impl Sim {
         })));
         self.clients.push(ClientObj {
             fired: vec![false; spec.reactions.len()],
+            quiet: spec.reactions.is_empty() && !spec.foreign,
             spec,
         });
         Ok(ptr)

@@ -8,13 +8,22 @@ use super::{capability_for, Busy, Sim};
 use crate::clauses::Clause;
 use crate::consts::*;
 use crate::trace::*;
-use std::collections::BTreeMap;
 
 #[derive(Clone, Copy)]
 pub(super) struct Affected {
     obj: usize,
     old: u32,
     new: u32,
+}
+
+/// What a phase's deliveries need of their transition, read once per phase: its number,
+/// the phase, ADV-11's token bound and how many objects it affects.
+#[derive(Clone, Copy)]
+struct Round {
+    t: u32,
+    phase: u32,
+    bound: u32,
+    objects: usize,
 }
 
 pub(super) struct Transition {
@@ -38,8 +47,10 @@ pub(super) struct Transitions {
     /// The last finished transition's buffer, for the next one: blocking changes are the
     /// hot path.
     spare: Vec<Affected>,
-    /// SET-12: the transition in progress in each object tree, by the tree's root.
-    busy_trees: BTreeMap<usize, Busy>,
+    /// SET-12: the transition in progress in each object tree, by the tree's root. One
+    /// per tree and a handful of trees at most, so a vector searched by root: a map cost
+    /// a search on insert and a node rebalance on removal in every blocking change.
+    busy_trees: Vec<(usize, Busy)>,
     /// Set while a `MAPIOFFLINE_FLAG_BLOCK` call drives its tree to rest (literal SET-4):
     /// deferred changes then run inside the call too.
     blocking: bool,
@@ -51,7 +62,7 @@ impl Default for Transitions {
             list: Vec::new(),
             next_id: 1,
             spare: Vec::new(),
-            busy_trees: BTreeMap::new(),
+            busy_trees: Vec::new(),
             blocking: false,
         }
     }
@@ -97,10 +108,26 @@ impl Transitions {
     /// The transition in progress in the tree rooted at `root`.
     #[inline]
     pub(super) fn busy_tree(&self, root: usize) -> Option<Busy> {
-        if self.busy_trees.is_empty() {
-            return None;
+        self.busy_trees
+            .iter()
+            .find(|(r, _)| *r == root)
+            .map(|&(_, b)| b)
+    }
+    /// Marks the tree rooted at `root` busy with `busy` (replacing what it had, as a map
+    /// insert would).
+    #[inline]
+    fn set_busy_tree(&mut self, root: usize, busy: Busy) {
+        match self.busy_trees.iter_mut().find(|(r, _)| *r == root) {
+            Some(slot) => slot.1 = busy,
+            None => self.busy_trees.push((root, busy)),
         }
-        self.busy_trees.get(&root).copied()
+    }
+    /// The tree rooted at `root` is at rest again.
+    #[inline]
+    fn clear_busy_tree(&mut self, root: usize) {
+        if let Some(k) = self.busy_trees.iter().position(|(r, _)| *r == root) {
+            self.busy_trees.swap_remove(k);
+        }
     }
     #[inline]
     fn any_busy(&self) -> bool {
@@ -234,7 +261,7 @@ impl Sim {
             self.objects[a.obj].busy = Some(busy);
         }
         let tree = self.tree_root(root);
-        self.transitions.busy_trees.insert(tree, busy);
+        self.transitions.set_busy_tree(tree, busy);
         self.push(EventKind::TransitionStarted {
             transition: id,
             object: Identity::offline_ptr(root),
@@ -287,51 +314,100 @@ impl Sim {
     }
 
     /// The start of a phase: its event, the new states at STATECHANGE, then its
-    /// deliveries and what follows it.
-    pub(super) fn phase_start(&mut self, t: u32, phase: u32, pace: Pace) {
-        let Some(tr) = self.transitions.get(&t) else {
-            return; // abandoned at shutdown
-        };
-        let n = tr.affected.len();
-        self.push(EventKind::Phase {
-            transition: t,
-            phase,
-        });
-        if phase == MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE {
-            for k in 0..n {
-                let Some(&a) = self.transitions.get(&t).and_then(|tr| tr.affected.get(k)) else {
-                    break;
-                };
-                self.objects[a.obj].state = a.new;
-                self.push(EventKind::StateChanged {
-                    object: Identity::offline_ptr(a.obj),
-                    old: a.old,
-                    new: a.new,
-                });
+    /// deliveries and what follows it. Paced `Now`, the following phases run in the same
+    /// loop: one lookup of the transition per phase and no call between phases (the
+    /// blocking change is the hot path).
+    pub(super) fn phase_start(&mut self, t: u32, mut phase: u32, pace: Pace) {
+        loop {
+            let Some(tr) = self.transitions.get_mut(&t) else {
+                return; // abandoned at shutdown
+            };
+            // Already `phase`, except when this loop has just moved on to the next one.
+            tr.next_phase = phase;
+            let tr = &*tr;
+            let Some(&first) = tr.affected.first() else {
+                return;
+            };
+            let round = Round {
+                t,
+                phase,
+                bound: tr.token_bound,
+                objects: tr.affected.len(),
+            };
+            // Recorded through the fields rather than `self.push`, so that the transition
+            // stays borrowed while its objects change state.
+            let (tick, depth) = (self.clock.now(), self.depth);
+            let events = &mut self.trace.events;
+            record!(
+                events,
+                tick,
+                depth,
+                EventKind::Phase {
+                    transition: t,
+                    phase,
+                }
+            );
+            if phase == MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE {
+                for a in &tr.affected {
+                    self.objects[a.obj].state = a.new;
+                    record!(
+                        events,
+                        tick,
+                        depth,
+                        EventKind::StateChanged {
+                            object: Identity::offline_ptr(a.obj),
+                            old: a.old,
+                            new: a.new,
+                        }
+                    );
+                }
             }
-        }
-        self.phase_deliver(t, phase, 0, 0);
-        if self.work.has_pending() {
-            // Stopped at a foreign sink: what follows the phase waits under the delivery
-            // left on top of the stack.
-            self.work.insert_under_top(Job::After { t, phase, pace });
-        } else {
-            self.phase_after(t, phase, pace);
+            self.deliver_round(round, 0, first, 0);
+            if self.work.has_pending() {
+                // Stopped at a foreign sink: what follows the phase waits under the
+                // delivery left on top of the stack.
+                self.work.insert_under_top(Job::After { t, phase, pace });
+                return;
+            }
+            match pace {
+                // The next phase's lookup sets `next_phase` (or finds it abandoned).
+                Pace::Now if phase < MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_DONE => phase += 1,
+                _ => {
+                    self.phase_end(t, phase, pace);
+                    return;
+                }
+            }
         }
     }
 
     /// Notifies the phase to each affected object's registrations, from affected object
     /// `a` and token `cursor` on; stops (leaving a job) at a foreign sink.
-    pub(super) fn phase_deliver(&mut self, t: u32, phase: u32, a: u32, mut cursor: u32) {
-        let mut k = a as usize;
+    pub(super) fn phase_deliver(&mut self, t: u32, phase: u32, a: u32, cursor: u32) {
+        let Some((af, bound, objects)) = self.transitions.get(&t).and_then(|tr| {
+            let af = *tr.affected.get(a as usize)?;
+            Some((af, tr.token_bound, tr.affected.len()))
+        }) else {
+            return;
+        };
+        let round = Round {
+            t,
+            phase,
+            bound,
+            objects,
+        };
+        self.deliver_round(round, a as usize, af, cursor);
+    }
+
+    /// [`Sim::phase_deliver`] with affected object `k` (`af`) already looked up.
+    #[inline(always)]
+    fn deliver_round(&mut self, round: Round, mut k: usize, mut af: Affected, mut cursor: u32) {
+        let Round {
+            t,
+            phase,
+            bound,
+            objects,
+        } = round;
         loop {
-            let Some(tr) = self.transitions.get(&t) else {
-                return;
-            };
-            let Some(&af) = tr.affected.get(k) else {
-                return;
-            };
-            let bound = tr.token_bound;
             if self.objects[af.obj].caps & capability_for(af.new) != 0 {
                 let info = NotifyInfo {
                     ul_size: SIZEOF_MAPIOFFLINE_NOTIFY,
@@ -352,25 +428,50 @@ impl Sim {
                 }
             }
             k += 1;
+            if k >= objects {
+                return;
+            }
+            // Looked up again: a sink's calls may have ended the world, which abandons
+            // every transition.
+            let Some(next) = self
+                .transitions
+                .get(&t)
+                .and_then(|tr| tr.affected.get(k).copied())
+            else {
+                return;
+            };
+            af = next;
             cursor = 0;
         }
     }
 
     /// After a phase: the next one now or on the clock, or the transition's completion.
     pub(super) fn phase_after(&mut self, t: u32, phase: u32, pace: Pace) {
+        if self.phase_end(t, phase, pace) {
+            self.phase_start(t, phase + 1, pace);
+        }
+    }
+
+    /// The end of a phase: completion after DONE, else the next phase scheduled on the
+    /// clock or, when it is to run now, `true` (the caller runs it).
+    #[inline]
+    fn phase_end(&mut self, t: u32, phase: u32, pace: Pace) -> bool {
         if phase >= MAPIOFFLINE_NOTIFY_TYPE_STATECHANGE_DONE {
             if let Some(tr) = self.transitions.remove(&t) {
                 self.complete(tr);
             }
-            return;
+            return false;
         }
         let Some(tr) = self.transitions.get_mut(&t) else {
-            return;
+            return false;
         };
         tr.next_phase = phase + 1;
         match pace {
-            Pace::Now => self.phase_start(t, phase + 1, pace),
-            Pace::Clock => self.clock.schedule_after(self.config.phase_spacing, t),
+            Pace::Now => true,
+            Pace::Clock => {
+                self.clock.schedule_after(self.config.phase_spacing, t);
+                false
+            }
         }
     }
 
@@ -380,7 +481,7 @@ impl Sim {
             self.objects[a.obj].busy = None;
         }
         let tree = t.tree;
-        self.transitions.busy_trees.remove(&tree);
+        self.transitions.clear_busy_tree(tree);
         self.transitions.spare = t.affected;
         if self.objects[tree].is_global {
             let pi = self.objects[tree].profile;

@@ -36,6 +36,10 @@
 //! `MAPIOFFLINE_PROPTEST_CASES=1000000 cargo test --release -p mapioffline --test
 //! properties`); it takes precedence over proptest's own `PROPTEST_CASES`, which is honoured
 //! only when ours is unset.
+//!
+//! Each property splits its cases across every core ([`split_cases`]): proptest runs one
+//! test's cases on one thread, so a million-case run would otherwise wait on its longest
+//! test. `MAPIOFFLINE_PROPTEST_THREADS` sets the number of threads (default: the cores).
 
 use mapioffline::consts::*;
 use mapioffline::trace::{Cause, Func, ShutdownReport};
@@ -140,34 +144,98 @@ fn check_trace_json(first: &Trace, second: &Trace) -> Result<(), TestCaseError> 
     Ok(())
 }
 
-proptest! {
-    #![proptest_config(proptest_config())]
-
-    /// Properties 1-9 (see the module documentation) over random worlds and sequences.
-    #[test]
-    fn random_sequences_keep_the_contract(world in world_strategy(), ops in ops_strategy(MAX_OPS)) {
-        let first = run(&world, &ops);
-        let second = run(&world, &ops);
-        check_trace_json(&first, &second)?;
+/// How many threads a property's cases are split across.
+fn threads() -> usize {
+    match std::env::var("MAPIOFFLINE_PROPTEST_THREADS") {
+        Ok(v) => v
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|&n| n > 0)
+            .unwrap_or_else(|| {
+                panic!("MAPIOFFLINE_PROPTEST_THREADS={v:?} is not a positive number")
+            }),
+        Err(_) => std::thread::available_parallelism().map_or(1, |n| n.get()),
     }
 }
 
-proptest! {
-    #![proptest_config(proptest_config())]
-
-    /// CUR-1/CUR-2 with `Config::extra_state_bits` anywhere, including inside
-    /// MAPIOFFLINE_STATE_OFFLINE_MASK: the masked state must still be exactly ONLINE or
-    /// OFFLINE, as it is for `set_extra_state_bits`, which drops bits inside the mask.
-    /// (`Sim::new` once copied the configured bits unmasked, so an ONLINE object read 0x3.)
-    #[test]
-    fn config_extra_state_bits_never_change_the_masked_state(
-        world in world_strategy(),
-        bits in prop_oneof![Just(1u32), Just(2), Just(3), any::<u32>()],
-        ops in ops_strategy(8),
-    ) {
-        let world = World { extra_state_bits: bits, ..world };
-        let first = run(&world, &ops);
-        let second = run(&world, &ops);
-        check_trace_json(&first, &second)?;
+/// Runs `config.cases` cases of `test` over values of the strategy `make` builds, split
+/// across [`threads`] threads, each with its own runner (and random seed) and its own
+/// shrinking. Panics with the minimised input of the first failure, as `proptest!` does.
+fn split_cases<S, F>(config: ProptestConfig, make: impl Fn() -> S + Sync, test: F)
+where
+    S: Strategy,
+    S::Value: std::fmt::Debug,
+    F: Fn(S::Value) -> Result<(), TestCaseError> + Sync,
+{
+    let n = threads().min(config.cases.max(1) as usize);
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..n)
+            .map(|k| {
+                // An even share, the remainder to the first threads.
+                let cases =
+                    config.cases / n as u32 + u32::from((k as u32) < config.cases % n as u32);
+                let config = ProptestConfig {
+                    cases,
+                    ..config.clone()
+                };
+                let (make, test) = (&make, &test);
+                scope.spawn(move || {
+                    let mut runner = proptest::test_runner::TestRunner::new(config);
+                    runner.run(&make(), test).err().map(|e| e.to_string())
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .filter_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    if let Some(first) = failures.first() {
+        panic!(
+            "{first}\n({} of {n} threads found a failing case)",
+            failures.len()
+        );
     }
+}
+
+/// Properties 1-9 (see the module documentation) over random worlds and sequences.
+#[test]
+fn random_sequences_keep_the_contract() {
+    split_cases(
+        proptest_config(),
+        || (world_strategy(), ops_strategy(MAX_OPS)),
+        |(world, ops)| {
+            let first = run(&world, &ops);
+            let second = run(&world, &ops);
+            check_trace_json(&first, &second)
+        },
+    );
+}
+
+/// CUR-1/CUR-2 with `Config::extra_state_bits` anywhere, including inside
+/// MAPIOFFLINE_STATE_OFFLINE_MASK: the masked state must still be exactly ONLINE or
+/// OFFLINE, as it is for `set_extra_state_bits`, which drops bits inside the mask.
+/// (`Sim::new` once copied the configured bits unmasked, so an ONLINE object read 0x3.)
+#[test]
+fn config_extra_state_bits_never_change_the_masked_state() {
+    split_cases(
+        proptest_config(),
+        || {
+            (
+                world_strategy(),
+                prop_oneof![Just(1u32), Just(2), Just(3), any::<u32>()],
+                ops_strategy(8),
+            )
+        },
+        |(world, bits, ops)| {
+            let world = World {
+                extra_state_bits: bits,
+                ..world
+            };
+            let first = run(&world, &ops);
+            let second = run(&world, &ops);
+            check_trace_json(&first, &second)
+        },
+    );
 }

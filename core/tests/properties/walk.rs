@@ -428,21 +428,22 @@ fn a_return_that_names_another_function_answers_nothing() {
     assert_eq!(s.open, t.events[r].depth as usize);
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig {
+/// The same over random worlds and sequences (re-entrant `Notify`s, bad pointers,
+/// children, shutdown mid-way).
+#[test]
+fn walk_reads_random_sequences_as_the_former_readers_did() {
+    let config = ProptestConfig {
         cases: proptest_config().cases.div_ceil(5),
         ..proptest_config()
-    })]
-
-    /// The same over random worlds and sequences (re-entrant `Notify`s, bad pointers,
-    /// children, shutdown mid-way).
-    #[test]
-    fn walk_reads_random_sequences_as_the_former_readers_did(
-        world in world_strategy(),
-        ops in ops_strategy(MAX_OPS),
-    ) {
-        let t = run(&world, &ops);
-        agrees_with_the_former_readers("random", &t);
-        keeps_its_invariants("random", &t);
-    }
+    };
+    split_cases(
+        config,
+        || (world_strategy(), ops_strategy(MAX_OPS)),
+        |(world, ops)| {
+            let t = run(&world, &ops);
+            agrees_with_the_former_readers("random", &t);
+            keeps_its_invariants("random", &t);
+            Ok(())
+        },
+    );
 }
