@@ -8,7 +8,6 @@
 //! subscriber (3 × sinks notifications per change). Timings are 1 s of warm-up and 3 s
 //! of measurement, as the criterion group is configured.
 
-use crate::install;
 use crate::toolchain::{self, Toolchain};
 use crate::{done, rel, root, step, Result};
 use std::path::{Path, PathBuf};
@@ -82,30 +81,7 @@ fn native() -> Result<Vec<Figure>> {
 
 /// `bench/` with its npm packages installed from the lockfile when missing or older.
 fn bench_dir() -> Result<PathBuf> {
-    let dir = root().join("bench");
-    let marker = dir.join("node_modules/xstate/package.json");
-    let lock = dir.join("package-lock.json");
-    let stale = match (std::fs::metadata(&marker), std::fs::metadata(&lock)) {
-        (Ok(m), Ok(l)) => m.modified().ok() < l.modified().ok(),
-        _ => true,
-    };
-    if stale {
-        if install::version_of("npm", "--version").is_none() {
-            return Err(format!(
-                "npm is not installed: the XState comparison needs bench/'s npm packages\n  by hand: {}",
-                install::by_hand(&["nodejs", "npm"])
-            ));
-        }
-        let t = step("npm ci in bench — xstate, pinned by package-lock.json");
-        crate::run(
-            Command::new("npm")
-                .args(["ci", "--no-audit", "--no-fund"])
-                .current_dir(&dir),
-        )
-        .map_err(|e| format!("{e}\n  by hand: cd bench && npm ci"))?;
-        done(t);
-    }
-    Ok(dir)
+    crate::toolchain::npm_ci("bench", "xstate", "xstate (the comparison)")
 }
 
 /// Builds `bench/wasm` for wasm32 with the toolchain this machine has; returns the module.

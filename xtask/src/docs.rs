@@ -9,7 +9,7 @@
 //! its `dist/mermaid.min.js` copied into the site); on a machine without npm they are
 //! shown as their source text, and the build says so.
 
-use crate::{cargo, install, root, run, step, Result};
+use crate::{cargo, root, run, Result};
 use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::path::{Path, PathBuf};
 
@@ -73,21 +73,13 @@ fn mermaid_bundle() -> Option<PathBuf> {
     if bundle.exists() {
         return Some(bundle);
     }
-    if install::version_of("npm", "--version").is_none() {
-        println!(
-            "    no npm on this machine: the guide's diagrams are shown as their Mermaid source"
-        );
-        return None;
-    }
-    let t =
-        step("npm ci in xtask/guide — mermaid, which draws the guide's sequence diagrams offline");
-    let r = run(std::process::Command::new("npm")
-        .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
-        .current_dir(&dir));
-    crate::done(t);
-    match r {
-        Ok(()) if bundle.exists() => Some(bundle),
-        Ok(()) => {
+    match crate::toolchain::npm_ci(
+        "xtask/guide",
+        "mermaid",
+        "mermaid (draws the guide's diagrams offline)",
+    ) {
+        Ok(_) if bundle.exists() => Some(bundle),
+        Ok(_) => {
             println!(
                 "    npm ci did not install {}: diagrams shown as text",
                 bundle.display()
@@ -95,7 +87,7 @@ fn mermaid_bundle() -> Option<PathBuf> {
             None
         }
         Err(e) => {
-            println!("    {e}: the guide's diagrams are shown as their Mermaid source");
+            println!("    {e}\n    the guide's diagrams are shown as their Mermaid source");
             None
         }
     }

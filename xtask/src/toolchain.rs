@@ -346,12 +346,14 @@ pub fn wasm_bindgen() -> Result<PathBuf> {
     Ok(bin)
 }
 
-/// The npm packages for the browser tests and the size pass (`web/e2e`), installed
-/// from the lockfile when missing. Returns that directory.
-pub fn node_modules() -> Result<PathBuf> {
-    let e2e = root().join("web/e2e");
-    let marker = e2e.join("node_modules/playwright-core/package.json");
-    let lock = e2e.join("package-lock.json");
+/// `dir` (relative to the repository) with its npm packages installed from its lockfile
+/// when `node_modules/MARKER` is missing or older than the lockfile; `what` says what they
+/// are for, in the step and in the error when npm is missing. The one npm install of the
+/// project: the browser tests, the benchmark's XState and the guide's Mermaid use it.
+pub fn npm_ci(dir: &str, marker: &str, what: &str) -> Result<PathBuf> {
+    let path = root().join(dir);
+    let marker = path.join("node_modules").join(marker).join("package.json");
+    let lock = path.join("package-lock.json");
     let stale = match (std::fs::metadata(&marker), std::fs::metadata(&lock)) {
         (Ok(m), Ok(l)) => m.modified().ok() < l.modified().ok(),
         _ => true,
@@ -359,21 +361,29 @@ pub fn node_modules() -> Result<PathBuf> {
     if stale {
         if install::version_of("npm", "--version").is_none() {
             return Err(format!(
-                "npm is not installed: the browser tests and the size pass need the npm packages of web/e2e\n  by hand: {}",
+                "npm is not installed: {what} need the npm packages of {dir}\n  by hand: {}",
                 install::by_hand(&["nodejs", "npm"])
             ));
         }
-        let t = step(
-            "npm ci in web/e2e — playwright-core (drives the browser) and binaryen (wasm-opt), \
-             pinned by package-lock.json",
-        );
+        let t = step(&format!(
+            "npm ci in {dir} — {what}, pinned by package-lock.json"
+        ));
         run(Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&e2e))
-        .map_err(|e| format!("{e}\n  by hand: cd web/e2e && npm ci"))?;
+            .current_dir(&path))
+        .map_err(|e| format!("{e}\n  by hand: cd {dir} && npm ci"))?;
         done(t);
     }
-    Ok(e2e)
+    Ok(path)
+}
+
+/// The npm packages for the browser tests and the size pass (`web/e2e`).
+pub fn node_modules() -> Result<PathBuf> {
+    npm_ci(
+        "web/e2e",
+        "playwright-core",
+        "playwright-core (drives the browser) and binaryen (wasm-opt)",
+    )
 }
 
 /// binaryen's `wasm-opt` from npm, installed with the other npm packages; `None` (said
