@@ -185,7 +185,7 @@ test('Ctrl+Enter runs, and the timeline is usable by keyboard', async () => {
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowDown');
   const detail = await page.locator('.detail').textContent();
-  assert.match(detail, /event #1 at t=0, from script line 2/);
+  assert.match(detail, /event #1 \(call\) at t=0, from script line 2/);
   assert.match(detail, /"event": "call"/);
   await page.context().close();
 });

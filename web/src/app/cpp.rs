@@ -43,7 +43,8 @@ pub(super) fn cpp_of(ev: &model::Evaluation) -> Result<Cpp, String> {
 #[component]
 pub(super) fn CppView() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let open = RwSignal::new(true);
+    // Folded at first: one tab stop on the way from the editor to the world state.
+    let open = RwSignal::new(false);
     let code = RwSignal::new(None::<Result<Cpp, String>>);
     let generation = StoredValue::new(0u64);
     let pre_ref = NodeRef::<leptos::html::Pre>::new();
