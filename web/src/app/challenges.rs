@@ -3,7 +3,7 @@
 //! solution. What is solved is kept in localStorage.
 
 use super::ctx::Ctx;
-use super::dom::{focus_id, storage};
+use super::dom::{roving, storage};
 use crate::model;
 use leptos::ev;
 use leptos::prelude::*;
@@ -77,20 +77,7 @@ pub(super) fn Challenges() -> impl IntoView {
             }
         })
         .collect_view();
-    let on_key = move |e: ev::KeyboardEvent| {
-        let n = CHALLENGES.len();
-        let cur = current.get_untracked();
-        let next = match e.key().as_str() {
-            "ArrowRight" | "ArrowDown" => (cur + 1) % n,
-            "ArrowLeft" | "ArrowUp" => (cur + n - 1) % n,
-            "Home" => 0,
-            "End" => n - 1,
-            _ => return,
-        };
-        e.prevent_default();
-        current.set(next);
-        focus_id(&format!("challenge-{next}"));
-    };
+    let on_key = move |e: ev::KeyboardEvent| roving(&e, current, CHALLENGES.len(), "challenge");
     let goal = move || {
         ctx.challenge.get().map(|c| {
             let report = move || ctx.goal.get();

@@ -87,3 +87,28 @@ pub(super) fn focus_id(id: &str) {
         let _ = el.focus();
     }
 }
+
+/// A list that is one tab stop (a toolbar with a roving tabindex): the arrow keys, Home
+/// and End move `current` among `n` buttons with ids `PREFIX-i` and focus the new one.
+pub(super) fn roving(
+    e: &ev::KeyboardEvent,
+    current: leptos::prelude::RwSignal<usize>,
+    n: usize,
+    prefix: &str,
+) {
+    use leptos::prelude::{GetUntracked, Set};
+    if n == 0 {
+        return;
+    }
+    let cur = current.get_untracked();
+    let next = match e.key().as_str() {
+        "ArrowRight" | "ArrowDown" => (cur + 1) % n,
+        "ArrowLeft" | "ArrowUp" => (cur + n - 1) % n,
+        "Home" => 0,
+        "End" => n - 1,
+        _ => return,
+    };
+    e.prevent_default();
+    current.set(next);
+    focus_id(&format!("{prefix}-{next}"));
+}

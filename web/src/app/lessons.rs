@@ -1,7 +1,7 @@
 //! The list of built-in lessons.
 
 use super::ctx::Ctx;
-use super::dom::focus_id;
+use super::dom::roving;
 use leptos::ev;
 use leptos::prelude::*;
 use mapioffline::lessons::LESSONS;
@@ -33,20 +33,7 @@ pub(super) fn Lessons() -> impl IntoView {
             }
         })
         .collect_view();
-    let on_key = move |e: ev::KeyboardEvent| {
-        let n = LESSONS.len();
-        let cur = current.get_untracked();
-        let next = match e.key().as_str() {
-            "ArrowRight" | "ArrowDown" => (cur + 1) % n,
-            "ArrowLeft" | "ArrowUp" => (cur + n - 1) % n,
-            "Home" => 0,
-            "End" => n - 1,
-            _ => return,
-        };
-        e.prevent_default();
-        current.set(next);
-        focus_id(&format!("lesson-{next}"));
-    };
+    let on_key = move |e: ev::KeyboardEvent| roving(&e, current, LESSONS.len(), "lesson");
     let explanation = move || {
         ctx.lesson.get().map(|l| {
             let clauses = l
