@@ -276,15 +276,19 @@ test('by keyboard: skip links first, the toggles before the lessons, one tab sto
   await page.reload();
   await page.waitForSelector('body[data-ready]');
   const order = [];
-  for (let i = 0; i < 15; i++) {
+  for (let i = 0; i < 24; i++) {
     await page.keyboard.press('Tab');
     const a = await active();
     order.push(a.id || a.text);
     if (a.id === 'network-toggle') break;
   }
   assert.equal(order.at(-1), 'network-toggle', order.join(' → '));
-  // One stop each for the theme button, the challenge list and the scrubber since issue 18.
-  assert.ok(order.length <= 14, `${order.length} presses: ${order.join(' → ')}`);
+  // One stop each for the theme button, the challenge list, the scrubber and the two folded
+  // panels (call builder, C++) since issue 18; "Skip to world state" is the short way.
+  assert.ok(order.length <= 18, `${order.length} presses: ${order.join(' → ')}`);
+  for (const name of ['Call builder: make any call or world action with the mouse', 'C++ client code']) {
+    assert.ok(order.includes(name), `${name} is one stop: ${order.join(' → ')}`);
+  }
   for (const name of ['Run', 'Step', 'Reset', 'Share']) assert.ok(order.includes(name), order.join(' → '));
   assert.equal(order.filter((x) => x.startsWith('lesson-')).length, 1, order.join(' → '));
   // Space activates it: the script gains the statements and the object goes offline.

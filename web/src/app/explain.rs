@@ -54,8 +54,19 @@ pub(super) fn spans(text: &str) -> Vec<model::Span> {
         .unwrap_or_default()
 }
 
-/// `text` with its terms as focusable spans (plain text if it has none).
+/// `text` with its terms as focusable spans, each a tab stop (plain text if it has none).
 pub(super) fn terms(text: String) -> AnyView {
+    terms_with(text, "0")
+}
+
+/// `text` with its terms as spans that open their popover on hover but are no tab stops:
+/// for the timeline's rows, where Tab would otherwise walk every term of every row; the
+/// arrow keys select a row, and the selected event's view has the same terms as tab stops.
+pub(super) fn row_terms(text: String) -> AnyView {
+    terms_with(text, "-1")
+}
+
+fn terms_with(text: String, tabindex: &'static str) -> AnyView {
     let spans = spans(&text);
     if spans.is_empty() {
         return text.into_any();
@@ -67,7 +78,7 @@ pub(super) fn terms(text: String) -> AnyView {
             if let Some(span) = span {
                 let data = span.term.clone();
                 view! {
-                    <span class="term" tabindex="0" data-term=data
+                    <span class="term" tabindex=tabindex data-term=data
                         aria-describedby=TIP_ID>{piece}</span>
                 }
                 .into_any()

@@ -3,7 +3,7 @@
 use super::ctx::Ctx;
 use super::dom::px;
 use super::event::event_view;
-use super::explain::terms;
+use super::explain::row_terms;
 use super::scrubber::Scrubber;
 use crate::model;
 use leptos::ev;
@@ -93,7 +93,7 @@ pub(super) fn Timeline() -> impl IntoView {
                         <span class="k">{r.kind.class()}</span>
                         <span class="lanes" style=lanes_style.clone()>
                             <span class=glyph style=at aria-hidden="true"></span>
-                            <span class="x" style=text_style>{terms(text)}</span>
+                            <span class="x" style=text_style>{row_terms(text)}</span>
                         </span>
                     </div>
                 }
