@@ -220,3 +220,34 @@ fn every_method_of_the_vtable_has_a_form_with_its_arity() {
         assert_eq!(c.args.len(), arity, "{text}");
     }
 }
+
+#[test]
+fn a_calls_arguments_are_named_as_the_references_signature_names_them() {
+    use mapioffline::explain::explain;
+    for f in FORMS.iter().filter(|f| {
+        f.id.starts_with("Hr")
+            || mapioffline::sim::VTABLE
+                .iter()
+                .any(|s| s.name == f.id && s.arity.is_some())
+    }) {
+        let e = explain(f.id).unwrap_or_else(|_| panic!("explain knows no {}", f.id));
+        let signature = e
+            .body
+            .iter()
+            .find(|s| s.heading.as_deref() == Some("Signature"))
+            .map(|s| s.lines.join(" "))
+            .unwrap_or_else(|| panic!("{}: no signature", f.id));
+        // The params that are arguments of the call (not `this`, not a structure's fields).
+        let mut at = 0;
+        for p in f.params.iter().filter(|p| {
+            p.name != "this" && !p.optional
+                || p.name.starts_with("pAdvise")
+                || p.name.starts_with("pCreate")
+        }) {
+            let found = signature[at..]
+                .find(p.name)
+                .unwrap_or_else(|| panic!("{}: `{}` is not in order in {signature}", f.id, p.name));
+            at += found + p.name.len();
+        }
+    }
+}

@@ -206,8 +206,8 @@ pub static FORMS: &[Form] = &[
         id: "HrOpenOfflineObj",
         title: "open a profile's offline object",
         params: &[
-            req("ulFlags", Kind::Number, "reserved; 0"),
-            req("pwszProfileName", Kind::WideProfile, "the profile's name"),
+            req("ulReserved", Kind::Number, "must be 0"),
+            req("pwszProfileNameIn", Kind::WideProfile, "the profile's name"),
             req("pGUID", Kind::Guid, "the type of object: GUID_GlobalState"),
             req("pReserved", Kind::Reserved, "must be NULL"),
             req("ppOfflineObj", Kind::Out, "receives the object"),
