@@ -8,29 +8,13 @@ use mapioffline::checker::{self, Finding};
 use mapioffline::explain::{spec_entries, spec_markdown, spec_text, SpecStyle};
 use mapioffline::lessons::{self, Lesson};
 use mapioffline::render::TextCursor;
-use mapioffline::scenario::{parse, quote, shorten, RunError, Runner, ScenarioDiagnostic};
-use mapioffline::trace::SCHEMA_VERSION;
-use mapioffline::{Clause, Trace};
-use serde::{Deserialize, Serialize};
+use mapioffline::scenario::{parse, quote, RunError, Runner, ScenarioDiagnostic};
+use mapioffline::Clause;
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
 
 // ------------------------------------------------------------------------- check
-
-/// What `check` accepts: one trace, or the array `run --format json` writes for several
-/// files.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum TraceFile {
-    One(Trace),
-    Many(Vec<NamedTrace>),
-}
-
-#[derive(Deserialize)]
-struct NamedTrace {
-    file: String,
-    trace: Trace,
-}
 
 #[derive(Serialize)]
 struct FileFindings<'a> {
@@ -47,42 +31,17 @@ pub fn check(path: &str, json: bool) -> u8 {
             return BAD_INPUT;
         }
     };
-    let stops = match preflight(name, &text) {
-        Ok(stops) => stops,
-        Err(message) => {
-            error(message);
+    let file = match mapioffline::trace::file::read(name, &text) {
+        Ok(f) => f,
+        Err(why) => {
+            error(why.0);
             eprintln!(
                 "hint: write one with `mapioffline run SCENARIO --format json > trace.json` (schema: core/TRACE-SCHEMA.md)"
             );
             return BAD_INPUT;
         }
     };
-    let traces: Vec<(String, Trace)> = match serde_json::from_str::<TraceFile>(&text) {
-        Ok(TraceFile::One(t)) => vec![(name.to_string(), t)],
-        Ok(TraceFile::Many(v)) => v.into_iter().map(|n| (n.file, n.trace)).collect(),
-        Err(e) => {
-            // `untagged` hides where a trace went wrong; parse as one trace for the message.
-            let detail = match serde_json::from_str::<Trace>(&text) {
-                Err(e1) => e1,
-                Ok(_) => e,
-            };
-            let location = if detail.line() > 0 {
-                format!("{name}:{}:{}", detail.line(), detail.column())
-            } else {
-                name.to_string()
-            };
-            // serde_json ends its message with the position, which `location` already gives.
-            let message = detail.to_string();
-            let message = message
-                .rsplit_once(" at line ")
-                .map_or(message.as_str(), |(m, _)| m);
-            error(format!("{location}: not a mapioffline trace: {message}"));
-            eprintln!(
-                "hint: write one with `mapioffline run SCENARIO --format json > trace.json` (schema: core/TRACE-SCHEMA.md)"
-            );
-            return BAD_INPUT;
-        }
-    };
+    let (traces, stops) = (file.traces, file.stops);
     for (file, at, message) in &stops {
         output::report(
             "note:",
@@ -129,45 +88,6 @@ pub fn check(path: &str, json: bool) -> u8 {
 /// What typed parsing would let pass: a file with no trace in it, or a trace of a schema
 /// version this build does not know (the number changes on incompatible changes). On
 /// success, the runs that stopped early: (file, where, message) from their `error` field.
-fn preflight(name: &str, text: &str) -> Result<Vec<(String, String, String)>, String> {
-    use serde_json::Value;
-    // Malformed JSON is reported, with its position, by the typed parse after this.
-    let Ok(v) = serde_json::from_str::<Value>(text) else {
-        return Ok(Vec::new());
-    };
-    let traces: Vec<(String, &Value)> = match &v {
-        Value::Array(items) if items.is_empty() => {
-            return Err(format!("{name}: no trace in it (an empty array)"));
-        }
-        Value::Array(items) => items
-            .iter()
-            .map(|i| {
-                let file = i.get("file").and_then(Value::as_str).unwrap_or(name);
-                (file.to_string(), i.get("trace").unwrap_or(i))
-            })
-            .collect(),
-        other => vec![(name.to_string(), other)],
-    };
-    let mut stops = Vec::new();
-    for (file, t) in traces {
-        if let Some(schema) = t.get("schema") {
-            if schema.as_u64() != Some(u64::from(SCHEMA_VERSION)) {
-                return Err(format!(
-                    "{file}: trace schema {} is not one this mapioffline reads (schema {SCHEMA_VERSION})",
-                    shorten(&schema.to_string())
-                ));
-            }
-        }
-        if let Some(e) = t.get("error") {
-            let at = e.get("file").and_then(Value::as_str).unwrap_or("");
-            let line = e.get("line").and_then(Value::as_u64).unwrap_or(0);
-            let message = e.get("message").and_then(Value::as_str).unwrap_or("");
-            stops.push((file, format!("{}:{line}", shorten(at)), shorten(message)));
-        }
-    }
-    Ok(stops)
-}
-
 // ------------------------------------------------------------------------- explain
 
 pub fn explain(term: &str, json: bool) -> u8 {

@@ -30,6 +30,7 @@ pub mod checker;
 pub mod clauses;
 pub mod consts;
 pub mod coverage;
+pub mod exercised;
 pub mod explain;
 pub mod guide;
 pub mod lessons;

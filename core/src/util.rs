@@ -43,6 +43,28 @@ pub fn quote(text: &str) -> String {
     }
 }
 
+/// `text` with every run of more than [`MAX_QUOTE`] non-blank characters cut short and
+/// marked `…`: what a message may quote of the input, whatever quoted it.
+pub fn shorten(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(4 * MAX_QUOTE));
+    let mut run = 0;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            run = 0;
+        } else {
+            run += 1;
+            if run == MAX_QUOTE + 1 {
+                out.push('…');
+            }
+            if run > MAX_QUOTE {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,6 +20,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("scenario", 4),
     ("lessons", 5),
     ("challenges", 5),
+    ("exercised", 5),
     ("guide", 6),
 ];
 

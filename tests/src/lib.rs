@@ -95,17 +95,16 @@ pub fn coverage() -> BTreeMap<Clause, Vec<String>> {
     }))
 }
 
-/// For each clause, the compiled-in scenarios and the built-in lessons (as `lesson:NAME`)
-/// that exercise it. A scenario that fails to run counts for nothing (the suite's own
-/// tests report it).
+/// For each clause, the built-in lessons (as `lesson:NAME`), challenges (as
+/// `challenge:NAME`) and the compiled-in scenarios that exercise it: core's `exercised`,
+/// as `mapioffline spec` lists it. A scenario that fails to run is this suite's own tests'
+/// to report; here the map is then empty.
 pub fn coverage_with_lessons() -> BTreeMap<Clause, Vec<String>> {
-    let lessons = mapioffline::lessons::LESSONS
-        .iter()
-        .map(|l| (format!("lesson:{}", l.name), l.source));
-    let scenarios = SCENARIOS.iter().map(|(n, s)| (n.to_string(), *s));
-    coverage_of(
-        scenarios
-            .chain(lessons)
-            .filter_map(|(name, source)| run_script(source).ok().map(|o| (name, o))),
-    )
+    mapioffline::exercised::exercised(SCENARIOS)
+        .map(|by| {
+            by.into_iter()
+                .map(|(c, examples)| (c, examples.iter().map(|e| e.label()).collect()))
+                .collect()
+        })
+        .unwrap_or_default()
 }

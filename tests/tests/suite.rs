@@ -141,7 +141,7 @@ fn the_compiled_in_scenarios_are_the_folder_s_files() {
         "add new scenario files to SCENARIOS in tests/src/lib.rs"
     );
     assert_eq!(compiled, on_disk);
-    // With the lessons added, coverage only grows.
+    // With the lessons and challenges added, coverage only grows.
     let all = coverage_with_lessons();
     for (clause, names) in coverage() {
         for n in names {
@@ -149,4 +149,5 @@ fn the_compiled_in_scenarios_are_the_folder_s_files() {
         }
     }
     assert!(all.values().flatten().any(|n| n.starts_with("lesson:")));
+    assert!(all.values().flatten().any(|n| n.starts_with("challenge:")));
 }

@@ -47,7 +47,7 @@ fn write_markdown(w: &mut String, entries: &[SpecEntry]) -> std::fmt::Result {
     writeln!(w, "# The Offline State API contract\n")?;
     writeln!(
         w,
-        "{} of {} clauses are exercised by the conformance scenarios and the built-in lessons (`lesson:NAME`).\n",
+        "{} of {} clauses are exercised by the built-in lessons (`lesson:NAME`), challenges (`challenge:NAME`) and the conformance scenarios.\n",
         covered(entries),
         entries.len()
     )?;

@@ -28,6 +28,7 @@ mod reference;
 pub use markdown::slug;
 
 use crate::clauses::Clause;
+use crate::exercised::Example;
 use crate::scenario::RunError;
 use std::collections::BTreeMap;
 
@@ -93,28 +94,32 @@ impl std::error::Error for GuideError {}
 pub fn pages(options: &Options) -> Result<Vec<Page>, GuideError> {
     let lessons = example::lesson_examples()?;
     let challenges = challenge::challenge_examples()?;
-    let mut exercised: BTreeMap<Clause, Vec<reference::Exerciser>> = BTreeMap::new();
-    for ex in lessons.iter().chain(&challenges) {
-        for c in crate::coverage::clauses_exercised(&ex.outcome.trace) {
-            exercised
-                .entry(c)
-                .or_default()
-                .push(reference::Exerciser::Page {
-                    title: ex.title.to_string(),
-                    link: ex.link_from_root(),
-                });
-        }
-    }
-    for (name, source) in options.scenarios {
-        let outcome = crate::scenario::run_script(source)
-            .map_err(|e| GuideError::run(format!("tests/scenarios/{name}.scn"), e))?;
-        for c in crate::coverage::clauses_exercised(&outcome.trace) {
-            exercised
-                .entry(c)
-                .or_default()
-                .push(reference::Exerciser::Scenario(name.to_string()));
-        }
-    }
+    // What exercises each clause is `exercised`'s to say (the CLI's `spec` and the
+    // playground's spec browser list the same).
+    let by = crate::exercised::exercised(options.scenarios).map_err(|e| GuideError {
+        scenario: e.example,
+        why: e.error.to_string(),
+    })?;
+    let exercised: BTreeMap<Clause, Vec<reference::Exerciser>> = by
+        .into_iter()
+        .map(|(c, examples)| {
+            let list = examples
+                .into_iter()
+                .map(|e| match e {
+                    Example::Lesson { name, title } => reference::Exerciser::Page {
+                        title: title.to_string(),
+                        link: format!("lessons/{name}.md"),
+                    },
+                    Example::Challenge { name, title } => reference::Exerciser::Page {
+                        title: title.to_string(),
+                        link: format!("challenges/{name}.md"),
+                    },
+                    Example::Scenario { name } => reference::Exerciser::Scenario(name),
+                })
+                .collect();
+            (c, list)
+        })
+        .collect();
 
     let mut out = vec![Page {
         path: "README.md".into(),

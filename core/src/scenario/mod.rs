@@ -29,8 +29,9 @@ mod run;
 pub use error::{quote, ParseError, MAX_NESTING, MAX_QUOTE};
 pub use lex::{line_tokens, tokens, Token, TokenKind};
 pub use parse::parse;
-pub use report::{shorten, ScenarioDiagnostic};
-pub use run::{run_script, ExpectFailure, Outcome, RunError, Runner, Value};
+pub use crate::util::shorten;
+pub use report::ScenarioDiagnostic;
+pub use run::{run_script, trace_of_prefix, ExpectFailure, Outcome, RunError, Runner, Value};
 
 use crate::consts::Guid;
 

@@ -1,8 +1,10 @@
 //! Scenario errors as `miette` diagnostics: the file, the line with the offending text
 //! underlined, what was expected and a hint. Front-ends choose how to draw them.
 
+#[cfg(test)]
 use super::error::MAX_QUOTE;
 use super::{ParseError, RunError};
+use crate::util::shorten;
 use miette::{Diagnostic, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 use std::fmt;
 
@@ -69,28 +71,6 @@ fn excerpt(source: &str, line: usize, col: usize) -> (String, usize) {
     }
     let col = if start > 0 { col - start + 1 } else { col };
     (out, col)
-}
-
-/// `text` with every run of more than [`MAX_QUOTE`] non-blank characters cut short and
-/// marked `…`: what a message may quote of the input, whatever quoted it.
-pub fn shorten(text: &str) -> String {
-    let mut out = String::with_capacity(text.len().min(4 * MAX_QUOTE));
-    let mut run = 0;
-    for c in text.chars() {
-        if c.is_whitespace() {
-            run = 0;
-        } else {
-            run += 1;
-            if run == MAX_QUOTE + 1 {
-                out.push('…');
-            }
-            if run > MAX_QUOTE {
-                continue;
-            }
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The part of the source a diagnostic draws (see [`excerpt`]), which still reports the

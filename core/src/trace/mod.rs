@@ -6,6 +6,7 @@ use crate::consts::{self, Guid, HResult};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+pub mod file;
 pub mod replay;
 pub mod snapshot;
 pub mod walk;

@@ -99,6 +99,19 @@ pub fn run_script(source: &str) -> Result<Outcome, RunError> {
     Ok(r.finish())
 }
 
+/// The trace of a scenario's first `upto` statements (all with `None`), run as
+/// [`Runner::exec_prefix`] runs them: a statement that cannot run ends the run there, its
+/// events kept. What the playground's second module holds for the page's run.
+pub fn trace_of_prefix(
+    source: &str,
+    upto: Option<usize>,
+) -> Result<crate::trace::Trace, crate::scenario::ParseError> {
+    let script = parse(source)?;
+    let mut r = Runner::default();
+    let _ = r.exec_prefix(&script.stmts, upto);
+    Ok(r.sim().take_trace())
+}
+
 /// One world and the names bound in it.
 #[derive(Default)]
 pub struct Runner {
@@ -218,6 +231,24 @@ impl Runner {
     /// than deciding it; [`crate::trace::walk::walk_with_lines`] joins it to the walk.
     pub fn event_lines(&self) -> &[usize] {
         &self.event_lines
+    }
+
+    /// Runs the first `upto` statements (all of them with `None`), stopping at the first
+    /// that cannot run: how many ran, the failed one included, and its error. The
+    /// playground runs a script this way and its second module runs it again the same
+    /// way, so the two hold the same trace.
+    pub fn exec_prefix(
+        &mut self,
+        stmts: &[Stmt],
+        upto: Option<usize>,
+    ) -> (usize, Option<RunError>) {
+        let n = upto.unwrap_or(stmts.len()).min(stmts.len());
+        for (k, stmt) in stmts[..n].iter().enumerate() {
+            if let Err(e) = self.exec(stmt) {
+                return (k + 1, Some(e));
+            }
+        }
+        (n, None)
     }
 
     /// Runs one statement.
