@@ -72,6 +72,7 @@ pub fn report() -> Vec<Item> {
         items.extend(linkers());
     }
     items.push(bindgen());
+    items.push(splitter());
     items.push(tool("node", "node", "--version", &["nodejs"]));
     items.push(tool("npm", "npm", "--version", &["npm"]));
     for (what, pkg) in [
@@ -222,6 +223,24 @@ fn bindgen() -> Item {
     }
 }
 
+fn splitter() -> Item {
+    let bin = crate::split::bin_path();
+    let want = crate::split::VERSION;
+    match (bin.exists(), crate::split::installed_version()) {
+        (true, Some(v)) if v == want => Item::found("wasm-split-cli", bin, format!("{v} (pinned)")),
+        (_, found) => Item::missing(
+            "wasm-split-cli",
+            match found {
+                Some(v) => format!("{v}, but the build needs {want}"),
+                None => format!("not in {}", rel(&bin)),
+            },
+            format!(
+                "cargo install wasm_split_cli_support --version {want} --features build-binary --root target/tools (cargo xtask dist does this)"
+            ),
+        ),
+    }
+}
+
 fn npm_package(what: &'static str, pkg: &str) -> Item {
     let dir = root().join("web/e2e/node_modules").join(pkg);
     let version = std::fs::read_to_string(dir.join("package.json"))
@@ -286,6 +305,7 @@ mod tests {
         for want in [
             "cargo (rustup)",
             "wasm-bindgen-cli",
+            "wasm-split-cli",
             "node",
             "npm",
             "playwright-core (npm)",

@@ -22,6 +22,7 @@ mod doctor;
 mod install;
 mod linker;
 mod serve;
+mod split;
 mod toolchain;
 
 use std::path::{Path, PathBuf};
@@ -141,6 +142,7 @@ pub fn dist() -> Result {
     let tc = toolchain::detect()?;
     let bindgen = toolchain::wasm_bindgen()?;
     let wasm_opt = toolchain::wasm_opt_bin()?;
+    let splitter = split::splitter()?;
     let built = tc.build_release()?;
     let work = root().join("target/site-build/pkg");
     std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
@@ -158,15 +160,31 @@ pub fn dist() -> Result {
         } else {
             // A stamp is written only after both steps succeed.
             let _ = std::fs::remove_file(&stamp);
+            // The page is split into its main module and lazy chunks first; the JS API's
+            // module is loaded whole.
+            let page = *name == toolchain::WASM_MODULES[0];
+            let (input, chunks) = if page {
+                let parts = split::split(&splitter, wasm, &work, name)?;
+                (parts.main, parts.chunks)
+            } else {
+                (wasm.clone(), Vec::new())
+            };
             let s = step(&format!("wasm-bindgen {name} (JS bindings for the page)"));
-            run(Command::new(&bindgen)
-                .args(["--target", "web", "--no-typescript", "--out-name", name])
-                .arg("--out-dir")
-                .arg(&work)
-                .arg(wasm))?;
+            let mut c = Command::new(&bindgen);
+            c.args(["--target", "web", "--no-typescript", "--out-name", name]);
+            if page {
+                // The chunks import the linker's exports, under their own names.
+                c.args(["--keep-lld-exports", "--no-demangle"]);
+            }
+            run(c.arg("--out-dir").arg(&work).arg(&input))?;
             done(s);
+            if page {
+                let _ = std::fs::remove_file(&input);
+            }
             if let Some(bin) = &wasm_opt {
-                toolchain::wasm_opt(bin, &out_wasm)?;
+                for part in std::iter::once(&out_wasm).chain(&chunks) {
+                    toolchain::wasm_opt(bin, part)?;
+                }
             }
             std::fs::write(&stamp, &want).map_err(|e| e.to_string())?;
         }
@@ -278,6 +296,7 @@ fn test_all() -> Result {
 fn browser_tests() -> Result {
     let chromium = install::chromium()?;
     let e2e = toolchain::node_modules()?;
+    let c_trace = c_client_trace()?;
     let server = serve::spawn(&site_dir())?;
     let url = format!("http://127.0.0.1:{}/", server.port);
     println!("    serving on {url}; browser {}", chromium.display());
@@ -288,5 +307,44 @@ fn browser_tests() -> Result {
         .current_dir(&e2e)
         .env("PLAYGROUND_URL", &url)
         .env("CHROMIUM", &chromium)
+        .env("C_CLIENT_TRACE", &c_trace)
         .env("SCREENSHOT_DIR", &shots))
+}
+
+/// The trace a real C client writes through the C ABI (`MAPIOFFLINE_TRACE`), for the
+/// browser test that opens it: `ffi/tests/c/leaky_provider.c` compiled with gcc against
+/// `libmapioffline.so` and run.
+fn c_client_trace() -> Result<PathBuf> {
+    install::c_compilers()?;
+    let t = step("a C client's trace (ffi/tests/c/leaky_provider.c, MAPIOFFLINE_TRACE)");
+    run(cargo().args(["build", "--locked", "-q", "-p", "mapioffline-ffi"]))?;
+    let lib = root().join("target/debug");
+    let dir = root().join("target/e2e");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let exe = dir.join("leaky_provider");
+    run(Command::new("gcc")
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-I"])
+        .arg(root().join("ffi/include"))
+        .arg(root().join("ffi/tests/c/leaky_provider.c"))
+        .arg("-L")
+        .arg(&lib)
+        .arg(format!("-Wl,-rpath,{}", lib.display()))
+        .args(["-lmapioffline", "-o"])
+        .arg(&exe))?;
+    let trace = dir.join("leaky_provider.trace.json");
+    let _ = std::fs::remove_file(&trace);
+    let out = Command::new(&exe)
+        .env("MAPIOFFLINE_TRACE", &trace)
+        .output()
+        .map_err(|e| format!("could not run {}: {e}", exe.display()))?;
+    if !trace.exists() {
+        return Err(format!(
+            "{} wrote no trace ({}):\n{}",
+            rel(&exe),
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    done(t);
+    Ok(trace)
 }

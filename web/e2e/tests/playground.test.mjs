@@ -186,7 +186,9 @@ test('Ctrl+Enter runs, and the timeline is usable by keyboard', async () => {
   await page.keyboard.press('ArrowDown');
   const detail = await page.locator('.detail').textContent();
   assert.match(detail, /event #1 \(call\) at t=0, from script line 2/);
-  assert.match(detail, /"event": "call"/);
+  // Its JSON is one click (or Enter) away: fetched when the disclosure opens.
+  await page.locator('.detail summary', { hasText: 'JSON' }).click();
+  await page.waitForFunction(() => /"event": "call"/.test(document.querySelector('.detail pre').textContent));
   await page.context().close();
 });
 
@@ -380,6 +382,8 @@ test('the timeline is a sequence diagram: lanes, arrows, whole lines, the whole 
   // Selecting a Notify shows the whole MAPIOFFLINE_NOTIFY.
   await show(notify.id);
   await page.locator(`#${notify.id}`).click();
+  await page.locator('.detail summary', { hasText: 'JSON' }).click();
+  await page.waitForFunction(() => document.querySelector('.detail pre').textContent.includes('"ulSize"'));
   const detail = await page.locator('.detail pre').textContent();
   for (const f of ['"ulSize": 24', '"NotifyType": 1', '"ulClientToken"', '"ulMask"', '"ulStateOld"', '"ulStateNew"']) {
     assert.ok(detail.includes(f), `${f} in ${detail}`);

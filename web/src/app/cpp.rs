@@ -26,8 +26,7 @@ pub(super) struct Cpp {
 
 /// The C++ of the page's trace, from the second module.
 pub(super) fn cpp_of(ev: &model::Evaluation) -> Result<Cpp, String> {
-    let json = model::trace_json(ev).ok_or("no trace yet")?;
-    let r = jsapi::call("cppLines", &[jsapi::parse_json(&json)?])?;
+    let r = jsapi::session_call(ev, "sessionCppLines", &[])?;
     let text = jsapi::str_of(&r, "text").ok_or("the C++ renderer returned no text")?;
     let event_lines = jsapi::list_of(&r, "eventLines")
         .iter()

@@ -74,6 +74,8 @@ pub(super) struct Ctx {
     pub(super) api: RwSignal<bool>,
     /// The explain popover, if one is open.
     pub(super) tip: RwSignal<Option<super::explain::Tip>>,
+    /// A clause to show in the spec browser (set by a link; cleared once shown).
+    pub(super) spec_clause: RwSignal<Option<String>>,
 }
 
 impl Ctx {
@@ -88,7 +90,12 @@ impl Ctx {
             Err(p) => self.problem.set(Some(p)),
             Ok(script) => {
                 self.problem.set(None);
-                let ev = model::evaluate(&script, self.upto.get_untracked());
+                let upto = self.upto.get_untracked();
+                let mut ev = model::evaluate(&script, upto);
+                ev.session = Some(model::SessionKey::Script {
+                    source: Arc::from(src.as_str()),
+                    upto,
+                });
                 self.selected.set(None);
                 self.eval.set(Arc::new(ev));
             }
@@ -113,11 +120,37 @@ impl Ctx {
         );
     }
 
+    /// Shows an opened trace instead of the script's run, until the script runs again
+    /// (Run, Step, an edit). `json` is the file's text: the second module reads it too.
+    pub(super) fn open_trace(&self, name: &str, json: String, trace: mapioffline::Trace) {
+        let mut ev = model::evaluate_trace(name, trace);
+        ev.session = Some(model::SessionKey::Opened {
+            json: Arc::from(json),
+        });
+        let n = ev.rows.len();
+        self.lesson.set(None);
+        self.challenge.set(None);
+        self.problem.set(None);
+        self.selected.set(None);
+        self.eval.set(Arc::new(ev));
+        self.runs.update(|r| *r += 1);
+        self.notice.set(format!(
+            "Opened the trace {name}: {n} events. Run, Step or an edit returns to the script."
+        ));
+    }
+
     /// Replaces the script (a lesson, a toggle) and runs it whole.
     pub(super) fn load(&self, src: String) {
         self.source.set(src);
         self.upto.set(None);
         self.recompute();
+    }
+
+    /// Loads a lesson: its script in the editor, its explanation shown.
+    pub(super) fn pick_lesson(&self, l: &'static Lesson) {
+        self.challenge.set(None);
+        self.lesson.set(Some(l));
+        self.load(l.source.to_string());
     }
 
     pub(super) fn run_all(&self) {

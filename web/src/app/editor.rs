@@ -98,10 +98,11 @@ pub(super) fn Editor() -> impl IntoView {
     // The line of the selected event (the scrubber's): a band behind its text.
     let event_line = move || {
         let i = ctx.selected.get()?;
-        ctx.eval.with(|e| e.rows.get(i).map(|r| r.line))
+        ctx.eval.with(|e| e.rows.get(i).and_then(|r| r.script_line()))
     };
-    // One span, always there, moved by its style: inserting a node into the coloured
-    // copy would lay out all of its text again (100 ms for 10,000 lines).
+    // One span, always there, moved by its style, in a layer of its own behind the
+    // coloured copy: any change inside the copy would lay out all of its text again
+    // (25 ms for 10,000 lines at every move of the scrubber).
     let band_style = move || match event_line() {
         Some(l) => format!("top:{}", px((l - 1) as f64 * LINE_H + 6.0)),
         None => "display:none".to_string(),
@@ -112,15 +113,33 @@ pub(super) fn Editor() -> impl IntoView {
                 data-line=move || event_line().map(|l| l.to_string()).unwrap_or_default()></span>
         }
     };
+    let band_ref = NodeRef::<leptos::html::Div>::new();
+    // As tall as the copy's text, so that the layer scrolls as far as the textarea does.
+    let band_height = move || format!("height:{}", px(line_count.get() as f64 * LINE_H + 52.0));
     let ta_ref = NodeRef::<leptos::html::Textarea>::new();
+    // The textarea's height and scroll position, kept as they change, so that bringing
+    // a line into view reads no layout (a forced layout costs milliseconds per move of
+    // the scrubber).
+    let ta_height = StoredValue::new(0.0f64);
+    let ta_scroll = StoredValue::new(0.0f64);
+    Effect::new(move |_| {
+        if let Some(ta) = ta_ref.get() {
+            ta_height.set_value(ta.client_height() as f64);
+        }
+    });
+    let resized = window_event_listener(ev::resize, move |_| {
+        if let Some(ta) = ta_ref.get_untracked() {
+            ta_height.set_value(ta.client_height() as f64);
+        }
+    });
+    on_cleanup(move || resized.remove());
     // A selected event's line comes into view (the scroll event then moves the copies).
     Effect::new(move |_| {
         let (Some(l), Some(ta)) = (event_line(), ta_ref.get_untracked()) else {
             return;
         };
         let top = (l - 1) as f64 * LINE_H;
-        let h = ta.client_height() as f64;
-        let st = ta.scroll_top() as f64;
+        let (h, st) = (ta_height.get_value(), ta_scroll.get_value());
         if top < st {
             ta.set_scroll_top(top as i32);
         } else if top + LINE_H + 12.0 > st + h {
@@ -140,12 +159,16 @@ pub(super) fn Editor() -> impl IntoView {
     };
     let on_scroll = move |e: ev::Event| {
         let ta: web_sys::HtmlTextAreaElement = event_target(&e);
+        ta_scroll.set_value(ta.scroll_top() as f64);
         if let Some(g) = gutter_ref.get() {
             g.set_scroll_top(ta.scroll_top());
         }
         if let Some(p) = pre_ref.get() {
             p.set_scroll_top(ta.scroll_top());
             p.set_scroll_left(ta.scroll_left());
+        }
+        if let Some(b) = band_ref.get() {
+            b.set_scroll_top(ta.scroll_top());
         }
     };
     let error_box = move || {
@@ -182,7 +205,10 @@ pub(super) fn Editor() -> impl IntoView {
                 </div>
                 <div class="code">
                     // The underline lives in the coloured copy, so it scrolls with the text.
-                    <pre class="hl" node_ref=pre_ref aria-hidden="true">{band}{highlighted}{underline}</pre>
+                    <div class="hl-band" node_ref=band_ref aria-hidden="true">
+                        <div style=band_height>{band}</div>
+                    </div>
+                    <pre class="hl" node_ref=pre_ref aria-hidden="true">{highlighted}{underline}</pre>
                     <textarea id="scenario" spellcheck="false" autocomplete="off" node_ref=ta_ref
                         wrap="off"
                         prop:value=move || ctx.source.get()

@@ -8,32 +8,30 @@ use super::ctx::Ctx;
 use super::dom::indent_json;
 use super::explain::{terms, TIP_ID};
 use super::jsapi;
-use crate::model::{self, Evaluation};
+use crate::model::Evaluation;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
-/// Core's decoding of event `i`, once the second module is there.
+/// Core's decoding of event `i`, once the second module is there (it holds the trace
+/// and decodes any event without reading the trace again).
 fn decoded(ctx: Ctx, ev: &Evaluation, i: usize) -> Option<JsValue> {
     if !ctx.api.get() {
         return None;
     }
-    let json = model::trace_json(ev)?;
-    let d = jsapi::call(
-        "decodeEvent",
-        &[jsapi::parse_json(&json).ok()?, JsValue::from(i as u32)],
-    )
-    .ok()?;
+    let d = jsapi::session_call(ev, "sessionDecode", &[JsValue::from(i as u32)]).ok()?;
     d.is_object().then_some(d)
+}
+
+/// Event `i` in the trace schema's JSON, indented (from the second module).
+fn event_json(ev: &Evaluation, i: usize) -> Option<String> {
+    let j = jsapi::session_call(ev, "sessionEventJson", &[JsValue::from(i as u32)]).ok()?;
+    Some(indent_json(&j.as_string()?))
 }
 
 /// The event view for event `i` of `ev`.
 pub(super) fn event_view(ev: &Evaluation, i: usize) -> Option<AnyView> {
     let ctx = expect_context::<Ctx>();
     let r = ev.rows.get(i)?;
-    let json = ev
-        .event_json(i)
-        .map(|j| indent_json(&j))
-        .unwrap_or_default();
     let d = decoded(ctx, ev, i);
     let kind = d.as_ref().and_then(|d| jsapi::str_of(d, "kind"));
     let title = d
@@ -100,14 +98,26 @@ pub(super) fn event_view(ev: &Evaluation, i: usize) -> Option<AnyView> {
             {clauses}
         }
     });
+    // The JSON is fetched when its disclosure opens, not on every move of the scrubber.
+    let json_open = RwSignal::new(false);
+    let ev_json = ctx.eval.get_untracked();
+    let json = move || {
+        json_open
+            .get()
+            .then(|| event_json(&ev_json, i).unwrap_or_default())
+    };
     Some(
         view! {
             <div class="detail" role="region" aria-label="Selected event">
-                <div>{format!("event #{i}{} at t={}, from script line {}",
-                    kind.map(|k| format!(" ({k})")).unwrap_or_default(), r.tick, r.line)}</div>
+                <div>{format!("event #{i}{} at t={}, {}",
+                    kind.map(|k| format!(" ({k})")).unwrap_or_default(), r.tick,
+                    r.script_line().map_or("from an opened trace".to_string(), |l| format!("from script line {l}")))}</div>
                 <div class="x">{terms(title)}</div>
                 {body}
-                <details class="json">
+                <details class="json" on:toggle=move |e| {
+                    let open = event_target::<web_sys::HtmlDetailsElement>(&e).open();
+                    json_open.set(open);
+                }>
                     <summary>"JSON"</summary>
                     <pre>{json}</pre>
                 </details>

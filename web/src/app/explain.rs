@@ -26,6 +26,17 @@ pub(super) struct Tip {
     pub(super) by_focus: bool,
 }
 
+/// How many texts' spans the page remembers: far more than a screen of rows, few enough
+/// that the memory stays small; past it the memory starts again.
+const SPANS_REMEMBERED: usize = 4096;
+
+thread_local! {
+    /// Spans already asked for, by text: the timeline's rows repeat the same words, and a
+    /// call into the second module costs far more than a look-up here.
+    static SPANS: std::cell::RefCell<std::collections::HashMap<String, Vec<model::Span>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
 /// The parts of `text` that `explain` knows, from the second module (none until it has
 /// loaded; read in a reactive view, this re-renders once it has).
 pub(super) fn spans(text: &str) -> Vec<model::Span> {
@@ -35,11 +46,15 @@ pub(super) fn spans(text: &str) -> Vec<model::Span> {
     if !ctx.api.get() {
         return Vec::new();
     }
+    if let Some(known) = SPANS.with_borrow(|m| m.get(text).cloned()) {
+        return known;
+    }
     let Ok(v) = jsapi::call("spans", &[JsValue::from_str(text)]) else {
         return Vec::new();
     };
     let num = |s: &JsValue, k: &str| jsapi::get(s, k).as_f64().map(|n| n as usize);
-    v.dyn_into::<js_sys::Array>()
+    let found: Vec<model::Span> = v
+        .dyn_into::<js_sys::Array>()
         .map(|a| {
             a.iter()
                 .filter_map(|s| {
@@ -51,7 +66,14 @@ pub(super) fn spans(text: &str) -> Vec<model::Span> {
                 })
                 .collect()
         })
-        .unwrap_or_default()
+        .unwrap_or_default();
+    SPANS.with_borrow_mut(|m| {
+        if m.len() >= SPANS_REMEMBERED {
+            m.clear();
+        }
+        m.insert(text.to_string(), found.clone());
+    });
+    found
 }
 
 /// `text` with its terms as focusable spans, each a tab stop (plain text if it has none).
@@ -138,9 +160,23 @@ fn explanation(ctx: Ctx, term: &str) -> AnyView {
                     }
                 })
                 .collect_view();
+            // A clause: where the spec browser shows it with what exercises it.
+            let spec_link = (jsapi::str_of(&x, "kind").as_deref() == Some("clause"))
+                .then(|| jsapi::str_of(&x, "term"))
+                .flatten()
+                .map(|id| {
+                    let label = format!("{id} in the spec browser");
+                    view! {
+                        <p><button class="link" on:click=move |_| {
+                            ctx.tip.set(None);
+                            ctx.show_clause(&id);
+                        }>{label}</button></p>
+                    }
+                });
             view! {
                 <p class="xt"><strong>{jsapi::str_of(&x, "title")}</strong></p>
                 {sections}
+                {spec_link}
             }
             .into_any()
         }

@@ -3,10 +3,10 @@
 //! the editor. The renderers run in the second module; the trace's JSON is the page's own.
 
 use super::ctx::Ctx;
-use super::dom::indent_json;
 use super::jsapi;
 use crate::model;
 use leptos::prelude::*;
+use leptos::lazy;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -33,13 +33,9 @@ fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The trace rendered by the second module (`markdown`, `mermaid`, `cpp`).
+/// The trace rendered by the second module (`json`, `markdown`, `mermaid`, `cpp`).
 fn rendered(ev: &model::Evaluation, format: &str) -> Result<String, String> {
-    let json = model::trace_json(ev).ok_or("no trace yet")?;
-    let r = jsapi::call(
-        "renderTrace",
-        &[jsapi::parse_json(&json)?, JsValue::from_str(format)],
-    )?;
+    let r = jsapi::session_call(ev, "sessionRender", &[JsValue::from_str(format)])?;
     r.as_string()
         .ok_or_else(|| "the renderer returned no text".to_string())
 }
@@ -59,11 +55,7 @@ impl What {
         let ev = ctx.eval.get_untracked();
         let lesson = ctx.lesson.get_untracked().map(|l| l.name);
         let (ext, mime, text) = match self {
-            What::Trace => (
-                "json",
-                "application/json",
-                indent_json(&model::trace_json(&ev).ok_or("no trace yet")?),
-            ),
+            What::Trace => ("json", "application/json", rendered(&ev, "json")?),
             What::Mermaid => ("mmd", "text/plain", rendered(&ev, "mermaid")?),
             What::Markdown => ("md", "text/markdown", rendered(&ev, "markdown")?),
             What::Script => ("scn", "text/plain", ctx.source.get_untracked()),
@@ -73,6 +65,44 @@ impl What {
         download(&name, mime, &text)?;
         Ok(name)
     }
+}
+
+/// The trace reader, serde's for the whole trace schema, is most of a chunk of its own
+/// (`cargo xtask dist` splits it off): a page that never opens a trace never downloads it.
+#[lazy]
+fn read_trace_lazily(name: String, text: String) -> Result<mapioffline::Trace, String> {
+    model::read_trace(&name, &text)
+}
+
+/// Reads the chosen trace file and shows it: the same timeline, time travel, event view
+/// and findings as a script's run.
+fn open_trace_file(ctx: Ctx, input: web_sys::HtmlInputElement) {
+    let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        return;
+    };
+    // The same file may be chosen again.
+    input.set_value("");
+    let name = file.name();
+    if let Err(why) = model::check_opened_trace_size(&name, file.size()) {
+        ctx.notice.set(why);
+        return;
+    }
+    ctx.notice.set(format!("Reading {name}…"));
+    let on_text = Closure::once(move |v: JsValue| {
+        let text = v.as_string().unwrap_or_default();
+        leptos::task::spawn_local(async move {
+            match read_trace_lazily(name.clone(), text.clone()).await {
+                Ok(trace) => ctx.open_trace(&name, text, trace),
+                Err(why) => ctx.notice.set(why),
+            }
+        });
+    });
+    let on_err = Closure::once(move |_: JsValue| {
+        ctx.notice.set("The file could not be read".to_string());
+    });
+    let _ = file.text().then2(&on_text, &on_err);
+    on_text.forget();
+    on_err.forget();
 }
 
 /// Reads the chosen file into the editor and runs it.
@@ -125,7 +155,7 @@ pub(super) fn Export() -> impl IntoView {
         <section class="panel export" role="region" aria-label="Export">
             <h2>"Export"</h2>
             <div class="export-bar" role="toolbar" aria-label="Export and open">
-                {button(What::Trace, "Trace JSON", false)}
+                {button(What::Trace, "Trace JSON", true)}
                 {button(What::Mermaid, "Mermaid", true)}
                 {button(What::Markdown, "Markdown", true)}
                 {button(What::Script, "Script .scn", false)}
@@ -133,6 +163,10 @@ pub(super) fn Export() -> impl IntoView {
                 <label class="file-open">"Open .scn…"
                     <input type="file" accept=".scn,.txt,text/plain"
                         on:change=move |e| open_file(ctx, event_target(&e))/>
+                </label>
+                <label class="file-open">"Open trace .json…"
+                    <input type="file" accept=".json,application/json"
+                        on:change=move |e| open_trace_file(ctx, event_target(&e))/>
                 </label>
             </div>
         </section>

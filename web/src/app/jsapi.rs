@@ -3,7 +3,9 @@
 //! and not needed for the first interaction (explain's texts, the C++, Mermaid and
 //! Markdown renderers, the trace reader) lives there, so the page stays small.
 
+use crate::model::{Evaluation, SessionKey};
 use js_sys::{Array, Function, Reflect};
+use std::cell::Cell;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// The event `index.html` fires on `window` once `window.mapioffline` has the API.
@@ -42,11 +44,6 @@ fn message_of(e: &JsValue) -> String {
         .unwrap_or_else(|| "the scripting API failed".to_string())
 }
 
-/// The trace, as the page serialised it, as the API's functions take it (a plain object).
-pub(super) fn parse_json(json: &str) -> Result<JsValue, String> {
-    js_sys::JSON::parse(json).map_err(|e| message_of(&e))
-}
-
 pub(super) fn get(v: &JsValue, key: &str) -> JsValue {
     Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
@@ -64,4 +61,34 @@ pub(super) fn list_of(v: &JsValue, key: &str) -> Vec<JsValue> {
     } else {
         Vec::new()
     }
+}
+
+thread_local! {
+    /// The evaluation whose trace the second module's session holds (its `id`; 0: none).
+    static IN_SESSION: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Makes the second module hold `ev`'s trace (`mapioffline.session`), running its script
+/// there only when it holds another; then `session*` calls are about `ev`.
+pub(super) fn session_for(ev: &Evaluation) -> Result<(), String> {
+    if IN_SESSION.get() == ev.id {
+        return Ok(());
+    }
+    match ev.session.as_ref().ok_or("no trace yet")? {
+        SessionKey::Script { source, upto } => {
+            let upto = upto.map_or(JsValue::UNDEFINED, |n| JsValue::from(n as u32));
+            call("session", &[JsValue::from_str(source), upto])?;
+        }
+        SessionKey::Opened { json } => {
+            call("sessionOpen", &[JsValue::from_str(json)])?;
+        }
+    }
+    IN_SESSION.set(ev.id);
+    Ok(())
+}
+
+/// `mapioffline.NAME(args…)` about `ev`'s trace (see [`session_for`]).
+pub(super) fn session_call(ev: &Evaluation, name: &str, args: &[JsValue]) -> Result<JsValue, String> {
+    session_for(ev)?;
+    call(name, args)
 }

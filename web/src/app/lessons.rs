@@ -23,9 +23,7 @@ pub(super) fn Lessons() -> impl IntoView {
                         aria-pressed=move || (ctx.lesson.get().map(|x| x.name) == Some(l.name)).to_string()
                         on:click=move |_| {
                             current.set(i);
-                            ctx.challenge.set(None);
-                            ctx.lesson.set(Some(l));
-                            ctx.load(l.source.to_string());
+                            ctx.pick_lesson(l);
                         }>
                         {l.title}
                     </button>

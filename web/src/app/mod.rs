@@ -19,6 +19,7 @@ mod findings;
 mod jsapi;
 mod lessons;
 mod scrubber;
+mod spec;
 mod theme;
 mod timeline;
 mod world;
@@ -35,6 +36,7 @@ use findings::Findings;
 use leptos::ev;
 use leptos::prelude::*;
 use lessons::Lessons;
+use spec::SpecBrowser;
 use std::sync::Arc;
 use theme::ThemeButton;
 use timeline::Timeline;
@@ -75,6 +77,7 @@ fn App() -> impl IntoView {
         generation: StoredValue::new(0),
         api: RwSignal::new(jsapi::loaded()),
         tip: RwSignal::new(None),
+        spec_clause: RwSignal::new(None),
     };
     provide_context(ctx);
     // The second module loads after the page is interactive; `index.html` says when.
@@ -93,6 +96,12 @@ fn App() -> impl IntoView {
 
     let status = move || {
         let ev = ctx.eval.get();
+        if let Some(name) = &ev.opened {
+            return format!(
+                "the trace {name}: {} events (opened; Run returns to the script)",
+                ev.rows.len()
+            );
+        }
         let mut s = format!(
             "{} of {} statements ran, {} events, {} ms",
             ev.executed,
@@ -144,6 +153,7 @@ fn App() -> impl IntoView {
                 <Timeline/>
                 <World/>
                 <Findings/>
+                <SpecBrowser/>
                 <ExplainSearch/>
                 <Export/>
             </div>

@@ -8,7 +8,6 @@ use super::scrubber::Scrubber;
 use crate::model;
 use leptos::ev;
 use leptos::prelude::*;
-use std::sync::Arc;
 
 /// A timeline row: a line of text over its arrow.
 const ROW_H: f64 = 32.0;
@@ -27,78 +26,92 @@ pub(super) fn Timeline() -> impl IntoView {
     // its characters). Only the rows in view are worded, so the list grows sideways as
     // longer lines scroll into view, as a code editor's does; a new run starts again.
     let widest = RwSignal::new(0usize);
-    let widest_of = StoredValue::new(0usize);
-    let rows = move || {
+    let widest_of = StoredValue::new(0u64);
+    // The row under the pointer (see `words` below).
+    let hovered = RwSignal::new(None::<usize>);
+    // The rows in view, keyed by evaluation and index: a move of the scrubber or a scroll
+    // builds only the rows that come into view, and none is built twice.
+    let keys = move || {
         let ev = ctx.eval.get();
-        let range = model::visible_range(scroll_top.get(), height.get(), ROW_H, ev.rows.len(), 4);
-        let sel = ctx.selected.get();
-        // The events of the script line the editor's cursor is on.
-        let of_line = ctx.cursor_line.get();
-        let lanes_style = format!("width:{}", px(ev.lanes.len() as f64 * LANE_W));
-        let texts: Vec<String> = range
-            .clone()
-            .map(|i| ev.text(i).unwrap_or_default())
-            .collect();
-        let id = Arc::as_ptr(&ev) as usize;
-        let before = if widest_of.get_value() == id {
-            widest.get_untracked()
-        } else {
-            0
-        };
-        widest_of.set_value(id);
-        let w = texts.iter().map(String::len).max().unwrap_or(0).max(before);
-        if w != widest.get_untracked() {
-            widest.set(w);
+        let range = model::visible_range(scroll_top.get(), height.get(), ROW_H, ev.rows.len(), 2);
+        range.map(|i| (ev.id, i)).collect::<Vec<_>>()
+    };
+    let row = move |(id, i): (u64, usize)| {
+        let ev = ctx.eval.get_untracked();
+        if ev.id != id {
+            // A row of an evaluation already replaced: the list is about to drop it.
+            return ().into_any();
         }
-        range
-            .zip(texts)
-            .map(|(i, text)| {
-                let r = &ev.rows[i];
-                let style = format!("top:{}", px(i as f64 * ROW_H));
-                let class = format!(
-                    "row {}{}{}",
-                    r.kind.class(),
-                    if sel == Some(i) { " sel" } else { "" },
-                    if of_line == Some(r.line) { " of-line" } else { "" }
+        let text = ev.text(i).unwrap_or_default();
+        if widest_of.get_value() != id {
+            widest_of.set_value(id);
+            widest.set(0);
+        }
+        if text.len() > widest.get_untracked() {
+            widest.set(text.len());
+        }
+        let lanes_style = format!("width:{}", px(ev.lanes.len() as f64 * LANE_W));
+        let r = &ev.rows[i];
+        let style = format!("top:{}", px(i as f64 * ROW_H));
+        // The selection and the cursor's line change only these attributes.
+        let (kind, line) = (r.kind.class(), r.line);
+        let selected = move || ctx.selected.get() == Some(i);
+        let class = move || {
+            format!(
+                "row {kind}{}{}",
+                if selected() { " sel" } else { "" },
+                // The events of the script line the editor's cursor is on.
+                if ctx.cursor_line.get() == Some(line) { " of-line" } else { "" }
+            )
+        };
+        // The text starts where its arrow (or mark) does, as a sequence diagram's label
+        // sits on its message, and runs on to the right, never cut.
+        let centre = |l: u16| l as f64 * LANE_W + LANE_W / 2.0;
+        let (glyph, at, text_x) = match r.place.from {
+            Some(f) if f != r.place.to => {
+                let (a, b) = (
+                    centre(f).min(centre(r.place.to)),
+                    centre(f).max(centre(r.place.to)),
                 );
-                // The text starts where its arrow (or mark) does, as a sequence diagram's
-                // label sits on its message, and runs on to the right, never cut.
-                let centre = |l: u16| l as f64 * LANE_W + LANE_W / 2.0;
-                let (glyph, at, text_x) = match r.place.from {
-                    Some(f) if f != r.place.to => {
-                        let (a, b) = (
-                            centre(f).min(centre(r.place.to)),
-                            centre(f).max(centre(r.place.to)),
-                        );
-                        let dir = if r.place.to > f { "right" } else { "left" };
-                        (format!("arrow {dir}"), format!("left:{};width:{}", px(a), px(b - a)), a + 4.0)
-                    }
-                    _ => {
-                        let c = centre(r.place.to);
-                        ("dot".to_string(), format!("left:{}", px(c - 4.0)), c + 8.0)
-                    }
-                };
-                let text_style = format!("left:{}", px(text_x));
-                let lanes_attr = match r.place.from {
-                    Some(f) => format!("{f}>{}", r.place.to),
-                    None => r.place.to.to_string(),
-                };
-                view! {
-                    <div class=class style=style role="option" aria-selected=(sel == Some(i)).to_string()
-                        id=format!("ev-{i}") data-lanes=lanes_attr
-                        on:click=move |_| ctx.selected.set(Some(i))>
-                        <span class="n">{format!("#{i}")}</span>
-                        <span class="t">{format!("t={}", r.tick)}</span>
-                        <span class="l">{format!("L{}", r.line)}</span>
-                        <span class="k">{r.kind.class()}</span>
-                        <span class="lanes" style=lanes_style.clone()>
-                            <span class=glyph style=at aria-hidden="true"></span>
-                            <span class="x" style=text_style>{row_terms(text)}</span>
-                        </span>
-                    </div>
-                }
-            })
-            .collect_view()
+                let dir = if r.place.to > f { "right" } else { "left" };
+                (format!("arrow {dir}"), format!("left:{};width:{}", px(a), px(b - a)), a + 4.0)
+            }
+            _ => {
+                let c = centre(r.place.to);
+                ("dot".to_string(), format!("left:{}", px(c - 4.0)), c + 8.0)
+            }
+        };
+        let text_style = format!("left:{}", px(text_x));
+        let lanes_attr = match r.place.from {
+            Some(f) => format!("{f}>{}", r.place.to),
+            None => r.place.to.to_string(),
+        };
+        // Its terms become explainable spans when the pointer comes over the row: a row's
+        // terms are most of its elements, and a move of the scrubber builds a screen of
+        // rows (the selected event's view has the same terms, as tab stops).
+        let words = move || {
+            if hovered.get() == Some(i) {
+                row_terms(text.clone())
+            } else {
+                text.clone().into_any()
+            }
+        };
+        view! {
+            <div class=class style=style role="option" aria-selected=move || selected().to_string()
+                on:mouseenter=move |_| hovered.set(Some(i))
+                id=format!("ev-{i}") data-lanes=lanes_attr
+                on:click=move |_| ctx.selected.set(Some(i))>
+                <span class="n">{format!("#{i}")}</span>
+                <span class="t">{format!("t={}", r.tick)}</span>
+                <span class="l">{r.script_line().map_or("–".to_string(), |l| format!("L{l}"))}</span>
+                <span class="k">{kind}</span>
+                <span class="lanes" style=lanes_style>
+                    <span class=glyph style=at aria-hidden="true"></span>
+                    <span class="x" style=text_style>{words}</span>
+                </span>
+            </div>
+        }
+        .into_any()
     };
     let heads = move || {
         ctx.eval
@@ -163,26 +176,38 @@ pub(super) fn Timeline() -> impl IntoView {
         e.prevent_default();
         ctx.selected.set(Some(next));
     };
+    // The list's height, read when it is laid out anyway (mounting, resizing), so that
+    // bringing a row into view reads no layout (a forced layout costs milliseconds).
+    Effect::new(move |_| {
+        if let Some(el) = list_ref.get() {
+            height.set(el.client_height() as f64);
+        }
+    });
+    let resized = window_event_listener(ev::resize, move |_| {
+        if let Some(el) = list_ref.get_untracked() {
+            height.set(el.client_height() as f64);
+        }
+    });
+    on_cleanup(move || resized.remove());
     // Whatever selects an event (a key, the scrubber, a finding's link), its row comes
     // into view.
     Effect::new(move |_| {
         let Some(next) = ctx.selected.get() else {
             return;
         };
+        let top = next as f64 * ROW_H;
+        let (h, st) = (height.get_untracked(), scroll_top.get_untracked());
+        let to = if top < st {
+            top
+        } else if top + ROW_H > st + h {
+            top + ROW_H - h
+        } else {
+            return;
+        };
         if let Some(el) = list_ref.get_untracked() {
-            let top = next as f64 * ROW_H;
-            let h = el.client_height() as f64;
-            let st = el.scroll_top() as f64;
-            if top < st {
-                el.set_scroll_top(top as i32);
-            } else if top + ROW_H > st + h {
-                el.set_scroll_top((top + ROW_H - h) as i32);
-            }
-            let now = el.scroll_top() as f64;
-            if now != scroll_top.get_untracked() {
-                scroll_top.set(now);
-            }
+            el.set_scroll_top(to as i32);
         }
+        scroll_top.set(to);
     });
     let detail = move || {
         let ev = ctx.eval.get();
@@ -201,7 +226,9 @@ pub(super) fn Timeline() -> impl IntoView {
             </div>
             <div class="timeline" id="timeline-list" node_ref=list_ref tabindex="0" role="listbox"
                 aria-label="Trace events" on:scroll=on_scroll on:keydown=on_key>
-                <div class="spacer" style=total_h>{rows}</div>
+                <div class="spacer" style=total_h>
+                    <For each=keys key=|k| *k children=row/>
+                </div>
             </div>
             {detail}
         </section>

@@ -10,7 +10,9 @@ pub(super) fn World() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     // The panel shows the world as of the scrubber's event; the toggles add statements at
     // the end of the script, so they read the end of the run.
-    let world = move || ctx.as_of.get().world.clone();
+    // Memos: a move of the scrubber that leaves the world as it was redraws nothing.
+    let world_memo = Memo::new(move |_| ctx.as_of.with(|a| a.world.clone()));
+    let world = move || world_memo.get();
     let end_world = move || ctx.eval.get().world.clone();
     let objects = move || {
         world().map(|w| {
@@ -130,22 +132,22 @@ pub(super) fn World() -> impl IntoView {
         Some(view! {
             <p class="as-of" role="note">
                 {format!(
-                    "As of event #{i} (t={}, line {}), {} events before the end of the run. ",
+                    "As of event #{i} (t={}, {}), {} events before the end of the run. ",
                     r.tick,
-                    r.line,
+                    r.line_words(),
                     ev.rows.len() - 1 - i
                 )}
                 <button class="link" on:click=move |_| ctx.selected.set(None)>"Back to the end"</button>
             </p>
         })
     };
+    let pending = Memo::new(move |_| ctx.as_of.with(|a| a.transitions.clone()));
     let transitions = move || {
-        let a = ctx.as_of.get();
-        if a.transitions.is_empty() {
+        let a = pending.get();
+        if a.is_empty() {
             return view! { <p class="none">"No change in progress."</p> }.into_any();
         }
         let items = a
-            .transitions
             .iter()
             .map(|t| view! { <li>{model::pending_text(t)}</li> })
             .collect_view();

@@ -10,6 +10,7 @@ use mapioffline::scenario::{self, ExpectFailure, RunError, Runner};
 use mapioffline::sim::WorldSnapshot;
 use mapioffline::trace::replay::Timeline;
 use mapioffline::{EventKind, Trace};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 /// A message about a place in the script (1-based line and column).
@@ -97,15 +98,47 @@ pub struct Row {
     pub tick: u64,
     pub depth: u16,
     pub kind: RowKind,
-    /// The script line whose statement caused it.
+    /// The script line whose statement caused it; 0 when no statement did (an opened
+    /// trace): see [`Row::script_line`].
     pub line: usize,
     /// Its lane, or the lanes its arrow joins.
     pub place: Place,
 }
 
+/// How the second module comes to hold the same trace as an evaluation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SessionKey {
+    /// It runs the script's first `upto` statements (`mapioffline.session`).
+    Script {
+        source: std::sync::Arc<str>,
+        upto: Option<usize>,
+    },
+    /// It reads the same trace file (`mapioffline.sessionOpen`).
+    Opened { json: std::sync::Arc<str> },
+}
+
+impl Row {
+    /// The script line whose statement caused it, if one did.
+    pub fn script_line(&self) -> Option<usize> {
+        (self.line > 0).then_some(self.line)
+    }
+
+    /// `line 7`, or `no script line` for an opened trace's event.
+    pub fn line_words(&self) -> String {
+        match self.script_line() {
+            Some(l) => format!("line {l}"),
+            None => "no script line".to_string(),
+        }
+    }
+}
+
 /// The result of running (part of) a script.
 #[derive(Clone, Debug, Default)]
 pub struct Evaluation {
+    /// Different for every evaluation (a new run is a new trace, even of the same script).
+    pub id: u64,
+    /// How the second module gets the same trace; `None` before any run.
+    pub session: Option<SessionKey>,
     pub rows: Vec<Row>,
     /// The timeline's lanes, left to right (see [`lanes`]).
     pub lanes: Vec<Lane>,
@@ -128,11 +161,14 @@ pub struct Evaluation {
     pub next_line: Option<usize>,
     /// The names the script bound, for the call builder's choices.
     pub bound: Bound,
+    /// The name of the trace file this evaluation shows, when it shows an opened trace
+    /// rather than the script's run (its rows then have no script line: 0).
+    pub opened: Option<String>,
 }
 
 impl Evaluation {
     /// Event `i` as `Trace::to_text` words it, without the tick column and indent
-    /// (computed on demand, like [`Evaluation::event_json`]).
+    /// (computed on demand).
     pub fn text(&self, i: usize) -> Option<String> {
         self.words.body(self.trace.as_ref()?, i)
     }
@@ -141,14 +177,6 @@ impl Evaluation {
     pub fn timeline(&self) -> Option<&Timeline> {
         let trace = self.trace.as_ref()?;
         Some(self.replay.get_or_init(|| Timeline::new(trace)))
-    }
-
-    /// Event `i` in the trace schema's JSON (computed on demand: a long trace has tens
-    /// of thousands of events). Compact: the page indents it with the browser's JSON, so
-    /// the wasm holds one serializer of the schema, not two.
-    pub fn event_json(&self, i: usize) -> Option<String> {
-        let e = self.trace.as_ref()?.events.get(i)?;
-        serde_json::to_string(e).ok()
     }
 }
 
@@ -171,37 +199,29 @@ pub fn check_syntax(source: &str) -> Result<scenario::Script, Problem> {
 /// Runs the first `upto` statements of a parsed script (all of them with `None`) in a
 /// fresh world and collects what the page shows.
 pub fn evaluate(script: &scenario::Script, upto: Option<usize>) -> Evaluation {
+    static RUNS: AtomicU64 = AtomicU64::new(1);
     let total = script.stmts.len();
-    let n = upto.unwrap_or(total).min(total);
     let mut runner = Runner::default();
-    let mut run_error = None;
-    let mut executed = 0;
-    for stmt in &script.stmts[..n] {
-        let r = runner.exec(stmt);
-        executed += 1;
-        if let Err(e) = r {
-            run_error = Some(match e {
-                RunError::Parse(p) => parse_problem(&p),
-                RunError::Statement {
-                    line,
-                    at,
-                    message,
-                    hint,
-                } => {
-                    // Core points at the offending argument when it knows it.
-                    let (col, len) = at.unwrap_or((1, 1));
-                    Problem {
-                        line,
-                        col,
-                        len,
-                        message,
-                        hint,
-                    }
-                }
-            });
-            break;
+    let (executed, error) = runner.exec_prefix(&script.stmts, upto);
+    let run_error = error.map(|e| match e {
+        RunError::Parse(p) => parse_problem(&p),
+        RunError::Statement {
+            line,
+            at,
+            message,
+            hint,
+        } => {
+            // Core points at the offending argument when it knows it.
+            let (col, len) = at.unwrap_or((1, 1));
+            Problem {
+                line,
+                col,
+                len,
+                message,
+                hint,
+            }
         }
-    }
+    });
     // Which statement caused each event is core's to say.
     let lines = runner.event_lines().to_vec();
     let world = runner.sim().snapshot();
@@ -230,6 +250,8 @@ pub fn evaluate(script: &scenario::Script, upto: Option<usize>) -> Evaluation {
         None
     };
     Evaluation {
+        id: RUNS.fetch_add(1, Ordering::Relaxed),
+        session: None,
         rows,
         lanes,
         trace: Some(trace),
@@ -243,5 +265,55 @@ pub fn evaluate(script: &scenario::Script, upto: Option<usize>) -> Evaluation {
         executed,
         next_line,
         bound,
+        opened: None,
+    }
+}
+
+/// Reads a trace file (core's `trace::file`: a C client's `MAPIOFFLINE_TRACE`, or
+/// `mapioffline run --format json`) for the page, which shows one trace at a time.
+pub fn read_trace(name: &str, text: &str) -> Result<Trace, String> {
+    mapioffline::trace::file::read(name, text)
+        .and_then(|f| f.single(name))
+        .map_err(|e| e.0)
+}
+
+/// An opened trace as the page shows it: the same rows, lanes, words, world and findings
+/// as a script's run, from the trace alone. No statement caused its events (line 0).
+pub fn evaluate_trace(name: &str, trace: Trace) -> Evaluation {
+    static OPENED: AtomicU64 = AtomicU64::new(1 << 62);
+    let timeline = Timeline::new(&trace);
+    let world = timeline.at(trace.events.len()).world;
+    let (lanes, places) = lanes(&trace);
+    let rows = trace
+        .events
+        .iter()
+        .zip(places)
+        .map(|(e, place)| Row {
+            tick: e.tick,
+            depth: e.depth,
+            kind: RowKind::of(&e.kind),
+            line: 0,
+            place,
+        })
+        .collect();
+    let replay = OnceLock::new();
+    let _ = replay.set(timeline);
+    Evaluation {
+        id: OPENED.fetch_add(1, Ordering::Relaxed),
+        session: None,
+        rows,
+        lanes,
+        words: TextIndex::new(&trace),
+        findings: checker::check(&trace),
+        trace: Some(trace),
+        replay,
+        world: Some(world),
+        failures: Vec::new(),
+        run_error: None,
+        total: 0,
+        executed: 0,
+        next_line: None,
+        bound: Bound::default(),
+        opened: Some(name.to_string()),
     }
 }

@@ -1,16 +1,23 @@
 //! What the export buttons download and what opening a script from disk accepts.
 
-use super::eval::Evaluation;
-
 /// The largest script the page opens from disk, in bytes: the share link's limit times
 /// four, far beyond any hand-written scenario, well short of what would stall the page.
 pub const MAX_OPENED_SCRIPT: usize = 2 * 1024 * 1024;
 
-/// The trace in the trace schema's JSON (`core/TRACE-SCHEMA.md`), as `mapioffline run
-/// --format json` writes it and `mapioffline check` reads it. Compact: the page indents
-/// it with the browser's JSON.
-pub fn trace_json(ev: &Evaluation) -> Option<String> {
-    serde_json::to_string(ev.trace.as_ref()?).ok()
+/// The largest trace file the page opens, in bytes: a 10,000-statement run's JSON is
+/// about 30 MB; the page holds the text, the trace and the second module's copy of both.
+pub const MAX_OPENED_TRACE: usize = 64 * 1024 * 1024;
+
+/// Whether a trace file of `size` bytes may be opened (checked before it is read).
+pub fn check_opened_trace_size(name: &str, size: f64) -> Result<(), String> {
+    if size > MAX_OPENED_TRACE as f64 {
+        return Err(format!(
+            "{name} is {} MB; the playground opens traces up to {} MB (`mapioffline check` reads any size)",
+            (size / (1024.0 * 1024.0)).ceil() as u64,
+            MAX_OPENED_TRACE / (1024 * 1024)
+        ));
+    }
+    Ok(())
 }
 
 /// A download's file name: the lesson's name if a lesson is loaded, else `scenario`,
@@ -61,32 +68,6 @@ pub fn opened_script(name: &str, text: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{check_syntax, evaluate};
-
-    /// A client that leaves its registration and its reference behind (R3, R4).
-    const LEAKY: &str = "profile \"Outlook\"\nHrOpenOfflineObj(0, L\"Outlook\", &GUID_GlobalState, NULL, &mgr)\nsink s\nmgr->Advise(MAPIOFFLINE_ADVISE_DEFAULT, &{ulClientToken = 1, pCallback = s}, &tok)\nshutdown\n";
-
-    #[test]
-    fn the_exported_trace_reads_back_with_the_pages_findings() {
-        let ev = evaluate(&check_syntax(LEAKY).unwrap(), None);
-        assert!(!ev.findings.is_empty(), "the example must have findings");
-        let json = trace_json(&ev).unwrap();
-        // What `mapioffline check` does with the file.
-        let back: mapioffline::Trace = serde_json::from_str(&json).unwrap();
-        assert_eq!(&back, ev.trace.as_ref().unwrap());
-        let again = mapioffline::checker::check(&back);
-        assert_eq!(again, ev.findings);
-    }
-
-    #[test]
-    fn a_stepped_run_exports_the_trace_so_far() {
-        let script = check_syntax(LEAKY).unwrap();
-        let ev = evaluate(&script, Some(2));
-        let back: mapioffline::Trace = serde_json::from_str(&trace_json(&ev).unwrap()).unwrap();
-        assert_eq!(back.events.len(), ev.rows.len());
-        assert!(evaluate(&script, None).rows.len() > back.events.len());
-        assert_eq!(trace_json(&Evaluation::default()), None);
-    }
 
     #[test]
     fn file_names_come_from_the_lesson_and_are_safe() {

@@ -33,7 +33,7 @@ pub fn scrub_caption(ev: &Evaluation, selected: Option<usize>) -> String {
     };
     let r = &ev.rows[i];
     let end = if i + 1 == n { " · end of the run" } else { "" };
-    format!("#{i} of {n} · t={} · line {}{end}", r.tick, r.line)
+    format!("#{i} of {n} · t={} · {}{end}", r.tick, r.line_words())
 }
 
 /// Whether the panels show an earlier moment than the end of the run.
