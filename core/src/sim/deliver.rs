@@ -45,14 +45,11 @@ impl Sim {
             let mut reactive = None;
             {
                 let (tick, depth) = (self.clock.now(), self.depth);
-                let (clients, ids) = (&self.clients, &self.ids);
+                let ids = &self.ids;
                 let events = &mut self.trace.events;
-                for (&token, reg) in self.regs.between(obj, cursor, bound) {
+                for (token, reg) in self.regs.between(obj, cursor, bound) {
                     cursor = token;
-                    if !(supported
-                        && clients[reg.sink as usize].quiet
-                        && ids.alive(reg.sink as usize))
-                    {
+                    if !(supported && ids.quiet(reg.sink as usize)) {
                         reactive = Some(*reg);
                         break;
                     }

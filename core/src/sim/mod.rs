@@ -174,9 +174,6 @@ struct OfflineObj {
 struct ClientObj {
     spec: SinkSpec,
     fired: Vec<bool>,
-    /// No reactions and not foreign: its `Notify` only receives, so delivery records it
-    /// without a call (one flag read per notification instead of two fields of `spec`).
-    quiet: bool,
 }
 
 struct Profile {
@@ -486,7 +483,12 @@ impl Sim {
         if self.clients.len() >= MAX_OBJECTS {
             return Err(SimError::TooManyObjects);
         }
-        let ptr = self.ids.add_client();
+        // No reactions and not foreign: its `Notify` only receives, so delivery records
+        // it without a call (one flag read per notification instead of two fields of
+        // `spec`).
+        let ptr = self
+            .ids
+            .add_client(spec.reactions.is_empty() && !spec.foreign);
         self.push(EventKind::ClientObjectCreated(Box::new(ClientObjectInfo {
             object: ptr,
             name: spec.name.clone(),
@@ -498,7 +500,6 @@ impl Sim {
         })));
         self.clients.push(ClientObj {
             fired: vec![false; spec.reactions.len()],
-            quiet: spec.reactions.is_empty() && !spec.foreign,
             spec,
         });
         Ok(ptr)
