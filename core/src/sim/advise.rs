@@ -82,6 +82,14 @@ impl ObjectRegs {
 /// Registrations from [`Registrations::between`]: (advise token, registration).
 pub(super) struct Between<'a>(std::slice::Iter<'a, (u32, Reg)>);
 
+impl Between<'_> {
+    /// How many registrations it yields at most (removed ones are skipped).
+    #[inline]
+    pub(super) fn most(&self) -> usize {
+        self.0.len()
+    }
+}
+
 
 impl<'a> Iterator for Between<'a> {
     type Item = (u32, &'a Reg);

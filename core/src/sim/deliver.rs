@@ -69,23 +69,24 @@ impl Sim {
                         transition,
                     },
                 };
-                for (token, reg) in self.regs.between(obj, cursor, bound) {
+                let regs = self.regs.between(obj, cursor, bound);
+                // Room for every registration first: the loop then writes each event with
+                // no capacity check and sets the length once.
+                events.reserve(regs.most());
+                let (recorded, buf) = (events.len(), events.as_mut_ptr());
+                let mut n = 0;
+                for (token, reg) in regs {
                     cursor = token;
                     if !(supported && ids.quiet(reg.sink as usize)) {
                         reactive = Some(*reg);
                         break;
                     }
-                    if events.len() == events.capacity() {
-                        events.reserve(1);
-                    }
-                    let len = events.len();
-                    // SAFETY: there is room for one more event (reserved just above).
-                    // `proto` is a Notify event, which owns nothing (its fields are all
-                    // `Copy`): a bitwise copy of it is a value of its own, and neither
-                    // frees anything when dropped. The slot is initialised before
-                    // `set_len` makes it part of the vector.
+                    // SAFETY: `recorded + n` is below the capacity reserved above (at
+                    // most one event per registration walked). `proto` is a Notify event,
+                    // which owns nothing (its fields are all `Copy`): a bitwise copy of it
+                    // is a value of its own, and neither frees anything when dropped.
                     unsafe {
-                        let slot = events.as_mut_ptr().add(len);
+                        let slot = buf.add(recorded + n);
                         slot.copy_from_nonoverlapping(&proto, 1);
                         if let EventKind::Notify {
                             token: t,
@@ -98,9 +99,11 @@ impl Sim {
                             *sink = Identity::client_ptr(reg.sink as usize);
                             info.ul_client_token = reg.client_token;
                         }
-                        events.set_len(len + 1);
                     }
+                    n += 1;
                 }
+                // SAFETY: the `n` slots after `recorded` were initialised just above.
+                unsafe { events.set_len(recorded + n) };
             }
             let reg = reactive?;
             info.ul_client_token = reg.client_token;
