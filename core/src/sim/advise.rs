@@ -64,10 +64,7 @@ impl ObjectRegs {
     }
 
     fn find(&self, token: u32) -> Option<usize> {
-        let k = self
-            .slots
-            .binary_search_by_key(&token, |(t, _)| *t)
-            .ok()?;
+        let k = self.slots.binary_search_by_key(&token, |(t, _)| *t).ok()?;
         (self.slots[k].1.sink != REMOVED).then_some(k)
     }
 
@@ -89,7 +86,6 @@ impl Between<'_> {
         self.0.len()
     }
 }
-
 
 impl<'a> Iterator for Between<'a> {
     type Item = (u32, &'a Reg);

@@ -265,12 +265,12 @@ impl Sim {
         push!(
             self,
             EventKind::TransitionStarted {
-            transition: id,
-            object: Identity::offline_ptr(root),
-            old: affected[0].old,
-            new,
-            blocking,
-            cause,
+                transition: id,
+                object: Identity::offline_ptr(root),
+                old: affected[0].old,
+                new,
+                blocking,
+                cause,
                 objects: affected.len() as u32,
             }
         );
