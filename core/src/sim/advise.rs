@@ -6,8 +6,6 @@ use super::{Ret, Sim};
 use crate::clauses::{Clause, Rule};
 use crate::consts::*;
 use crate::trace::*;
-use std::collections::{btree_map, BTreeMap};
-use std::ops::Bound;
 
 /// One registration: what Advise was given.
 #[derive(Clone, Copy)]
@@ -16,6 +14,9 @@ pub(super) struct Reg {
     /// Index of the sink among the client objects (u32 keeps a registration small).
     pub(super) sink: u32,
 }
+
+/// A removed registration's `sink`, until its slot is compacted away.
+const REMOVED: u32 = u32::MAX;
 
 /// A reference the manager takes or drops on a foreign sink: one at a successful Advise
 /// (ADV-10), one at the Unadvise that removes the registration (UNADV-3). Core counts it
@@ -27,10 +28,82 @@ pub enum ForeignRef {
     Release(Ptr),
 }
 
+/// One object's registrations, in token order (which is registration order, NTF-7).
+///
+/// A vector, not a map: tokens only grow, so Advise appends, and every phase of every
+/// change walks the whole list, which a slice does in one pass (a `BTreeMap` range costs
+/// two searches to start and a pointer chase per node: the largest part of a blocking
+/// change's fixed cost at one sink). Unadvise marks the slot removed and compacts once
+/// removed slots outnumber live ones, so it stays O(log n) amortised.
+#[derive(Default)]
+struct ObjectRegs {
+    slots: Vec<(u32, Reg)>,
+    live: usize,
+}
+
+impl ObjectRegs {
+    /// The index of the first slot with a token after `after`.
+    #[inline]
+    fn first_after(&self, after: u32) -> usize {
+        // Tokens start at 1: a delivery that starts from the beginning searches nothing.
+        if after == 0 {
+            0
+        } else {
+            self.slots.partition_point(|(t, _)| *t <= after)
+        }
+    }
+
+    /// The index of the first slot with a token at or above `below`.
+    #[inline]
+    fn first_from(&self, below: u32) -> usize {
+        // Usually every registration is older than the transition: no search.
+        match self.slots.last() {
+            Some((t, _)) if *t >= below => self.slots.partition_point(|(t, _)| *t < below),
+            _ => self.slots.len(),
+        }
+    }
+
+    fn find(&self, token: u32) -> Option<usize> {
+        let k = self.slots.binary_search_by_key(&token, |(t, _)| *t).ok()?;
+        (self.slots[k].1.sink != REMOVED).then_some(k)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (u32, Reg)> + '_ {
+        self.slots
+            .iter()
+            .filter(|(_, r)| r.sink != REMOVED)
+            .copied()
+    }
+}
+
+/// Registrations from [`Registrations::between`]: (advise token, registration).
+pub(super) struct Between<'a>(std::slice::Iter<'a, (u32, Reg)>);
+
+impl Between<'_> {
+    /// How many registrations it yields at most (removed ones are skipped).
+    #[inline]
+    pub(super) fn most(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl<'a> Iterator for Between<'a> {
+    type Item = (u32, &'a Reg);
+    #[inline(always)]
+    fn next(&mut self) -> Option<(u32, &'a Reg)> {
+        loop {
+            let (t, r) = self.0.next()?;
+            if r.sink != REMOVED {
+                return Some((*t, r));
+            }
+        }
+    }
+}
+
 /// The registrations: each offline object's, by advise token, and the tokens handed out.
 pub(super) struct Registrations {
-    /// By offline object; in token order, which is registration order (NTF-7).
-    by_object: Vec<BTreeMap<u32, Reg>>,
+    /// By offline object.
+    by_object: Vec<ObjectRegs>,
     /// The next advise token; tokens are never reused within a run (ADV-10).
     next_token: u32,
     /// References on foreign sinks the driver has yet to take or drop, oldest first.
@@ -50,7 +123,7 @@ impl Default for Registrations {
 impl Registrations {
     /// A new offline object, with no registrations.
     pub(super) fn add_object(&mut self) {
-        self.by_object.push(BTreeMap::new());
+        self.by_object.push(ObjectRegs::default());
     }
 
     /// The token the next Advise gets: registrations below it exist now (ADV-11's bound).
@@ -67,50 +140,63 @@ impl Registrations {
     pub(super) fn insert(&mut self, obj: usize, client_token: u32, sink: usize) -> u32 {
         let token = self.next_token;
         self.next_token += 1;
-        self.by_object[obj].insert(
+        let regs = &mut self.by_object[obj];
+        // The newest token: appending keeps the slots in token order.
+        regs.slots.push((
             token,
             Reg {
                 client_token,
                 sink: sink as u32, // < MAX_OBJECTS
             },
-        );
+        ));
+        regs.live += 1;
         token
     }
 
     pub(super) fn remove(&mut self, obj: usize, token: u32) -> Option<Reg> {
-        self.by_object[obj].remove(&token)
+        let regs = &mut self.by_object[obj];
+        let k = regs.find(token)?;
+        let reg = std::mem::replace(
+            &mut regs.slots[k].1,
+            Reg {
+                client_token: 0,
+                sink: REMOVED,
+            },
+        );
+        regs.live -= 1;
+        if regs.slots.len() - regs.live > regs.live.max(8) {
+            regs.slots.retain(|(_, r)| r.sink != REMOVED);
+        }
+        Some(reg)
     }
 
     /// The object a token is registered on, if any.
     pub(super) fn owner_of(&self, token: u32) -> Option<usize> {
-        self.by_object.iter().position(|r| r.contains_key(&token))
+        self.by_object.iter().position(|r| r.find(token).is_some())
     }
 
     #[inline]
     pub(super) fn count(&self, obj: usize) -> usize {
-        self.by_object[obj].len()
+        self.by_object[obj].live
     }
 
     pub(super) fn total(&self) -> usize {
-        self.by_object.iter().map(BTreeMap::len).sum()
+        self.by_object.iter().map(|r| r.live).sum()
     }
 
     /// `obj`'s registrations with tokens after `after` and below `below`, in order.
     #[inline]
-    pub(super) fn between(
-        &self,
-        obj: usize,
-        after: u32,
-        below: u32,
-    ) -> btree_map::Range<'_, u32, Reg> {
-        self.by_object[obj].range((Bound::Excluded(after), Bound::Excluded(below)))
+    pub(super) fn between(&self, obj: usize, after: u32, below: u32) -> Between<'_> {
+        let regs = &self.by_object[obj];
+        let (start, end) = (regs.first_after(after), regs.first_from(below));
+        Between(regs.slots.get(start..end).unwrap_or(&[]).iter())
     }
 
     /// `obj`'s registrations as the driver sees them: (advise token, ulClientToken, sink).
     pub(super) fn listed(&self, obj: usize) -> impl Iterator<Item = (u32, u32, Ptr)> + '_ {
         self.by_object[obj]
             .iter()
-            .map(|(t, r)| (*t, r.client_token, Identity::client_ptr(r.sink as usize)))
+            .map(|(t, r)| (t, r.client_token, Identity::client_ptr(r.sink as usize)))
     }
 
     /// Every registration, by object: (object, advise token, sink).
@@ -119,7 +205,7 @@ impl Registrations {
             regs.iter().map(move |(t, r)| {
                 (
                     Identity::offline_ptr(i),
-                    *t,
+                    t,
                     Identity::client_ptr(r.sink as usize),
                 )
             })
@@ -352,5 +438,65 @@ impl Sim {
         };
         self.leave(by, Func::Unadvise, Some(hr), None);
         hr
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (token, sink) of what `between` yields.
+    fn walk(r: &Registrations, obj: usize, after: u32, below: u32) -> Vec<(u32, u32)> {
+        r.between(obj, after, below)
+            .map(|(t, reg)| (t, reg.sink))
+            .collect()
+    }
+
+    /// Removed slots are skipped, then compacted away, without changing what any walk
+    /// sees: registration order, bounds, counts and owners hold throughout.
+    #[test]
+    fn removal_and_compaction_keep_token_order_and_bounds() {
+        let mut r = Registrations::default();
+        r.add_object();
+        r.add_object();
+        // Tokens 1..=40, alternating between the two objects; sink k for token k.
+        let mut mine: Vec<(u32, u32)> = Vec::new();
+        for k in 1..=40u32 {
+            let obj = (k % 2) as usize;
+            let token = r.insert(obj, 100 + k, k as usize);
+            assert_eq!(token, k);
+            if obj == 1 {
+                mine.push((token, k));
+            }
+        }
+        // Remove from the middle, the front and the back, past the compaction threshold.
+        for token in [11, 1, 39, 21, 23, 25, 27, 29, 31, 33, 35, 3, 5] {
+            assert_eq!(r.remove(1, token).map(|g| g.sink), Some(token));
+            assert!(r.remove(1, token).is_none(), "removed twice");
+            mine.retain(|(t, _)| *t != token);
+            assert_eq!(walk(&r, 1, 0, u32::MAX), mine);
+            assert_eq!(r.count(1), mine.len());
+            assert_eq!(r.owner_of(token), None);
+            for &(t, _) in &mine {
+                assert_eq!(r.owner_of(t), Some(1));
+            }
+        }
+        // A token of the other object is not this one's to remove.
+        assert!(r.remove(1, 2).is_none());
+        assert_eq!(r.owner_of(2), Some(0));
+        // Bounds: after a token (removed or not) and below another.
+        let expect = |after: u32, below: u32| -> Vec<(u32, u32)> {
+            mine.iter()
+                .copied()
+                .filter(|(t, _)| *t > after && *t < below)
+                .collect()
+        };
+        for (after, below) in [(0, 1), (7, 20), (11, 30), (36, 41), (40, 100), (9, 9)] {
+            assert_eq!(walk(&r, 1, after, below), expect(after, below));
+        }
+        assert_eq!(r.total(), mine.len() + 20);
+        let listed: Vec<(u32, u32)> = r.listed(1).map(|(t, c, _)| (t, c)).collect();
+        let want: Vec<(u32, u32)> = mine.iter().map(|(t, _)| (*t, 100 + *t)).collect();
+        assert_eq!(listed, want);
     }
 }

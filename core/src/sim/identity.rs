@@ -72,6 +72,10 @@ pub(super) enum Target {
 struct ClientRefs {
     refs: u32,
     alive: bool,
+    /// Its `Notify` only receives (no reactions, not foreign): delivery records it
+    /// without a call. Kept beside `alive`, so that delivery reads one entry per
+    /// notification.
+    quiet: bool,
 }
 
 /// COM identity: which addresses have been handed out, what each one is, and how many
@@ -102,10 +106,12 @@ impl Identity {
     }
 
     /// The address of a new client object, with one reference: the client's own.
-    pub(super) fn add_client(&mut self) -> Ptr {
+    /// `quiet`: its `Notify` only receives (see [`Identity::quiet`]).
+    pub(super) fn add_client(&mut self, quiet: bool) -> Ptr {
         self.clients.push(ClientRefs {
             refs: 1,
             alive: true,
+            quiet,
         });
         Identity::client_ptr(self.clients.len() - 1)
     }
@@ -136,6 +142,14 @@ impl Identity {
     #[inline]
     pub(super) fn alive(&self, client: usize) -> bool {
         self.clients[client].alive
+    }
+
+    /// Whether a client object is alive and its `Notify` only receives: delivery records
+    /// the notification without calling it.
+    #[inline]
+    pub(super) fn quiet(&self, client: usize) -> bool {
+        let c = self.clients[client];
+        c.alive & c.quiet
     }
 
     #[inline]

@@ -51,6 +51,17 @@ macro_rules! record {
     }};
 }
 
+/// `Sim::push` for the hot path: the event is built after the buffer has room, straight
+/// into it. An event passed to `push` as a value is built on the stack first, so that it
+/// survives the (out-of-line) growth call, then copied with wide loads over its narrow
+/// stores: a store-forwarding stall on each Call, Return, TransitionStarted and
+/// TransitionCompleted of a blocking change.
+macro_rules! push {
+    ($sim:ident, $kind:expr) => {
+        record!(&mut $sim.trace.events, $sim.clock.now(), $sim.depth, $kind)
+    };
+}
+
 mod advise;
 mod clock;
 mod create;
@@ -174,9 +185,6 @@ struct OfflineObj {
 struct ClientObj {
     spec: SinkSpec,
     fired: Vec<bool>,
-    /// No reactions and not foreign: its `Notify` only receives, so delivery records it
-    /// without a call (one flag read per notification instead of two fields of `spec`).
-    quiet: bool,
 }
 
 struct Profile {
@@ -409,14 +417,16 @@ impl Sim {
     }
 
     /// Records the call and opens a nesting level for what happens inside it.
+    #[inline]
     fn enter(&mut self, by: Caller, call: Call) {
-        self.push(EventKind::Call { by, call });
+        push!(self, EventKind::Call { by, call });
         self.depth += 1;
     }
 
+    #[inline]
     fn leave(&mut self, by: Caller, func: Func, hr: Option<HResult>, out: Option<OutValue>) {
         self.depth -= 1;
-        self.push(EventKind::Return { by, func, hr, out });
+        push!(self, EventKind::Return { by, func, hr, out });
     }
 
     /// Adds a profile with its global offline object (GEN-1). Returns that object's address.
@@ -486,7 +496,12 @@ impl Sim {
         if self.clients.len() >= MAX_OBJECTS {
             return Err(SimError::TooManyObjects);
         }
-        let ptr = self.ids.add_client();
+        // No reactions and not foreign: its `Notify` only receives, so delivery records
+        // it without a call (one flag read per notification instead of two fields of
+        // `spec`).
+        let ptr = self
+            .ids
+            .add_client(spec.reactions.is_empty() && !spec.foreign);
         self.push(EventKind::ClientObjectCreated(Box::new(ClientObjectInfo {
             object: ptr,
             name: spec.name.clone(),
@@ -498,7 +513,6 @@ impl Sim {
         })));
         self.clients.push(ClientObj {
             fired: vec![false; spec.reactions.len()],
-            quiet: spec.reactions.is_empty() && !spec.foreign,
             spec,
         });
         Ok(ptr)

@@ -262,15 +262,18 @@ impl Sim {
         }
         let tree = self.tree_root(root);
         self.transitions.set_busy_tree(tree, busy);
-        self.push(EventKind::TransitionStarted {
-            transition: id,
-            object: Identity::offline_ptr(root),
-            old: affected[0].old,
-            new,
-            blocking,
-            cause,
-            objects: affected.len() as u32,
-        });
+        push!(
+            self,
+            EventKind::TransitionStarted {
+                transition: id,
+                object: Identity::offline_ptr(root),
+                old: affected[0].old,
+                new,
+                blocking,
+                cause,
+                objects: affected.len() as u32,
+            }
+        );
         if affected.len() > 1 {
             self.note("transition.children", Clause::Cre7, format!("{} descendant object(s) change with it; each notifies its own registrations after its parent's, depth-first in creation order", affected.len() - 1));
         }
@@ -476,7 +479,7 @@ impl Sim {
     }
 
     pub(super) fn complete(&mut self, t: Transition) {
-        self.push(EventKind::TransitionCompleted { transition: t.id });
+        push!(self, EventKind::TransitionCompleted { transition: t.id });
         for a in &t.affected {
             self.objects[a.obj].busy = None;
         }
