@@ -378,3 +378,24 @@ notify_blocking/sinks/10000
         );
     }
 }
+
+#[cfg(test)]
+mod lock {
+    use crate::root;
+
+    /// `bench/wasm` is a workspace of its own over core: when core gains a dependency its
+    /// lockfile must gain it too, or `cargo xtask bench` (`--locked`) fails to build it.
+    #[test]
+    fn the_wasm_workloads_lockfile_is_current() {
+        let out = crate::cargo()
+            .args(["metadata", "--locked", "--format-version", "1", "--manifest-path"])
+            .arg(root().join("bench/wasm/Cargo.toml"))
+            .output()
+            .expect("cargo runs");
+        assert!(
+            out.status.success(),
+            "bench/wasm/Cargo.lock is stale: run `cargo tree --manifest-path bench/wasm/Cargo.toml` and commit it\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
