@@ -220,7 +220,8 @@ test('the decoded event shows ulStateNew with its meaning, the delivery and the 
     const json = view.locator('details.json');
     assert.equal(await json.getAttribute('open'), null);
     await json.locator('summary').click();
-    assert.match(await json.locator('pre').textContent(), /"notify"/i);
+    // Fetched from the second module when the disclosure opens.
+    await page.waitForFunction(() => /"notify"/i.test(document.querySelector('.detail details.json pre').textContent));
     await view.scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}/event-view-${viewport.width}.png` });
     assert.deepEqual(errors, []);
