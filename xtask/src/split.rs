@@ -8,7 +8,8 @@
 //! linked module at its split points into the main module, one `split_*.wasm` per chunk
 //! and `__wasm_split.js`, the loader the main module imports; wasm-bindgen then runs on
 //! the main module (keeping the linker's exports the chunks import) and wasm-opt on every
-//! part.
+//! part. A chunk is `split_NAME_HASH.wasm` (one lazy function's own code) or
+//! `chunk_N.wasm` (code several of them share, fetched with the first that needs it).
 
 use crate::{done, rel, root, run, step, Result};
 use std::path::{Path, PathBuf};
@@ -73,6 +74,12 @@ pub fn splitter() -> Result<PathBuf> {
     Ok(bin)
 }
 
+/// A chunk the splitter writes: `split_NAME_HASH.wasm` for a `#[lazy]` function's own
+/// code, `chunk_N.wasm` for code two of them share.
+pub fn is_chunk(file: &str) -> bool {
+    (file.starts_with("split_") || file.starts_with("chunk_")) && file.ends_with(".wasm")
+}
+
 /// What the splitter wrote: the main module (for wasm-bindgen) and the chunks.
 pub struct Parts {
     pub main: PathBuf,
@@ -86,7 +93,7 @@ pub fn split(bin: &Path, wasm: &Path, out: &Path, name: &str) -> Result<Parts> {
     if let Ok(rd) = std::fs::read_dir(out) {
         for e in rd.flatten() {
             let n = e.file_name().to_string_lossy().into_owned();
-            if (n.starts_with("split_") && n.ends_with(".wasm")) || n == LOADER {
+            if is_chunk(&n) || n == LOADER {
                 let _ = std::fs::remove_file(e.path());
             }
         }
@@ -108,12 +115,22 @@ pub fn split(bin: &Path, wasm: &Path, out: &Path, name: &str) -> Result<Parts> {
         .map_err(|e| e.to_string())?
         .flatten()
         .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("split_"))
-                && p.extension().is_some_and(|x| x == "wasm")
-        })
+        .filter(|p| p.file_name().is_some_and(|n| is_chunk(&n.to_string_lossy())))
         .collect();
     chunks.sort();
     Ok(Parts { main, chunks })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_chunk;
+
+    #[test]
+    fn chunks_are_the_splitters_own_files_only() {
+        assert!(is_chunk("split_read_trace_lazily_6363451538855193182.wasm"));
+        assert!(is_chunk("chunk_5.wasm"));
+        assert!(!is_chunk("mapioffline_web_bg.wasm"));
+        assert!(!is_chunk("mapioffline_api_bg.wasm"));
+        assert!(!is_chunk("split_notes.txt"));
+    }
 }

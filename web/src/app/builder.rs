@@ -3,6 +3,7 @@
 
 use super::ctx::Ctx;
 use crate::model;
+use leptos::lazy;
 use leptos::prelude::*;
 use mapioffline::scenario::builder::{self, Form, FORMS};
 use wasm_bindgen::JsCast;
@@ -21,6 +22,24 @@ fn textarea() -> Option<web_sys::HtmlTextAreaElement> {
 #[component]
 pub(super) fn Builder() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    // Folded by default: one tab stop on the way from the editor to the world state. Its
+    // body is a chunk of its own, fetched the first time it opens, and kept once there.
+    let opened = RwSignal::new(false);
+    view! {
+        <details class="panel builder" on:toggle=move |e| {
+            if event_target::<web_sys::HtmlDetailsElement>(&e).open() {
+                opened.set(true);
+            }
+        }>
+            <summary>"Call builder: make any call or world action with the mouse"</summary>
+            {move || opened.get().then(|| super::lazily(move || builder_body(ctx)))}
+        </details>
+    }
+}
+
+/// The form: the call or action, a select per argument, the statement, Insert.
+#[lazy]
+fn builder_body(ctx: Ctx) -> AnyView {
     let form: RwSignal<&'static Form> = RwSignal::new(&FORMS[0]);
     // (param, select value, typed value) for the current form.
     let picked: RwSignal<Vec<(&'static str, String, String)>> = RwSignal::new(Vec::new());
@@ -134,9 +153,6 @@ pub(super) fn Builder() -> impl IntoView {
         .map(|f| view! { <option value=f.id>{format!("{} — {}", f.id, f.title)}</option> })
         .collect_view();
     view! {
-        // Folded by default: one tab stop on the way from the editor to the world state.
-        <details class="panel builder">
-            <summary>"Call builder: make any call or world action with the mouse"</summary>
             <div role="region" aria-label="Call builder">
             <label for="b-form">"Call or action"</label>
             <select id="b-form" on:change=move |e| {
@@ -155,8 +171,8 @@ pub(super) fn Builder() -> impl IntoView {
             <button class="b-insert" disabled=move || statement.get().is_err()
                 on:click=insert title="Insert the statement at the editor's cursor">"Insert at cursor"</button>
             </div>
-        </details>
     }
+    .into_any()
 }
 
 /// What a param's select shows (its options are redrawn after every run).

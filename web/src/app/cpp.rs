@@ -6,6 +6,7 @@ use super::ctx::Ctx;
 use super::dom::px;
 use super::jsapi;
 use crate::model;
+use leptos::lazy;
 use leptos::prelude::*;
 use std::sync::Arc;
 use std::time::Duration;
@@ -42,8 +43,30 @@ pub(super) fn cpp_of(ev: &model::Evaluation) -> Result<Cpp, String> {
 #[component]
 pub(super) fn CppView() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    // Folded at first: one tab stop on the way from the editor to the world state.
+    // Folded at first: one tab stop on the way from the editor to the world state. Its
+    // body is a chunk of its own, fetched the first time it opens, and kept once there.
     let open = RwSignal::new(false);
+    let opened = RwSignal::new(false);
+    view! {
+        <section class="panel cpp" role="region" aria-label="C++">
+            <details prop:open=move || open.get()
+                on:toggle=move |e| {
+                    let now = event_target::<web_sys::HtmlDetailsElement>(&e).open();
+                    open.set(now);
+                    if now {
+                        opened.set(true);
+                    }
+                }>
+                <summary><h2>"C++ client code"</h2></summary>
+                {move || opened.get().then(|| super::lazily(move || cpp_body(ctx, open)))}
+            </details>
+        </section>
+    }
+}
+
+/// The code, its copy button and the selected event's line; rendered while `open`.
+#[lazy]
+fn cpp_body(ctx: Ctx, open: RwSignal<bool>) -> AnyView {
     let code = RwSignal::new(None::<Result<Cpp, String>>);
     let generation = StoredValue::new(0u64);
     let pre_ref = NodeRef::<leptos::html::Pre>::new();
@@ -105,21 +128,11 @@ pub(super) fn CppView() -> impl IntoView {
         }
     };
     view! {
-        <section class="panel cpp" role="region" aria-label="C++">
-            <details prop:open=move || open.get()
-                on:toggle=move |e| {
-                    use wasm_bindgen::JsCast;
-                    if let Some(d) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()) {
-                        open.set(d.open());
-                    }
-                }>
-                <summary><h2>"C++ client code"</h2></summary>
-                <div class="cpp-bar">
-                    <button on:click=copy disabled=move || !matches!(code.get(), Some(Ok(_)))>"Copy C++"</button>
-                    <span class="xnote">{move || sel_line.get().map(|l| format!("selected event: line {}", l + 1))}</span>
-                </div>
-                {body}
-            </details>
-        </section>
+        <div class="cpp-bar">
+            <button on:click=copy disabled=move || !matches!(code.get(), Some(Ok(_)))>"Copy C++"</button>
+            <span class="xnote">{move || sel_line.get().map(|l| format!("selected event: line {}", l + 1))}</span>
+        </div>
+        {body}
     }
+    .into_any()
 }

@@ -47,6 +47,21 @@ pub use dom::install_panic_hook;
 
 use crate::model::Evaluation;
 
+/// A part of the page whose code is a chunk of its own (a `#[lazy]` function returning
+/// its view): "Loading…" until the chunk has arrived, the first time only. The chunk runs
+/// under this part's reactive owner, so its signals and effects live and die with it.
+fn lazily<F, Fut>(load: F) -> impl IntoView
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = AnyView> + Send + 'static,
+{
+    view! {
+        <Suspense fallback=|| view! { <p class="xnote">"Loading…"</p> }>
+            {move || Suspend::new(load())}
+        </Suspense>
+    }
+}
+
 pub fn mount() {
     leptos::mount::mount_to_body(App);
 }

@@ -7,6 +7,7 @@
 use super::ctx::Ctx;
 use super::explain::terms;
 use super::jsapi;
+use leptos::lazy;
 use leptos::prelude::*;
 use mapioffline::challenges::CHALLENGES;
 use mapioffline::lessons::LESSONS;
@@ -136,35 +137,57 @@ impl Ctx {
 #[component]
 pub(super) fn SpecBrowser() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    // Folded at first, as the C++ view: one tab stop on the way down the page.
-    let open = RwSignal::new(false);
+    // Folded at first, as the C++ view: one tab stop on the way down the page. Its body is
+    // a chunk of its own, fetched the first time it opens, and kept once there.
+    let opened = RwSignal::new(false);
+    let details_ref = NodeRef::<leptos::html::Details>::new();
+    // A link to a clause opens the panel (the body shows the clause).
+    Effect::new(move |_| {
+        if ctx.spec_clause.with(Option::is_some) {
+            opened.set(true);
+            if let Some(d) = details_ref.get_untracked() {
+                d.set_open(true);
+            }
+        }
+    });
+    view! {
+        <section class="panel spec" role="region" aria-label="Spec browser">
+            <details node_ref=details_ref on:toggle=move |e| {
+                if event_target::<web_sys::HtmlDetailsElement>(&e).open() {
+                    opened.set(true);
+                }
+            }>
+                <summary><h2>"Spec browser"</h2></summary>
+                {move || opened.get().then(|| super::lazily(move || spec_body(ctx)))}
+            </details>
+        </section>
+    }
+}
+
+/// Everything inside the panel: the clauses read from the second module, the filter, the
+/// list, and bringing a linked clause into view.
+#[lazy]
+fn spec_body(ctx: Ctx) -> AnyView {
     let data = RwSignal::new(None::<Result<Arc<Vec<Entry>>, String>>);
     let filter = RwSignal::new(String::new());
     let expanded = RwSignal::new(Vec::<String>::new());
-    let details_ref = NodeRef::<leptos::html::Details>::new();
-    // The data is read when the panel first opens (every example runs once, in the
-    // second module).
+    // The data is read once (every example runs once, in the second module).
     Effect::new(move |_| {
-        if open.get() && ctx.api.get() && data.with_untracked(Option::is_none) {
+        if ctx.api.get() && data.with_untracked(Option::is_none) {
             data.set(Some(load().map(Arc::new)));
         }
     });
-    // A link to a clause opens the panel there.
+    // A link to a clause: unfolded, into view, and focused on its heading.
     Effect::new(move |_| {
         let Some(id) = ctx.spec_clause.get() else {
             return;
         };
-        open.set(true);
-        if let Some(d) = details_ref.get_untracked() {
-            d.set_open(true);
-        }
         filter.set(String::new());
         expanded.update(|v| {
             if !v.contains(&id) {
                 v.push(id.clone());
             }
         });
-        // Once rendered: into view, and focus on its heading for the keyboard.
         request_animation_frame(move || {
             let doc = web_sys::window().and_then(|w| w.document());
             if let Some(el) = doc.and_then(|d| d.get_element_by_id(&entry_id(&id))) {
@@ -189,9 +212,6 @@ pub(super) fn SpecBrowser() -> impl IntoView {
         })
     };
     let body = move || {
-        if !open.get() {
-            return None;
-        }
         let view = match data.get() {
             None => view! { <p class="xnote">"Loading the contract…"</p> }.into_any(),
             Some(Err(why)) => view! { <p class="xerr">{why}</p> }.into_any(),
@@ -218,19 +238,14 @@ pub(super) fn SpecBrowser() -> impl IntoView {
         Some(view)
     };
     view! {
-        <section class="panel spec" role="region" aria-label="Spec browser">
-            <details node_ref=details_ref on:toggle=move |e| {
-                open.set(event_target::<web_sys::HtmlDetailsElement>(&e).open());
-            }>
-                <summary><h2>"Spec browser"</h2>" "<span class="spec-count">{summary_line}</span></summary>
-                <input type="search" class="spec-filter" aria-label="Filter clauses"
-                    placeholder="filter: SET-4, E_PENDING, doc-defect, Advise…"
-                    prop:value=move || filter.get()
-                    on:input=move |e| filter.set(event_target_value(&e))/>
-                <ul class="spec-list">{body}</ul>
-            </details>
-        </section>
+        <p class="spec-count">{summary_line}</p>
+        <input type="search" class="spec-filter" aria-label="Filter clauses"
+            placeholder="filter: SET-4, E_PENDING, doc-defect, Advise…"
+            prop:value=move || filter.get()
+            on:input=move |e| filter.set(event_target_value(&e))/>
+        <ul class="spec-list">{body}</ul>
     }
+    .into_any()
 }
 
 /// One clause: its heading (a button that unfolds it), then its text and its examples.
