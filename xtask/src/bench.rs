@@ -388,7 +388,13 @@ mod lock {
     #[test]
     fn the_wasm_workloads_lockfile_is_current() {
         let out = crate::cargo()
-            .args(["metadata", "--locked", "--format-version", "1", "--manifest-path"])
+            .args([
+                "metadata",
+                "--locked",
+                "--format-version",
+                "1",
+                "--manifest-path",
+            ])
             .arg(root().join("bench/wasm/Cargo.toml"))
             .output()
             .expect("cargo runs");

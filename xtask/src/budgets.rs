@@ -84,10 +84,17 @@ pub fn run() -> Result {
     let mut chunks = Vec::new();
     for e in std::fs::read_dir(site_dir().join("pkg")).map_err(|e| e.to_string())? {
         let p = e.map_err(|e| e.to_string())?.path();
-        let name = p.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let name = p
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         if crate::split::is_chunk(&name) {
             let bytes = std::fs::read(&p).map_err(|e| e.to_string())?;
-            chunks.push(format!("{name} {:.1} KB", gzip_len(&bytes)? as f64 / 1024.0));
+            chunks.push(format!(
+                "{name} {:.1} KB",
+                gzip_len(&bytes)? as f64 / 1024.0
+            ));
         }
     }
     chunks.sort();

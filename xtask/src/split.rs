@@ -98,7 +98,9 @@ pub fn split(bin: &Path, wasm: &Path, out: &Path, name: &str) -> Result<Parts> {
             }
         }
     }
-    let t = step(&format!("wasm-split {name} (the main module and its lazy chunks)"));
+    let t = step(&format!(
+        "wasm-split {name} (the main module and its lazy chunks)"
+    ));
     run(Command::new(bin)
         .arg(wasm)
         .arg(out)
@@ -115,7 +117,10 @@ pub fn split(bin: &Path, wasm: &Path, out: &Path, name: &str) -> Result<Parts> {
         .map_err(|e| e.to_string())?
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.file_name().is_some_and(|n| is_chunk(&n.to_string_lossy())))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| is_chunk(&n.to_string_lossy()))
+        })
         .collect();
     chunks.sort();
     Ok(Parts { main, chunks })

@@ -820,7 +820,12 @@ mod tests {
             for i in 0..trace.events.len() {
                 let d = usual.decode(&trace, i).unwrap();
                 for other in &every {
-                    assert_eq!(other.decode(&trace, i).as_ref(), Some(&d), "{} event {i}", l.name);
+                    assert_eq!(
+                        other.decode(&trace, i).as_ref(),
+                        Some(&d),
+                        "{} event {i}",
+                        l.name
+                    );
                 }
                 events += 1;
             }

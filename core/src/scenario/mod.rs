@@ -26,10 +26,10 @@ mod parse;
 mod report;
 mod run;
 
+pub use crate::util::shorten;
 pub use error::{quote, ParseError, MAX_NESTING, MAX_QUOTE};
 pub use lex::{line_tokens, tokens, Token, TokenKind};
 pub use parse::parse;
-pub use crate::util::shorten;
 pub use report::ScenarioDiagnostic;
 pub use run::{run_script, trace_of_prefix, ExpectFailure, Outcome, RunError, Runner, Value};
 

@@ -109,7 +109,9 @@ fn preflight(name: &str, text: &str) -> Result<Vec<(String, String, String)>, No
     };
     let traces: Vec<(String, &Value)> = match &v {
         Value::Array(items) if items.is_empty() => {
-            return Err(NotATrace(format!("{name}: no trace in it (an empty array)")));
+            return Err(NotATrace(format!(
+                "{name}: no trace in it (an empty array)"
+            )));
         }
         Value::Array(items) => items
             .iter()

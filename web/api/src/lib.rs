@@ -235,7 +235,9 @@ pub fn session_open(json: &str) -> Result<u32, JsError> {
 fn with_session<T>(f: impl FnOnce(&mut Session) -> Result<T, JsError>) -> Result<T, JsError> {
     SESSION.with_borrow_mut(|s| match s.as_mut() {
         Some(s) => f(s),
-        None => Err(JsError::new("no session: call mapioffline.session(source) first")),
+        None => Err(JsError::new(
+            "no session: call mapioffline.session(source) first",
+        )),
     })
 }
 

@@ -98,7 +98,8 @@ pub(super) fn Editor() -> impl IntoView {
     // The line of the selected event (the scrubber's): a band behind its text.
     let event_line = move || {
         let i = ctx.selected.get()?;
-        ctx.eval.with(|e| e.rows.get(i).and_then(|r| r.script_line()))
+        ctx.eval
+            .with(|e| e.rows.get(i).and_then(|r| r.script_line()))
     };
     // One span, always there, moved by its style, in a layer of its own behind the
     // coloured copy: any change inside the copy would lay out all of its text again

@@ -5,8 +5,8 @@
 use super::ctx::Ctx;
 use super::jsapi;
 use crate::model;
-use leptos::prelude::*;
 use leptos::lazy;
+use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 

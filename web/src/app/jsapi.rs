@@ -88,7 +88,11 @@ pub(super) fn session_for(ev: &Evaluation) -> Result<(), String> {
 }
 
 /// `mapioffline.NAME(args…)` about `ev`'s trace (see [`session_for`]).
-pub(super) fn session_call(ev: &Evaluation, name: &str, args: &[JsValue]) -> Result<JsValue, String> {
+pub(super) fn session_call(
+    ev: &Evaluation,
+    name: &str,
+    args: &[JsValue],
+) -> Result<JsValue, String> {
     session_for(ev)?;
     call(name, args)
 }

@@ -61,7 +61,11 @@ pub(super) fn Timeline() -> impl IntoView {
                 "row {kind}{}{}",
                 if selected() { " sel" } else { "" },
                 // The events of the script line the editor's cursor is on.
-                if ctx.cursor_line.get() == Some(line) { " of-line" } else { "" }
+                if ctx.cursor_line.get() == Some(line) {
+                    " of-line"
+                } else {
+                    ""
+                }
             )
         };
         // The text starts where its arrow (or mark) does, as a sequence diagram's label
@@ -74,7 +78,11 @@ pub(super) fn Timeline() -> impl IntoView {
                     centre(f).max(centre(r.place.to)),
                 );
                 let dir = if r.place.to > f { "right" } else { "left" };
-                (format!("arrow {dir}"), format!("left:{};width:{}", px(a), px(b - a)), a + 4.0)
+                (
+                    format!("arrow {dir}"),
+                    format!("left:{};width:{}", px(a), px(b - a)),
+                    a + 4.0,
+                )
             }
             _ => {
                 let c = centre(r.place.to);

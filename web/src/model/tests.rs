@@ -67,7 +67,13 @@ fn the_second_modules_session_holds_the_pages_trace() {
     sources.push(broken);
     for src in sources {
         let script = check_syntax(src).unwrap();
-        for upto in [None, Some(0), Some(1), Some(3), Some(script.stmts.len() / 2)] {
+        for upto in [
+            None,
+            Some(0),
+            Some(1),
+            Some(3),
+            Some(script.stmts.len() / 2),
+        ] {
             let ev = evaluate(&script, upto);
             let again = mapioffline::scenario::trace_of_prefix(src, upto).unwrap();
             assert_eq!(ev.trace.as_ref(), Some(&again), "upto {upto:?} of:\n{src}");
@@ -653,7 +659,10 @@ fn an_opened_trace_shows_what_its_run_showed() {
         assert_eq!(opened.opened.as_deref(), Some("t.json"));
         assert_eq!(opened.rows.len(), run.rows.len(), "{}", l.name);
         for (a, b) in opened.rows.iter().zip(&run.rows) {
-            assert_eq!((a.tick, a.depth, a.kind, a.place), (b.tick, b.depth, b.kind, b.place));
+            assert_eq!(
+                (a.tick, a.depth, a.kind, a.place),
+                (b.tick, b.depth, b.kind, b.place)
+            );
             assert_eq!(a.script_line(), None);
             assert_eq!(a.line_words(), "no script line");
         }
@@ -664,7 +673,12 @@ fn an_opened_trace_shows_what_its_run_showed() {
             assert_eq!(opened.text(i), run.text(i));
         }
         let mid = Some(run.rows.len() / 2);
-        assert_eq!(as_of(&opened, mid).world, as_of(&run, mid).world, "{}", l.name);
+        assert_eq!(
+            as_of(&opened, mid).world,
+            as_of(&run, mid).world,
+            "{}",
+            l.name
+        );
     }
 }
 
@@ -675,7 +689,9 @@ fn files_that_are_not_one_trace_are_refused_with_a_reason() {
         .trace
         .unwrap();
     let one_json = serde_json::to_string(&one).unwrap();
-    let two = format!("[{{\"file\":\"a.scn\",\"trace\":{one_json}}},{{\"file\":\"b.scn\",\"trace\":{one_json}}}]");
+    let two = format!(
+        "[{{\"file\":\"a.scn\",\"trace\":{one_json}}},{{\"file\":\"b.scn\",\"trace\":{one_json}}}]"
+    );
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     let huge_key = format!("{{\"{}\": 1}}", "k".repeat(1_000_000));
     let cases: [(&str, &str); 8] = [
@@ -712,7 +728,12 @@ fn mangled_traces_open_and_every_view_answers() {
         seed ^= seed << 17;
         (seed % n.max(1) as u64) as usize
     };
-    let sources = [LESSONS[0].source, LESSONS[2].source, LESSONS[9].source, LESSONS[10].source];
+    let sources = [
+        LESSONS[0].source,
+        LESSONS[2].source,
+        LESSONS[9].source,
+        LESSONS[10].source,
+    ];
     let mut opened = 0;
     for round in 0..60 {
         let src = sources[round % sources.len()];
