@@ -85,9 +85,6 @@ pub fn check(path: &str, json: bool) -> u8 {
     output::finish_stdout(r, if any { FAILED } else { OK })
 }
 
-/// What typed parsing would let pass: a file with no trace in it, or a trace of a schema
-/// version this build does not know (the number changes on incompatible changes). On
-/// success, the runs that stopped early: (file, where, message) from their `error` field.
 // ------------------------------------------------------------------------- explain
 
 pub fn explain(term: &str, json: bool) -> u8 {
