@@ -7,9 +7,12 @@
 //!
 //! ```
 //! use mapioffline::trace::file::read;
-//! let f = read("t.json", r#"{"schema": 1, "config": {}, "events": []}"#);
-//! assert!(f.is_err()); // not a whole trace: the message names the missing field
-//! assert!(read("t.json", "[]").unwrap_err().to_string().contains("no trace in it"));
+//! let f = read("t.json", r#"{"schema": 1, "config": {}, "events": []}"#).unwrap();
+//! assert_eq!(f.traces.len(), 1);
+//! let why = read("t.json", "[]").unwrap_err();
+//! assert_eq!(why.to_string(), "t.json: no trace in it (an empty array)");
+//! let why = read("t.json", r#"{"schema": 1}"#).unwrap_err();
+//! assert!(why.to_string().starts_with("t.json:1:13: not a mapioffline trace: missing field"), "{why}");
 //! ```
 
 use super::{Trace, SCHEMA_VERSION};
