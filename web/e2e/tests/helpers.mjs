@@ -1,5 +1,8 @@
 // Shared by the browser tests and the budget measurements.
 import { chromium } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
 
 /** Debian's Chromium headless with the flags that keep it off the network. */
 export function launch() {
@@ -63,4 +66,14 @@ export async function timelineText(page) {
       .sort((a, b) => Number(a[0].slice(3)) - Number(b[0].slice(3)))
       .map((e) => e[1]).join('\n');
   });
+}
+
+/** The `mapioffline` command of this checkout (built if there is none yet). */
+export function cli() {
+  const root = resolve(process.cwd(), '../..');
+  const bin = join(root, 'target/debug/mapioffline');
+  if (!existsSync(bin)) {
+    execFileSync('cargo', ['build', '--quiet', '-p', 'mapioffline-cli'], { cwd: root, stdio: 'inherit' });
+  }
+  return bin;
 }

@@ -2,15 +2,14 @@
 // the C++ view beside the script, and exports (a trace the CLI's `check` reads back).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { launch, openPage, setScript } from './helpers.mjs';
+import { join } from 'node:path';
+import { cli, launch, openPage, setScript } from './helpers.mjs';
 
 const URL = process.env.PLAYGROUND_URL;
 const SHOTS = process.env.SCREENSHOT_DIR || '../../target/screenshots';
-const ROOT = resolve(process.cwd(), '../..');
 assert.ok(URL, 'PLAYGROUND_URL is not set: run `cargo xtask e2e`');
 mkdirSync(SHOTS, { recursive: true });
 
@@ -146,15 +145,6 @@ async function downloaded(page, name) {
   ]);
   const path = await dl.path();
   return { name: dl.suggestedFilename(), text: readFileSync(path, 'utf8') };
-}
-
-/** The CLI, built if this checkout has none yet. */
-function cli() {
-  const bin = join(ROOT, 'target/debug/mapioffline');
-  if (!existsSync(bin)) {
-    execFileSync('cargo', ['build', '--quiet', '-p', 'mapioffline-cli'], { cwd: ROOT, stdio: 'inherit' });
-  }
-  return bin;
 }
 
 test('an exported trace gives `mapioffline check` the page\'s findings', async () => {

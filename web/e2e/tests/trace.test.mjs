@@ -6,13 +6,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { join, resolve, basename } from 'node:path';
-import { launch, openPage, waitForStatus } from './helpers.mjs';
+import { basename } from 'node:path';
+import { cli, launch, openPage, waitForStatus } from './helpers.mjs';
 
 const URL = process.env.PLAYGROUND_URL;
 const TRACE = process.env.C_CLIENT_TRACE;
 const SHOTS = process.env.SCREENSHOT_DIR || '../../target/screenshots';
-const ROOT = resolve(process.cwd(), '../..');
 assert.ok(URL, 'PLAYGROUND_URL is not set: run `cargo xtask e2e`');
 assert.ok(TRACE && existsSync(TRACE), 'C_CLIENT_TRACE names no file: `cargo xtask e2e` writes it from ffi/tests/c/leaky_provider.c');
 mkdirSync(SHOTS, { recursive: true });
@@ -20,14 +19,6 @@ mkdirSync(SHOTS, { recursive: true });
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-function cli() {
-  const bin = join(ROOT, 'target/debug/mapioffline');
-  if (!existsSync(bin)) {
-    execFileSync('cargo', ['build', '--quiet', '-p', 'mapioffline-cli'], { cwd: ROOT, stdio: 'inherit' });
-  }
-  return bin;
-}
 
 test('a C client\'s trace opens with its timeline, time travel, decoded events and check\'s findings', async () => {
   const { page, errors } = await openPage(browser, URL);

@@ -146,16 +146,15 @@ fn explanation(ctx: Ctx, term: &str) -> AnyView {
     match jsapi::call("explain", &[JsValue::from_str(term)]) {
         Err(why) => view! { <p class="xerr">{why}</p> }.into_any(),
         Ok(x) => {
-            let sections = jsapi::list_of(&x, "body")
+            let sections = jsapi::sections(&x)
                 .into_iter()
-                .map(|s| {
-                    let lines = jsapi::list_of(&s, "lines")
+                .map(|(heading, lines)| {
+                    let lines = lines
                         .into_iter()
-                        .filter_map(|l| l.as_string())
                         .map(|l| view! { <li>{l}</li> })
                         .collect_view();
                     view! {
-                        {jsapi::str_of(&s, "heading").map(|h| view! { <h4>{h}</h4> })}
+                        {heading.map(|h| view! { <h4>{h}</h4> })}
                         <ul>{lines}</ul>
                     }
                 })

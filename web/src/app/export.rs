@@ -74,22 +74,39 @@ fn read_trace_lazily(name: String, text: String) -> Result<mapioffline::Trace, S
     model::read_trace(&name, &text)
 }
 
-/// Reads the chosen trace file and shows it: the same timeline, time travel, event view
-/// and findings as a script's run.
-fn open_trace_file(ctx: Ctx, input: web_sys::HtmlInputElement) {
+/// Reads the file chosen in `input` as text, once `check` (given its name and size)
+/// allows it, and hands it to `then` with its name; says why it could not.
+fn read_chosen(
+    ctx: Ctx,
+    input: web_sys::HtmlInputElement,
+    check: fn(&str, f64) -> Result<(), String>,
+    then: impl FnOnce(String, String) + 'static,
+) {
     let Some(file) = input.files().and_then(|f| f.get(0)) else {
         return;
     };
-    // The same file may be chosen again.
+    // The same file chosen again must fire `change` again.
     input.set_value("");
     let name = file.name();
-    if let Err(why) = model::check_opened_trace_size(&name, file.size()) {
+    if let Err(why) = check(&name, file.size()) {
         ctx.notice.set(why);
         return;
     }
-    ctx.notice.set(format!("Reading {name}…"));
-    let on_text = Closure::once(move |v: JsValue| {
-        let text = v.as_string().unwrap_or_default();
+    let on_text = Closure::once(move |v: JsValue| then(name, v.as_string().unwrap_or_default()));
+    let on_err = Closure::once(move |_: JsValue| {
+        ctx.notice.set("The file could not be read".to_string());
+    });
+    let _ = file.text().then2(&on_text, &on_err);
+    // The promise owns the callbacks from here.
+    on_text.forget();
+    on_err.forget();
+}
+
+/// Reads the chosen trace file and shows it: the same timeline, time travel, event view
+/// and findings as a script's run.
+fn open_trace_file(ctx: Ctx, input: web_sys::HtmlInputElement) {
+    read_chosen(ctx, input, model::check_opened_trace_size, move |name, text| {
+        ctx.notice.set(format!("Reading {name}…"));
         leptos::task::spawn_local(async move {
             match read_trace_lazily(name.clone(), text.clone()).await {
                 Ok(trace) => ctx.open_trace(&name, text, trace),
@@ -97,28 +114,11 @@ fn open_trace_file(ctx: Ctx, input: web_sys::HtmlInputElement) {
             }
         });
     });
-    let on_err = Closure::once(move |_: JsValue| {
-        ctx.notice.set("The file could not be read".to_string());
-    });
-    let _ = file.text().then2(&on_text, &on_err);
-    on_text.forget();
-    on_err.forget();
 }
 
 /// Reads the chosen file into the editor and runs it.
 fn open_file(ctx: Ctx, input: web_sys::HtmlInputElement) {
-    let Some(file) = input.files().and_then(|f| f.get(0)) else {
-        return;
-    };
-    // The same file chosen again must fire `change` again.
-    input.set_value("");
-    let name = file.name();
-    if let Err(why) = model::check_opened_size(&name, file.size()) {
-        ctx.notice.set(why);
-        return;
-    }
-    let on_text = Closure::once(move |v: JsValue| {
-        let text = v.as_string().unwrap_or_default();
+    read_chosen(ctx, input, model::check_opened_size, move |name, text| {
         match model::opened_script(&name, &text) {
             Ok(src) => {
                 super::ctx::forget_shared_link();
@@ -129,13 +129,6 @@ fn open_file(ctx: Ctx, input: web_sys::HtmlInputElement) {
             Err(why) => ctx.notice.set(why),
         }
     });
-    let on_err = Closure::once(move |_: JsValue| {
-        ctx.notice.set("The file could not be read".to_string());
-    });
-    let _ = file.text().then2(&on_text, &on_err);
-    // The promise owns the callbacks from here.
-    on_text.forget();
-    on_err.forget();
 }
 
 #[component]

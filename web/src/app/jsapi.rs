@@ -63,6 +63,21 @@ pub(super) fn list_of(v: &JsValue, key: &str) -> Vec<JsValue> {
     }
 }
 
+/// An explanation's body (`mapioffline.explain`'s `body`): each section's heading and
+/// lines.
+pub(super) fn sections(explanation: &JsValue) -> Vec<(Option<String>, Vec<String>)> {
+    list_of(explanation, "body")
+        .into_iter()
+        .map(|s| {
+            let lines = list_of(&s, "lines")
+                .into_iter()
+                .filter_map(|l| l.as_string())
+                .collect();
+            (str_of(&s, "heading"), lines)
+        })
+        .collect()
+}
+
 thread_local! {
     /// The evaluation whose trace the second module's session holds (its `id`; 0: none).
     static IN_SESSION: Cell<u64> = const { Cell::new(0) };

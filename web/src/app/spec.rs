@@ -48,16 +48,7 @@ fn load() -> Result<Vec<Entry>, String> {
         .iter()
         .map(|c| {
             let x = jsapi::get(&c, "explanation");
-            let sections = jsapi::list_of(&x, "body")
-                .into_iter()
-                .map(|sec| {
-                    let lines = jsapi::list_of(&sec, "lines")
-                        .into_iter()
-                        .filter_map(|l| l.as_string())
-                        .collect();
-                    (jsapi::str_of(&sec, "heading"), lines)
-                })
-                .collect();
+            let sections = jsapi::sections(&x);
             let examples = jsapi::list_of(&c, "examples")
                 .into_iter()
                 .map(|e| Example {
