@@ -105,21 +105,29 @@ fn read_chosen(
 /// Reads the chosen trace file and shows it: the same timeline, time travel, event view
 /// and findings as a script's run.
 fn open_trace_file(ctx: Ctx, input: web_sys::HtmlInputElement) {
-    read_chosen(ctx, input, model::check_opened_trace_size, move |name, text| {
-        ctx.notice.set(format!("Reading {name}…"));
-        leptos::task::spawn_local(async move {
-            match read_trace_lazily(name.clone(), text.clone()).await {
-                Ok(trace) => ctx.open_trace(&name, text, trace),
-                Err(why) => ctx.notice.set(why),
-            }
-        });
-    });
+    read_chosen(
+        ctx,
+        input,
+        model::check_opened_trace_size,
+        move |name, text| {
+            ctx.notice.set(format!("Reading {name}…"));
+            leptos::task::spawn_local(async move {
+                match read_trace_lazily(name.clone(), text.clone()).await {
+                    Ok(trace) => ctx.open_trace(&name, text, trace),
+                    Err(why) => ctx.notice.set(why),
+                }
+            });
+        },
+    );
 }
 
 /// Reads the chosen file into the editor and runs it.
 fn open_file(ctx: Ctx, input: web_sys::HtmlInputElement) {
-    read_chosen(ctx, input, model::check_opened_size, move |name, text| {
-        match model::opened_script(&name, &text) {
+    read_chosen(
+        ctx,
+        input,
+        model::check_opened_size,
+        move |name, text| match model::opened_script(&name, &text) {
             Ok(src) => {
                 super::ctx::forget_shared_link();
                 ctx.lesson.set(None);
@@ -127,8 +135,8 @@ fn open_file(ctx: Ctx, input: web_sys::HtmlInputElement) {
                 ctx.notice.set(format!("Opened {name}"));
             }
             Err(why) => ctx.notice.set(why),
-        }
-    });
+        },
+    );
 }
 
 #[component]
