@@ -29,11 +29,15 @@ pub(super) fn Scrubber() -> impl IntoView {
             }
         }
     };
-    // Core's replay is built at its first use; reaching for the slider builds it, so the
-    // first move itself is as quick as the others.
+    // Core's replay is built at its first use, and the second module runs the script
+    // again for the event view at its first decode; reaching for the slider does both,
+    // so the first move itself is as quick as the others.
     let warm = move || {
         ctx.eval.with_untracked(|e| {
             e.timeline();
+            if ctx.api.get_untracked() {
+                let _ = super::jsapi::session_for(e);
+            }
         })
     };
     let step = move |by: isize| {
