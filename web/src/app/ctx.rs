@@ -137,6 +137,9 @@ impl Ctx {
         self.notice.set(format!(
             "Opened the trace {name}: {n} events. Run, Step or an edit returns to the script."
         ));
+        // The trace is what was asked for: its timeline in view, with the keyboard there
+        // (on a narrow window it is below the editor).
+        request_animation_frame(|| super::dom::focus_id("timeline-list"));
     }
 
     /// Replaces the script (a lesson, a toggle) and runs it whole.
