@@ -77,3 +77,16 @@ export function cli() {
   }
   return bin;
 }
+
+/** `mapioffline check --json FILE`'s findings for a file of one trace. */
+export function checkFindings(file) {
+  let out;
+  try {
+    out = execFileSync(cli(), ['check', '--json', file], { encoding: 'utf8' });
+  } catch (e) {
+    // Findings make `check` exit non-zero; its JSON is on stdout all the same.
+    out = e.stdout;
+  }
+  const [{ findings }] = JSON.parse(out);
+  return findings;
+}

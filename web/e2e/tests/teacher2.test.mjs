@@ -3,10 +3,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, launch, openPage, setScript } from './helpers.mjs';
+import { checkFindings, launch, openPage, setScript } from './helpers.mjs';
 
 const URL = process.env.PLAYGROUND_URL;
 const SHOTS = process.env.SCREENSHOT_DIR || '../../target/screenshots';
@@ -158,14 +157,7 @@ test('an exported trace gives `mapioffline check` the page\'s findings', async (
   const dir = mkdtempSync(join(tmpdir(), 'mapioffline-e2e-'));
   const file = join(dir, name);
   writeFileSync(file, text);
-  let out;
-  try {
-    out = execFileSync(cli(), ['check', '--json', file], { encoding: 'utf8' });
-  } catch (e) {
-    // Findings make `check` exit non-zero; its JSON is on stdout all the same.
-    out = e.stdout;
-  }
-  const [{ findings }] = JSON.parse(out);
+  const findings = checkFindings(file);
   assert.deepEqual(findings.map((f) => `${f.rule} (${f.clause})`), shown);
   assert.deepEqual(errors, []);
   await page.context().close();
