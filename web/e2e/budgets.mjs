@@ -58,9 +58,10 @@ try {
   out('rows_in_dom_10000', info.rows);
 
   // Time travel over the 10,000-statement trace: the scrubber moved to 40 events spread
-  // at random (a fixed sequence), each timed from its input event to every panel updated
-  // and laid out (the page's effects, the DOM, style and layout; painting is the
-  // browser's).
+  // at random (a fixed sequence), each timed from its input event to every panel updated,
+  // laid out and painted. Each move is made from an animation frame callback, where
+  // Chromium delivers a drag's input, so that frame's style, layout and paint (of the
+  // new state) come before the timer's message task.
   // (The page still holds the last 10,000-statement run.)
   const scrub = await page.evaluate(async () => {
     const el = document.querySelector('#scrubber');

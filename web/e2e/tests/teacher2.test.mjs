@@ -122,13 +122,13 @@ test('the C++ view follows the selected event and copies', async () => {
   // An Advise's C++ starts with the MAPIOFFLINE_ADVISEINFO it fills.
   assert.match(await cpp.locator('.cpp-sel').textContent(), /adviseInfo|Advise/);
   assert.ok(Number(await cpp.locator('.cpp-sel').getAttribute('data-line')) < first, 'Advise comes first');
-  // The selected line is scrolled into view.
-  const visible = await cpp.evaluate((el) => {
-    const pre = el.querySelector('.cpp-code').getBoundingClientRect();
-    const sel = el.querySelector('.cpp-sel').getBoundingClientRect();
+  // The selected line is scrolled into view (a jump of more than a screen, once the
+  // selection rests).
+  await page.waitForFunction(() => {
+    const pre = document.querySelector('.cpp-code').getBoundingClientRect();
+    const sel = document.querySelector('.cpp-sel').getBoundingClientRect();
     return sel.top >= pre.top && sel.bottom <= pre.bottom;
-  });
-  assert.ok(visible, 'the selected line is in view');
+  }, null, { timeout: 5000 }).catch(() => assert.fail('the selected line is not in view'));
   await cpp.getByRole('button', { name: 'Copy C++' }).click();
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   assert.match(copied, /#include "mapioffline.h"/);

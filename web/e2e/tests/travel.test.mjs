@@ -113,6 +113,46 @@ test('the scrubber by keyboard: arrows, Home and End', async () => {
   await page.context().close();
 });
 
+test('on a long script the editor follows a step at once and a jump where the scrubber rests', async () => {
+  const { page } = await openPage(browser, URL);
+  // 1,200 statements: the last ones far below the editor's first screen.
+  const lines = ['profile "Outlook"', 'HrOpenOfflineObj(0, L"Outlook", &GUID_GlobalState, NULL, &mgr)'];
+  for (let i = 0; i < 1198; i++) lines.push('mgr->GetCurrentState(&state)');
+  await setScript(page, lines.join('\n') + '\n');
+  await waitForStatus(page, /^1200 of 1200 statements ran/);
+  const ta = page.getByRole('textbox', { name: 'Scenario' });
+  const band = page.locator('.event-line');
+  // Whether the marked line lies inside the editor's box.
+  const bandInView = () => page.evaluate(() => {
+    const t = document.querySelector('#scenario').getBoundingClientRect();
+    const b = document.querySelector('.event-line').getBoundingClientRect();
+    return b.height > 0 && b.top >= t.top && b.bottom <= t.bottom;
+  });
+  const slider = page.getByRole('slider', { name: 'Event' });
+  await slider.focus();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('End');
+  // A jump: every panel follows now, the editor once the scrubber rests.
+  const events = Number(await page.getByRole('status').getAttribute('data-events'));
+  assert.equal(await page.getByRole('region', { name: 'World state' }).getAttribute('data-at'), String(events - 1));
+  assert.equal(await page.locator(`#ev-${events - 1}`).getAttribute('aria-selected'), 'true');
+  assert.equal(await band.getAttribute('data-line'), '1200');
+  await page.waitForFunction(() => document.querySelector('#scenario').scrollTop > 0);
+  assert.ok(await bandInView(), 'the last line is in view once the scrubber rests');
+  // Steps back through the last statements: the line stays in view at every step.
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press('ArrowLeft');
+    assert.ok(await bandInView(), `line ${await band.getAttribute('data-line')} is in view at once`);
+  }
+  assert.ok(Number(await band.getAttribute('data-line')) < 1200);
+  // Back to the start: the editor is at its top again.
+  await page.keyboard.press('Home');
+  await page.waitForFunction(() => document.querySelector('#scenario').scrollTop === 0);
+  assert.ok(await bandInView());
+  assert.equal(await ta.evaluate((el) => el.value.split('\n').length), 1201);
+  await page.context().close();
+});
+
 test('the cursor on a script line highlights the events it caused', async () => {
   const { page } = await openPage(browser, URL);
   await setScript(page, SCRIPT);

@@ -3,7 +3,7 @@
 //! with a copy button. As Compiler Explorer shows source and generated code side by side.
 
 use super::ctx::Ctx;
-use super::dom::px;
+use super::dom::{follow, px};
 use super::jsapi;
 use crate::model;
 use leptos::lazy;
@@ -94,12 +94,45 @@ fn cpp_body(ctx: Ctx, open: RwSignal<bool>) -> AnyView {
             _ => None,
         })
     });
-    // Follow the selection: its line a third of the way down.
-    Effect::new(move |_| {
-        if let (Some(l), Some(pre)) = (sel_line.get(), pre_ref.get()) {
-            let h = pre.client_height() as f64;
-            pre.set_scroll_top((l as f64 * LINE_H - h / 3.0).max(0.0) as i32);
+    // The code's viewport, read when it is laid out anyway (a new text, a resize), and
+    // its scroll position as it changes: following the selection reads no layout.
+    let band_ref = NodeRef::<leptos::html::Div>::new();
+    let view_size = RwSignal::new((0.0f64, 0.0f64));
+    let scroll = StoredValue::new(0.0f64);
+    let measure = move || {
+        if let Some(pre) = pre_ref.get_untracked() {
+            view_size.set((pre.client_width() as f64, pre.client_height() as f64));
         }
+    };
+    Effect::new(move |_| {
+        if pre_ref.get().is_some() {
+            scroll.set_value(0.0);
+            measure();
+        }
+    });
+    let resized = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resized.remove());
+    let on_scroll = move |_| {
+        if let (Some(pre), Some(band)) = (pre_ref.get_untracked(), band_ref.get_untracked()) {
+            scroll.set_value(pre.scroll_top() as f64);
+            band.set_scroll_top(pre.scroll_top());
+            band.set_scroll_left(pre.scroll_left());
+        }
+    };
+    // Follow the selection: a step at once, a jump where the scrubber rests.
+    let pending = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let (Some(l), Some(pre)) = (sel_line.get(), pre_ref.get_untracked()) else {
+            return;
+        };
+        let top = l as f64 * LINE_H;
+        let to = model::follow_line(
+            scroll.get_value(),
+            view_size.get_untracked().1,
+            top,
+            top + LINE_H + 12.0,
+        );
+        follow(pending, to, move |px| pre.set_scroll_top(px as i32));
     });
     let copy = move |_| {
         let Some(Ok(c)) = code.get_untracked() else {
@@ -110,21 +143,45 @@ fn cpp_body(ctx: Ctx, open: RwSignal<bool>) -> AnyView {
             ctx.notice.set("The C++ is copied".into());
         }
     };
+    // The selected line over its copy in the text: a highlight that also says, to a test
+    // or a screen reader, which line it is. It lives in a layer of its own, scrolled with
+    // the code: a change inside the code's `pre` would lay out all of its text again.
+    let mark = move || {
+        let l = sel_line.get()?;
+        let text = code.with(|c| match c {
+            Some(Ok(c)) => c.lines.get(l).map(|s| s.to_string()),
+            _ => None,
+        })?;
+        Some(view! {
+            <div class="cpp-sel" style=format!("top:{}", px(l as f64 * LINE_H + 6.0))
+                data-line=l + 1>{text}</div>
+        })
+    };
     let body = move || match code.get() {
         None => view! { <p class="xnote">"The C++ appears once the renderer has loaded."</p> }
             .into_any(),
         Some(Err(why)) => view! { <p class="xerr">{why}</p> }.into_any(),
         Some(Ok(c)) => {
-            let mark = sel_line.get().map(|l| {
-                let text = c.lines.get(l).map(|s| s.to_string()).unwrap_or_default();
-                // The selected line over its copy in the text: a highlight that also says,
-                // to a test or a screen reader, which line it is.
-                view! {
-                    <div class="cpp-sel" style=format!("top:{}", px(l as f64 * LINE_H + 6.0))
-                        data-line=l + 1>{text}</div>
-                }
-            });
-            view! { <pre class="cpp-code" node_ref=pre_ref tabindex="0" aria-label="C++ client code">{c.text.to_string()}{mark}</pre> }.into_any()
+            // As wide and tall as the code's text, so that the layer scrolls as far.
+            let widest = c.lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+            let inner = format!(
+                "width:calc({widest}ch + 16px);height:{}",
+                px(c.lines.len() as f64 * LINE_H + 12.0)
+            );
+            let band = move || {
+                let (w, h) = view_size.get();
+                format!("width:{};height:{}", px(w), px(h))
+            };
+            view! {
+                <div class="cpp-view">
+                    <pre class="cpp-code" node_ref=pre_ref tabindex="0" aria-label="C++ client code"
+                        on:scroll=on_scroll>{c.text.to_string()}</pre>
+                    <div class="cpp-band" node_ref=band_ref style=band aria-hidden="true">
+                        <div style=inner>{mark}</div>
+                    </div>
+                </div>
+            }
+            .into_any()
         }
     };
     view! {

@@ -51,6 +51,35 @@ pub(super) fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
+/// How long the selection must stay put before a long text jumps to it.
+const REST: std::time::Duration = std::time::Duration::from_millis(120);
+
+/// Carries out a [`crate::model::Follow`] with `scroll` (to an offset in pixels): a step
+/// now, a jump once the selection has rested for [`REST`]. `pending` counts the moves, so
+/// that a newer one (even one that needs no scroll) cancels a jump not yet made.
+pub(super) fn follow(
+    pending: leptos::prelude::StoredValue<u64>,
+    to: crate::model::Follow,
+    scroll: impl FnOnce(f64) + 'static,
+) {
+    use crate::model::Follow;
+    use leptos::prelude::{GetValue, SetValue};
+    let g = pending.get_value() + 1;
+    pending.set_value(g);
+    match to {
+        Follow::Stay => {}
+        Follow::Now(px) => scroll(px),
+        Follow::AtRest(px) => leptos::prelude::set_timeout(
+            move || {
+                if pending.get_value() == g {
+                    scroll(px);
+                }
+            },
+            REST,
+        ),
+    }
+}
+
 /// `12px`: pixel values are whole, and formatting only integers keeps float formatting
 /// (several KB) out of the wasm.
 pub(super) fn px(v: f64) -> String {

@@ -2,7 +2,7 @@
 
 use super::ctx::forget_shared_link;
 use super::ctx::Ctx;
-use super::dom::px;
+use super::dom::{follow, px};
 use super::explain;
 use crate::model::{self, Mark};
 use leptos::ev;
@@ -134,18 +134,21 @@ pub(super) fn Editor() -> impl IntoView {
         }
     });
     on_cleanup(move || resized.remove());
-    // A selected event's line comes into view (the scroll event then moves the copies).
+    // A selected event's line comes into view (the scroll event then moves the copies):
+    // a step at once, a jump where the scrubber rests (`model::follow_line`).
+    let pending = StoredValue::new(0u64);
     Effect::new(move |_| {
         let (Some(l), Some(ta)) = (event_line(), ta_ref.get_untracked()) else {
             return;
         };
         let top = (l - 1) as f64 * LINE_H;
-        let (h, st) = (ta_height.get_value(), ta_scroll.get_value());
-        if top < st {
-            ta.set_scroll_top(top as i32);
-        } else if top + LINE_H + 12.0 > st + h {
-            ta.set_scroll_top((top + LINE_H + 12.0 - h) as i32);
-        }
+        let to = model::follow_line(
+            ta_scroll.get_value(),
+            ta_height.get_value(),
+            top,
+            top + LINE_H + 12.0,
+        );
+        follow(pending, to, move |px| ta.set_scroll_top(px as i32));
     });
     // Where the cursor is: the timeline highlights that line's events.
     let track_cursor = move || {

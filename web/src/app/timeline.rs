@@ -161,8 +161,10 @@ pub(super) fn Timeline() -> impl IntoView {
     };
     let on_scroll = move |_| {
         if let Some(el) = list_ref.get() {
-            scroll_top.set(el.scroll_top() as f64);
-            height.set(el.client_height() as f64);
+            let top = el.scroll_top() as f64;
+            if top != scroll_top.get_untracked() {
+                scroll_top.set(top);
+            }
             if let Some(h) = head_ref.get() {
                 h.set_scroll_left(el.scroll_left());
             }
@@ -199,6 +201,7 @@ pub(super) fn Timeline() -> impl IntoView {
     on_cleanup(move || resized.remove());
     // Whatever selects an event (a key, the scrubber, a finding's link), its row comes
     // into view.
+    let scroll_to = StoredValue::new(None::<f64>);
     Effect::new(move |_| {
         let Some(next) = ctx.selected.get() else {
             return;
@@ -212,9 +215,19 @@ pub(super) fn Timeline() -> impl IntoView {
         } else {
             return;
         };
-        if let Some(el) = list_ref.get_untracked() {
-            el.set_scroll_top(to as i32);
+        // The rows for `to` are built now; the list's offset is written after this
+        // round of effects, once every panel has changed: written here, it would force a
+        // layout of a half-changed page, and the rows it brings in would need another
+        // (2–4 ms a move of the scrubber).
+        if scroll_to.get_value().is_none() {
+            queue_microtask(move || {
+                if let (Some(to), Some(el)) = (scroll_to.get_value(), list_ref.get_untracked()) {
+                    el.set_scroll_top(to as i32);
+                }
+                scroll_to.set_value(None);
+            });
         }
+        scroll_to.set_value(Some(to));
         scroll_top.set(to);
     });
     let detail = move || {

@@ -129,3 +129,35 @@ pub fn pending_text(t: &PendingTransition) -> String {
         if t.objects.len() == 1 { "" } else { "s" }
     )
 }
+
+/// How a long text (the editor, the C++ view) follows the selected event's line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Follow {
+    /// The line is in view: no scroll.
+    Stay,
+    /// A step: scroll to this offset now.
+    Now(f64),
+    /// A jump of more than a screen: scroll to this offset once the selection rests.
+    /// Chromium repaints a far-scrolled text in time proportional to its length (8–12 ms
+    /// for 10,000 lines), and a dragged scrubber moves every frame; the panels follow
+    /// each move, the text follows where the hand stops.
+    AtRest(f64),
+}
+
+/// Where to scroll a text whose viewport is `height` tall and at `scroll`, to show the
+/// line spanning `top..bottom` (pixels in the text, margins included).
+pub fn follow_line(scroll: f64, height: f64, top: f64, bottom: f64) -> Follow {
+    let to = if top < scroll {
+        top
+    } else if bottom > scroll + height {
+        bottom - height
+    } else {
+        return Follow::Stay;
+    };
+    let to = to.max(0.0);
+    if (to - scroll).abs() > height {
+        Follow::AtRest(to)
+    } else {
+        Follow::Now(to)
+    }
+}
