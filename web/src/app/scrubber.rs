@@ -30,13 +30,17 @@ pub(super) fn Scrubber() -> impl IntoView {
         }
     };
     // Core's replay is built at its first use, and the second module runs the script
-    // again for the event view at its first decode; reaching for the slider does both,
-    // so the first move itself is as quick as the others.
+    // again for the event view and builds its decoder at its first decode; reaching for
+    // the slider does all three, so the first move itself is as quick as the others.
     let warm = move || {
         ctx.eval.with_untracked(|e| {
             e.timeline();
-            if ctx.api.get_untracked() {
-                let _ = super::jsapi::session_for(e);
+            if ctx.api.get_untracked() && !e.rows.is_empty() {
+                let _ = super::jsapi::session_call(
+                    e,
+                    "sessionDecode",
+                    &[wasm_bindgen::JsValue::from(0u32)],
+                );
             }
         })
     };

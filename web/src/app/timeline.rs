@@ -106,9 +106,7 @@ pub(super) fn Timeline() -> impl IntoView {
         };
         view! {
             <div class=class style=style role="option" aria-selected=move || selected().to_string()
-                on:mouseenter=move |_| hovered.set(Some(i))
-                id=format!("ev-{i}") data-lanes=lanes_attr
-                on:click=move |_| ctx.selected.set(Some(i))>
+                id=format!("ev-{i}") data-lanes=lanes_attr>
                 <span class="n">{format!("#{i}")}</span>
                 <span class="t">{format!("t={}", r.tick)}</span>
                 <span class="l">{r.script_line().map_or("–".to_string(), |l| format!("L{l}"))}</span>
@@ -245,8 +243,21 @@ pub(super) fn Timeline() -> impl IntoView {
                     <span class="lanes" style=lanes_w>{heads}</span>
                 </div>
             </div>
+            // The rows' pointer events are the list's: a row has no listener of its own to
+            // add when it comes into view and to remove when it leaves.
             <div class="timeline" id="timeline-list" node_ref=list_ref tabindex="0" role="listbox"
-                aria-label="Trace events" on:scroll=on_scroll on:keydown=on_key>
+                aria-label="Trace events" on:scroll=on_scroll on:keydown=on_key
+                on:click=move |e| {
+                    if let Some(i) = row_of(&e) {
+                        ctx.selected.set(Some(i));
+                    }
+                }
+                on:mouseover=move |e| {
+                    let i = row_of(&e);
+                    if i.is_some() && hovered.get_untracked() != i {
+                        hovered.set(i);
+                    }
+                }>
                 <div class="spacer" style=total_h>
                     <For each=keys key=|k| *k children=row/>
                 </div>
@@ -254,4 +265,12 @@ pub(super) fn Timeline() -> impl IntoView {
             {detail}
         </section>
     }
+}
+
+/// The index of the row an event happened in (its `ev-N` id), if any.
+fn row_of(e: &ev::MouseEvent) -> Option<usize> {
+    use wasm_bindgen::JsCast;
+    let target = e.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let row = target.closest(".row").ok()??;
+    row.id().strip_prefix("ev-")?.parse().ok()
 }
