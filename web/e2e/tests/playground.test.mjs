@@ -109,6 +109,37 @@ test('a share link restores the script in a fresh browser', async () => {
   await other.context().close();
 });
 
+test('the coloured copy follows every edit: a line changed, put in, taken out, repeated', async () => {
+  const { page } = await openPage(browser, URL);
+  const ta = page.getByRole('textbox', { name: 'Scenario' });
+  // The copy under the textarea must hold the same text, line for line, or the colours
+  // and the caret's explanations sit on the wrong words.
+  const same = async (what) => {
+    await page.waitForFunction(() => document.querySelector('pre.hl').textContent.replace(/\n$/, '')
+      === document.querySelector('#scenario').value, null, { timeout: 5000 })
+      .catch(async () => assert.fail(`${what}: the copy reads ${JSON.stringify(await page.locator('pre.hl').textContent())}`));
+  };
+  const a = 'profile "Outlook"';
+  const b = 'HrOpenOfflineObj(0, L"Outlook", &GUID_GlobalState, NULL, &mgr)';
+  const c = 'mgr->GetCurrentState(&state)';
+  await ta.fill([a, b, c].join('\n'));
+  await same('three lines');
+  await ta.fill([a, b, 'mgr->Release()'].join('\n'));
+  await same('the last line changed');
+  await ta.fill([a, '# a comment', b, 'mgr->Release()'].join('\n'));
+  await same('a line put in');
+  await ta.fill([a, b, 'mgr->Release()'].join('\n'));
+  await same('a line taken out');
+  await ta.fill([a, b, c, c, c].join('\n'));
+  await same('a line repeated');
+  // The lines keep their colours: the function name is a term, the comment a comment.
+  await ta.fill([a, '# a comment', c].join('\n'));
+  await same('a comment');
+  assert.equal(await page.locator('pre.hl .tk-c').first().textContent(), '# a comment');
+  assert.ok((await page.locator('pre.hl .term').allTextContents()).includes('GetCurrentState'));
+  await page.context().close();
+});
+
 test('HTML in a script, a share link or storage is shown as text and never runs', async () => {
   const { page, errors } = await openPage(browser, URL);
   const evil = '# <img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script>\n'

@@ -56,44 +56,52 @@ pub(super) fn Editor() -> impl IntoView {
             view! { <span class="squiggle" style=style></span> }
         })
     };
-    let highlighted = move || {
+    // One line's coloured copy. Terms are marked (and given an id) for the caret's and
+    // the pointer's explain popover.
+    let colour_line = |(li, line): (usize, String)| {
+        let spans = explain::spans(&line);
+        let mut off = 0;
+        let toks = model::highlight_line(&line)
+            .into_iter()
+            .flat_map(|(t, text)| {
+                let at = off..off + text.len();
+                off = at.end;
+                model::token_pieces(at, &spans)
+                    .into_iter()
+                    .map(move |(r, span)| (t, r, span.map(|s| s.start)))
+                    .collect::<Vec<_>>()
+            })
+            .map(|(t, r, term)| {
+                let text = line[r.clone()].to_string();
+                match term {
+                    None => view! { <span class=t.class()>{text}</span> }.into_any(),
+                    Some(start) => view! {
+                        <span class=format!("{} term", t.class())
+                            id=(r.start == start).then(|| explain::editor_term_id(li, start))>{text}</span>
+                    }
+                    .into_any(),
+                }
+            })
+            .collect_view();
+        view! { {toks}"\n" }
+    };
+    // Keyed by line number and text: an edit colours again only the lines it changed
+    // (and, for a line put in or taken out, the lines after it, whose ids move).
+    let lines = move || {
         ctx.source.with(|s| {
-            if line_count.get() > HIGHLIGHT_MAX_LINES {
-                return view! { <span>{s.clone()}</span> }.into_any();
-            }
             s.split('\n')
                 .enumerate()
-                .map(|(li, line)| {
-                    // Terms are marked (and given an id) for the caret's and the
-                    // pointer's explain popover.
-                    let spans = explain::spans(line);
-                    let mut off = 0;
-                    let toks = model::highlight_line(line)
-                        .into_iter()
-                        .flat_map(|(t, text)| {
-                            let at = off..off + text.len();
-                            off = at.end;
-                            model::token_pieces(at, &spans)
-                                .into_iter()
-                                .map(move |(r, span)| (t, r, span.map(|s| s.start)))
-                                .collect::<Vec<_>>()
-                        })
-                        .map(|(t, r, term)| {
-                            let text = line[r.clone()].to_string();
-                            match term {
-                                None => view! { <span class=t.class()>{text}</span> }.into_any(),
-                                Some(start) => view! {
-                                    <span class=format!("{} term", t.class())
-                                        id=(r.start == start).then(|| explain::editor_term_id(li, start))>{text}</span>
-                                }.into_any(),
-                            }
-                        })
-                        .collect_view();
-                    view! { {toks}"\n" }
-                })
-                .collect_view()
-                .into_any()
+                .map(|(i, l)| (i, l.to_string()))
+                .collect::<Vec<_>>()
         })
+    };
+    let plain = Memo::new(move |_| line_count.get() > HIGHLIGHT_MAX_LINES);
+    let highlighted = move || {
+        if plain.get() {
+            view! { <span>{move || ctx.source.get()}</span> }.into_any()
+        } else {
+            view! { <For each=lines key=|l| l.clone() children=colour_line/> }.into_any()
+        }
     };
     // The line of the selected event (the scrubber's): a band behind its text.
     let event_line = move || {
