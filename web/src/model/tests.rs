@@ -450,33 +450,28 @@ fn first_row(ev: &Evaluation, needle: &str) -> usize {
 
 #[test]
 fn a_long_text_follows_a_step_at_once_and_a_jump_where_the_selection_rests() {
-    // A viewport 400 px tall at 1,000: a line already in view stays.
-    assert_eq!(follow_line(1000.0, 400.0, 1100.0, 1118.0), Follow::Stay);
-    // One line below the view: scrolled now, by as little as shows it.
-    assert_eq!(
-        follow_line(1000.0, 400.0, 1400.0, 1418.0),
-        Follow::Now(1018.0)
-    );
-    // One line above: its top at the top.
-    assert_eq!(
-        follow_line(1000.0, 400.0, 982.0, 1000.0),
-        Follow::Now(982.0)
-    );
-    // Exactly a screen away still counts as a step; further is a jump.
-    assert_eq!(
-        follow_line(1000.0, 400.0, 1782.0, 1800.0),
-        Follow::Now(1400.0)
-    );
-    assert_eq!(
-        follow_line(1000.0, 400.0, 1783.0, 1801.0),
-        Follow::AtRest(1401.0)
-    );
-    assert_eq!(
-        follow_line(180_000.0, 400.0, 0.0, 18.0),
-        Follow::AtRest(0.0)
-    );
-    // Never above the text's start.
-    assert_eq!(follow_line(10.0, 400.0, -6.0, 12.0), Follow::Now(0.0));
+    // A viewport 400 px tall; (scroll, the line's top and bottom, what follows).
+    let cases = [
+        // At 1,000, a line already in view stays.
+        (1000.0, 1100.0, 1118.0, Follow::Stay),
+        // One line below the view: scrolled now, by as little as shows it.
+        (1000.0, 1400.0, 1418.0, Follow::Now(1018.0)),
+        // One line above: its top at the top.
+        (1000.0, 982.0, 1000.0, Follow::Now(982.0)),
+        // Exactly a screen away still counts as a step; further is a jump.
+        (1000.0, 1782.0, 1800.0, Follow::Now(1400.0)),
+        (1000.0, 1783.0, 1801.0, Follow::AtRest(1401.0)),
+        (180_000.0, 0.0, 18.0, Follow::AtRest(0.0)),
+        // Never above the text's start.
+        (10.0, -6.0, 12.0, Follow::Now(0.0)),
+    ];
+    for (scroll, top, bottom, want) in cases {
+        assert_eq!(
+            follow_line(scroll, 400.0, top, bottom),
+            want,
+            "at {scroll}, line {top}..{bottom}"
+        );
+    }
 }
 
 #[test]
