@@ -223,6 +223,28 @@ test('Ctrl+Enter runs, and the timeline is usable by keyboard', async () => {
   await page.context().close();
 });
 
+test('Run right after typing runs once, and the event selected after it stays selected', async () => {
+  const { page } = await openPage(browser, URL);
+  await setScript(page, OPEN);
+  const runs = async () => Number(await page.getByRole('status').getAttribute('data-runs'));
+  const before = await runs();
+  // Typed and run at once, inside the pause that would re-run it by itself.
+  await page.evaluate((src) => {
+    const ta = document.querySelector('textarea');
+    ta.value = src;
+    ta.dispatchEvent(new Event('input', { bubbles: true }));
+    [...document.querySelectorAll('.controls button')].find((b) => b.textContent === 'Run').click();
+  }, OPEN + 'mgr->Release()\n');
+  await waitForStatus(page, /^3 of 3/);
+  await page.locator('#ev-1').click();
+  assert.equal(await page.locator('#ev-1').getAttribute('aria-selected'), 'true');
+  // Well past the pause: nothing ran again behind the learner's back.
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 400)));
+  assert.equal(await runs(), before + 1, 'the script ran again after Run');
+  assert.equal(await page.locator('#ev-1').getAttribute('aria-selected'), 'true', 'the selection was dropped');
+  await page.context().close();
+});
+
 test('the JS API: run, check, explain', async () => {
   const { page } = await openPage(browser, URL);
   await page.waitForSelector('body[data-api]');

@@ -68,6 +68,8 @@ pub(super) struct Ctx {
     pub(super) notice: RwSignal<String>,
     /// Why the link the page was opened with could not be read.
     pub(super) link_error: RwSignal<Option<String>>,
+    /// Counts runs and scheduled runs: a run scheduled for the pause in typing goes ahead
+    /// only if nothing ran or was scheduled since.
     pub(super) generation: StoredValue<u64>,
     // --- explain, C++ view, export (issue 18, part 2)
     /// The second module (`window.mapioffline`) has loaded: explanations and renderers.
@@ -82,6 +84,9 @@ impl Ctx {
     /// Parses and runs the current script now.
     pub(super) fn recompute(&self) {
         let t0 = now_ms();
+        // A run now makes a re-run waiting for the typing to pause redundant: dropped,
+        // it would run the same script again and drop the selection made since.
+        self.generation.update_value(|g| *g += 1);
         let src = self.source.get_untracked();
         if let Some(st) = storage() {
             let _ = st.set_item(model::STORAGE_KEY, &src);
