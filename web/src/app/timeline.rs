@@ -29,29 +29,34 @@ pub(super) fn Timeline() -> impl IntoView {
     let widest_of = StoredValue::new(0u64);
     // The row under the pointer (see `words` below).
     let hovered = RwSignal::new(None::<usize>);
-    // The rows in view, keyed by evaluation and index: a move of the scrubber or a scroll
-    // builds only the rows that come into view, and none is built twice.
+    // The rows in view, keyed by all that each shows: a move of the scrubber or a scroll
+    // builds only the rows that come into view, and a re-run only the rows that read
+    // differently (none, for an edit below the screen).
+    let in_view = StoredValue::new(model::RowsInView::default());
     let keys = move || {
         let ev = ctx.eval.get();
         let range = model::visible_range(scroll_top.get(), height.get(), ROW_H, ev.rows.len(), 2);
-        range.map(|i| (ev.id, i)).collect::<Vec<_>>()
+        let rows = in_view
+            .try_update_value(|v| v.update(&ev, range).to_vec())
+            .unwrap_or_default();
+        // The list holds the longest text worded so far for this evaluation.
+        let longest = rows.iter().map(|r| r.text.len()).max().unwrap_or(0);
+        if widest_of.get_value() != ev.id {
+            widest_of.set_value(ev.id);
+            widest.set(longest);
+        } else if longest > widest.get_untracked() {
+            widest.set(longest);
+        }
+        rows
     };
-    let row = move |(id, i): (u64, usize)| {
-        let ev = ctx.eval.get_untracked();
-        if ev.id != id {
-            // A row of an evaluation already replaced: the list is about to drop it.
-            return ().into_any();
-        }
-        let text = ev.text(i).unwrap_or_default();
-        if widest_of.get_value() != id {
-            widest_of.set_value(id);
-            widest.set(0);
-        }
-        if text.len() > widest.get_untracked() {
-            widest.set(text.len());
-        }
-        let lanes_style = format!("width:{}", px(ev.lanes.len() as f64 * LANE_W));
-        let r = &ev.rows[i];
+    let row = move |shown: model::ShownRow| {
+        let model::ShownRow {
+            index: i,
+            row: r,
+            lanes,
+            text,
+        } = shown;
+        let lanes_style = format!("width:{}", px(lanes as f64 * LANE_W));
         let style = format!("top:{}", px(i as f64 * ROW_H));
         // The selection and the cursor's line change only these attributes.
         let (kind, line) = (r.kind.class(), r.line);
@@ -99,9 +104,9 @@ pub(super) fn Timeline() -> impl IntoView {
         // rows (the selected event's view has the same terms, as tab stops).
         let words = move || {
             if hovered.get() == Some(i) {
-                row_terms(text.clone())
+                row_terms(text.to_string())
             } else {
-                text.clone().into_any()
+                text.to_string().into_any()
             }
         };
         view! {
@@ -259,7 +264,7 @@ pub(super) fn Timeline() -> impl IntoView {
                     }
                 }>
                 <div class="spacer" style=total_h>
-                    <For each=keys key=|k| *k children=row/>
+                    <For each=keys key=|r| r.clone() children=row/>
                 </div>
             </div>
             {detail}

@@ -11,7 +11,7 @@ use mapioffline::sim::WorldSnapshot;
 use mapioffline::trace::replay::Timeline;
 use mapioffline::{EventKind, Trace};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// A message about a place in the script (1-based line and column).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,7 +32,7 @@ impl Problem {
 }
 
 /// What sort of event a timeline row shows (its colour and its label).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RowKind {
     Call,
     Return,
@@ -93,7 +93,7 @@ impl RowKind {
 
 /// One timeline row: one trace event. Its words come from [`Evaluation::text`], only for
 /// the rows on screen: wording every event was most of a re-run's time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Row {
     pub tick: u64,
     pub depth: u16,
@@ -166,11 +166,61 @@ pub struct Evaluation {
     pub opened: Option<String>,
 }
 
+/// All that a timeline row shows. The list keys its rows by it: a row that reads the
+/// same after a re-run (the edit was further down, or a comment) is kept, not built again.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ShownRow {
+    /// The event's number (`#7`).
+    pub index: usize,
+    pub row: Row,
+    /// How many lanes the diagram has (the row is as wide as they are).
+    pub lanes: usize,
+    /// [`Evaluation::text`].
+    pub text: Arc<str>,
+}
+
+/// The rows a list shows, kept from one scroll to the next: a row still in view is not
+/// worded again; a new evaluation words every row again.
+#[derive(Debug, Default)]
+pub struct RowsInView {
+    of: u64,
+    rows: Vec<ShownRow>,
+}
+
+impl RowsInView {
+    /// The rows of `range` in `ev`, kept for the next call.
+    pub fn update(&mut self, ev: &Evaluation, range: std::ops::Range<usize>) -> &[ShownRow] {
+        let first = self.rows.first().map_or(0, |r| r.index);
+        let same = self.of == ev.id;
+        let rows = range
+            .filter_map(|i| {
+                let kept = same
+                    .then(|| i.checked_sub(first).and_then(|k| self.rows.get(k)))
+                    .flatten();
+                kept.cloned().or_else(|| ev.shown_row(i))
+            })
+            .collect();
+        self.of = ev.id;
+        self.rows = rows;
+        &self.rows
+    }
+}
+
 impl Evaluation {
     /// Event `i` as `Trace::to_text` words it, without the tick column and indent
     /// (computed on demand).
     pub fn text(&self, i: usize) -> Option<String> {
         self.words.body(self.trace.as_ref()?, i)
+    }
+
+    /// What row `i` of the timeline shows, if there is such a row.
+    pub fn shown_row(&self, i: usize) -> Option<ShownRow> {
+        Some(ShownRow {
+            index: i,
+            row: *self.rows.get(i)?,
+            lanes: self.lanes.len(),
+            text: Arc::from(self.text(i).unwrap_or_default()),
+        })
     }
 
     /// Core's replay of the trace (see [`Evaluation::replay`]); `None` before any run.

@@ -35,7 +35,7 @@ pub struct Lane {
 }
 
 /// Where a row sits in the lanes: an arrow `from` → `to`, or a mark on `to` alone.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Place {
     pub from: Option<u16>,
     pub to: u16,

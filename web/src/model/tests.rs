@@ -61,6 +61,98 @@ fn sample_add_in_lesson_shows_the_three_notifications_with_their_lines() {
 /// handed the trace: it must hold exactly the page's trace, whole, stepped, and stopped
 /// at a statement that cannot run.
 #[test]
+fn a_row_that_reads_the_same_after_a_re_run_is_shown_the_same() {
+    let open = "profile \"Outlook\"\nsink s\nHrOpenOfflineObj(0, L\"Outlook\", &GUID_GlobalState, NULL, &mgr)\n";
+    let advise =
+        "mgr->Advise(MAPIOFFLINE_ADVISE_DEFAULT, &{ulClientToken = 1, pCallback = s}, &tok)\n";
+    let set = "mgr->SetCurrentState(MAPIOFFLINE_FLAG_BLOCK, MAPIOFFLINE_STATE_OFFLINE_MASK, MAPIOFFLINE_STATE_OFFLINE, NULL)\n";
+    let shown = |src: &str| {
+        let ev = run(src);
+        (0..ev.rows.len())
+            .map(|i| ev.shown_row(i).expect("a row"))
+            .collect::<Vec<_>>()
+    };
+    let base = shown(&format!("{open}{advise}{set}"));
+    assert!(base.len() > 6, "{base:?}");
+    // A comment at the end: another run, every row the same.
+    assert_eq!(shown(&format!("{open}{advise}{set}# edited\n")), base);
+    // A statement added at the end: the rows before it the same, then new ones.
+    let longer = shown(&format!("{open}{advise}{set}mgr->Release()\n"));
+    assert_eq!(longer[..base.len()], base[..]);
+    assert!(longer.len() > base.len());
+    // A different token: the rows from the Advise on differ (its words name the token),
+    // the ones before it do not.
+    let other = shown(&format!("{open}{}{set}", advise.replace("= 1", "= 2")));
+    let first_diff = (0..base.len())
+        .find(|&i| other[i] != base[i])
+        .expect("a row differs");
+    assert!(
+        base[first_diff].text.contains("Advise"),
+        "{:?}",
+        base[first_diff]
+    );
+    assert_eq!(other[..first_diff], base[..first_diff]);
+    // One more lane (a second sink called): every row is wider, so none is the same.
+    let wider = shown(&format!(
+        "{open}sink t\n{advise}{}{set}",
+        advise
+            .replace("= 1, pCallback = s", "= 2, pCallback = t")
+            .replace("&tok", "&tok2")
+    ));
+    assert_eq!(wider[0].text, base[0].text);
+    assert_ne!(
+        wider[0], base[0],
+        "the lanes' count is part of what a row shows"
+    );
+    assert_eq!(run(open).shown_row(usize::MAX), None);
+}
+
+#[test]
+fn rows_still_in_view_are_kept_and_a_new_run_words_them_again() {
+    let src = LESSONS[0].source;
+    let ev = run(src);
+    assert!(ev.rows.len() > 12);
+    let mut view = RowsInView::default();
+    let a = view.update(&ev, 0..8).to_vec();
+    assert_eq!(
+        a,
+        (0..8).map(|i| ev.shown_row(i).unwrap()).collect::<Vec<_>>()
+    );
+    // Scrolled by four rows: the four still in view are the same values, not worded again.
+    let b = view.update(&ev, 4..12).to_vec();
+    assert_eq!(
+        b,
+        (4..12)
+            .map(|i| ev.shown_row(i).unwrap())
+            .collect::<Vec<_>>()
+    );
+    for k in 0..4 {
+        assert!(
+            std::sync::Arc::ptr_eq(&a[k + 4].text, &b[k].text),
+            "row {} worded again",
+            k + 4
+        );
+    }
+    // Scrolled back above them: rows before the kept window are worded.
+    let c = view.update(&ev, 2..6).to_vec();
+    assert_eq!(
+        c,
+        (2..6).map(|i| ev.shown_row(i).unwrap()).collect::<Vec<_>>()
+    );
+    // A new run of the same script: equal rows, but worded from its own trace.
+    let again = run(src);
+    let d = view.update(&again, 2..6).to_vec();
+    assert_eq!(d, c);
+    assert!(!std::sync::Arc::ptr_eq(&c[0].text, &d[0].text));
+    // Past the end: only the rows there are.
+    assert_eq!(
+        view.update(&again, again.rows.len() - 1..again.rows.len() + 5)
+            .len(),
+        1
+    );
+}
+
+#[test]
 fn the_second_modules_session_holds_the_pages_trace() {
     let broken = "profile \"Outlook\"\nHrOpenOfflineObj(0, L\"Outlook\", &GUID_GlobalState, NULL, &mgr)\nnosuch->Release()\nmgr->Release()\n";
     let mut sources: Vec<&str> = LESSONS.iter().map(|l| l.source).collect();
