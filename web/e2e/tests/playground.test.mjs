@@ -245,6 +245,31 @@ test('Run right after typing runs once, and the event selected after it stays se
   await page.context().close();
 });
 
+test('a re-run keeps the rows that read the same and rebuilds the ones that changed', async () => {
+  const { page } = await openPage(browser, URL);
+  const advise = (token) => `sink s\nmgr->Advise(MAPIOFFLINE_ADVISE_DEFAULT, &{ulClientToken = ${token}, pCallback = s}, &tok)\n`;
+  await setScript(page, OPEN + advise(1));
+  // Tag every row element in view, then edit: a comment at the end, then the token.
+  const tag = () => page.evaluate(() => document.querySelectorAll('.timeline .row').forEach((r) => { r.tagged = true; }));
+  const kept = () => page.evaluate(() => [...document.querySelectorAll('.timeline .row')].map((r) => `${r.id}:${r.tagged === true}`));
+  await tag();
+  const rows = (await kept()).length;
+  assert.ok(rows > 4, `${rows} rows`);
+  await setScript(page, OPEN + advise(1) + '# a comment\n');
+  assert.deepEqual((await kept()).filter((k) => k.endsWith(':false')), [], 'a row was built again');
+  await setScript(page, OPEN + advise(7));
+  const after = await kept();
+  // The rows before the Advise are kept; the Advise's own row is new and names token 7
+  // (the rows after it read the same: no token in their words).
+  const advised = await page.evaluate(() => [...document.querySelectorAll('.timeline .row')].findIndex((r) => /Advise\(/.test(r.textContent)));
+  assert.ok(advised > 0, 'the Advise is in view');
+  assert.ok(after.slice(0, advised).every((k) => k.endsWith(':true')), after.join(' '));
+  assert.ok(after.slice(advised).some((k) => k.endsWith(':false')), after.join(' '));
+  assert.match(await page.locator('.timeline .row').nth(advised).textContent(), /ulClientToken=7,/);
+  assert.equal(after[advised], `ev-${advised}:false`, 'the changed row was kept');
+  await page.context().close();
+});
+
 test('the JS API: run, check, explain', async () => {
   const { page } = await openPage(browser, URL);
   await page.waitForSelector('body[data-api]');
