@@ -113,6 +113,33 @@ test('the scrubber by keyboard: arrows, Home and End', async () => {
   await page.context().close();
 });
 
+test('a moment after a run, time travel is ready before the slider or a row is touched', async () => {
+  const { page } = await openPage(browser, URL);
+  await page.waitForSelector('body[data-api]');
+  // Count the second module's runs of the page's script (what a first move waited for).
+  await page.evaluate(() => {
+    const api = window.mapioffline;
+    const session = api.session;
+    window.sessions = 0;
+    api.session = (...a) => { window.sessions++; return session(...a); };
+  });
+  const sessions = () => page.evaluate(() => window.sessions);
+  await setScript(page, SCRIPT);
+  await page.waitForFunction(() => window.sessions === 1, null, { timeout: 3000 });
+  // Touching the slider and moving it, and clicking a row, run nothing more.
+  await page.getByRole('slider', { name: 'Event' }).focus();
+  await scrubTo(page, 3);
+  await page.locator('#ev-2').click();
+  assert.match(await page.locator('.detail').textContent(), /event #2/);
+  assert.equal(await sessions(), 1);
+  // An edit is a new run: ready again a moment later, once.
+  await setScript(page, SCRIPT + '# edited\n');
+  await page.waitForFunction(() => window.sessions === 2, null, { timeout: 3000 });
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 800)));
+  assert.equal(await sessions(), 2);
+  await page.context().close();
+});
+
 test('on a long script the editor follows a step at once and a jump where the scrubber rests', async () => {
   const { page } = await openPage(browser, URL);
   // 1,200 statements: the last ones far below the editor's first screen.
