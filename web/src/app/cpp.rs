@@ -3,7 +3,7 @@
 //! with a copy button. As Compiler Explorer shows source and generated code side by side.
 
 use super::ctx::Ctx;
-use super::dom::{follow, px};
+use super::dom::{follow, later_unless_superseded, px};
 use super::jsapi;
 use crate::model;
 use leptos::lazy;
@@ -75,16 +75,7 @@ fn cpp_body(ctx: Ctx, open: RwSignal<bool>) -> AnyView {
         if !open.get() || !ctx.api.get() {
             return;
         }
-        let g = generation.get_value() + 1;
-        generation.set_value(g);
-        set_timeout(
-            move || {
-                if generation.get_value() == g {
-                    code.set(Some(cpp_of(&ev)));
-                }
-            },
-            SETTLE,
-        );
+        later_unless_superseded(generation, SETTLE, move || code.set(Some(cpp_of(&ev))));
     });
     // The selected event's line, if the C++ is of the current trace.
     let sel_line = Memo::new(move |_| {

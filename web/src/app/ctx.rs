@@ -1,6 +1,6 @@
 //! The signals every component shares, and what the toolbar's buttons do.
 
-use super::dom::{now_ms, storage};
+use super::dom::{later_unless_superseded, now_ms, storage};
 use crate::model::{self, Evaluation, Problem};
 use leptos::prelude::*;
 use mapioffline::challenges::{Challenge, GoalReport};
@@ -112,17 +112,8 @@ impl Ctx {
 
     /// Re-runs after the user pauses typing.
     pub(super) fn schedule(&self) {
-        let g = self.generation.get_value() + 1;
-        self.generation.set_value(g);
         let me = *self;
-        set_timeout(
-            move || {
-                if me.generation.get_value() == g {
-                    me.recompute();
-                }
-            },
-            DEBOUNCE,
-        );
+        later_unless_superseded(self.generation, DEBOUNCE, move || me.recompute());
     }
 
     /// Shows an opened trace instead of the script's run, until the script runs again

@@ -54,6 +54,26 @@ pub(super) fn storage() -> Option<web_sys::Storage> {
 /// How long the selection must stay put before a long text jumps to it.
 const REST: std::time::Duration = std::time::Duration::from_millis(120);
 
+/// Runs `f` after `delay` unless `latest` was counted up again meanwhile: a newer call,
+/// or anything else that makes `f` stale, supersedes it.
+pub(super) fn later_unless_superseded(
+    latest: leptos::prelude::StoredValue<u64>,
+    delay: std::time::Duration,
+    f: impl FnOnce() + 'static,
+) {
+    use leptos::prelude::{GetValue, UpdateValue};
+    latest.update_value(|n| *n += 1);
+    let mine = latest.get_value();
+    leptos::prelude::set_timeout(
+        move || {
+            if latest.get_value() == mine {
+                f();
+            }
+        },
+        delay,
+    );
+}
+
 /// Carries out a [`crate::model::Follow`] with `scroll` (to an offset in pixels): a step
 /// now, a jump once the selection has rested for [`REST`]. `pending` counts the moves, so
 /// that a newer one (even one that needs no scroll) cancels a jump not yet made.
@@ -63,20 +83,14 @@ pub(super) fn follow(
     scroll: impl FnOnce(f64) + 'static,
 ) {
     use crate::model::Follow;
-    use leptos::prelude::{GetValue, SetValue};
-    let g = pending.get_value() + 1;
-    pending.set_value(g);
+    use leptos::prelude::UpdateValue;
     match to {
-        Follow::Stay => {}
-        Follow::Now(px) => scroll(px),
-        Follow::AtRest(px) => leptos::prelude::set_timeout(
-            move || {
-                if pending.get_value() == g {
-                    scroll(px);
-                }
-            },
-            REST,
-        ),
+        Follow::Stay => pending.update_value(|n| *n += 1),
+        Follow::Now(px) => {
+            pending.update_value(|n| *n += 1);
+            scroll(px)
+        }
+        Follow::AtRest(px) => later_unless_superseded(pending, REST, move || scroll(px)),
     }
 }
 

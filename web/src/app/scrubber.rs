@@ -5,6 +5,7 @@
 //! same).
 
 use super::ctx::Ctx;
+use super::dom::later_unless_superseded;
 use crate::model;
 use leptos::prelude::*;
 use std::time::Duration;
@@ -50,17 +51,11 @@ pub(super) fn Scrubber() -> impl IntoView {
     };
     // A moment after a run, while the page is idle, the same: the first click on a row
     // or the first move then does not wait for it (140 ms for a 64,000-event trace).
+    let runs = StoredValue::new(0u64);
     Effect::new(move |_| {
-        let id = ctx.eval.with(|e| e.id);
+        ctx.eval.track();
         if ctx.api.get() {
-            set_timeout(
-                move || {
-                    if ctx.eval.with_untracked(|e| e.id) == id {
-                        warm();
-                    }
-                },
-                WARM_AFTER,
-            );
+            later_unless_superseded(runs, WARM_AFTER, warm);
         }
     });
     let step = move |by: isize| {

@@ -22,11 +22,8 @@ pub(super) fn Timeline() -> impl IntoView {
     let list_ref = NodeRef::<leptos::html::Div>::new();
     let head_ref = NodeRef::<leptos::html::Div>::new();
     let lanes_w = move || format!("width:{}", px(ctx.eval.get().lanes.len() as f64 * LANE_W));
-    // The longest text rendered so far for this evaluation, in bytes (never narrower than
-    // its characters). Only the rows in view are worded, so the list grows sideways as
-    // longer lines scroll into view, as a code editor's does; a new run starts again.
+    // The longest text worded so far for this evaluation (`RowsInView::widest`).
     let widest = RwSignal::new(0usize);
-    let widest_of = StoredValue::new(0u64);
     // The row under the pointer (see `words` below).
     let hovered = RwSignal::new(None::<usize>);
     // The rows in view, keyed by all that each shows: a move of the scrubber or a scroll
@@ -36,16 +33,11 @@ pub(super) fn Timeline() -> impl IntoView {
     let keys = move || {
         let ev = ctx.eval.get();
         let range = model::visible_range(scroll_top.get(), height.get(), ROW_H, ev.rows.len(), 2);
-        let rows = in_view
-            .try_update_value(|v| v.update(&ev, range).to_vec())
+        let (rows, w) = in_view
+            .try_update_value(|v| (v.update(&ev, range).to_vec(), v.widest()))
             .unwrap_or_default();
-        // The list holds the longest text worded so far for this evaluation.
-        let longest = rows.iter().map(|r| r.text.len()).max().unwrap_or(0);
-        if widest_of.get_value() != ev.id {
-            widest_of.set_value(ev.id);
-            widest.set(longest);
-        } else if longest > widest.get_untracked() {
-            widest.set(longest);
+        if w != widest.get_untracked() {
+            widest.set(w);
         }
         rows
     };

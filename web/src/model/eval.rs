@@ -180,11 +180,14 @@ pub struct ShownRow {
 }
 
 /// The rows a list shows, kept from one scroll to the next: a row still in view is not
-/// worded again; a new evaluation words every row again.
+/// worded again; a new evaluation words every row again. Only the rows in view are
+/// worded, so the list grows sideways as longer ones come into view (as a code editor
+/// does): `widest` is the longest text worded for this evaluation, in bytes.
 #[derive(Debug, Default)]
 pub struct RowsInView {
     of: u64,
     rows: Vec<ShownRow>,
+    widest: usize,
 }
 
 impl RowsInView {
@@ -199,10 +202,21 @@ impl RowsInView {
                     .flatten();
                 kept.cloned().or_else(|| ev.shown_row(i))
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let longest = rows.iter().map(|r| r.text.len()).max().unwrap_or(0);
+        self.widest = if same {
+            self.widest.max(longest)
+        } else {
+            longest
+        };
         self.of = ev.id;
         self.rows = rows;
         &self.rows
+    }
+
+    /// The longest text worded for the evaluation of the last [`RowsInView::update`].
+    pub fn widest(&self) -> usize {
+        self.widest
     }
 }
 

@@ -144,6 +144,11 @@ fn rows_still_in_view_are_kept_and_a_new_run_words_them_again() {
     let d = view.update(&again, 2..6).to_vec();
     assert_eq!(d, c);
     assert!(!std::sync::Arc::ptr_eq(&c[0].text, &d[0].text));
+    // The widest text so far: kept while this run scrolls, worded again for a new one.
+    let widest = |rows: &[ShownRow]| rows.iter().map(|r| r.text.len()).max().unwrap();
+    assert_eq!(view.widest(), widest(&d));
+    view.update(&again, 0..12);
+    assert_eq!(view.widest(), widest(&a).max(widest(&b)));
     // Past the end: only the rows there are.
     assert_eq!(
         view.update(&again, again.rows.len() - 1..again.rows.len() + 5)
